@@ -17,6 +17,8 @@ export interface LazyTensor {
 export interface StateDict {
   readonly tensors: ReadonlyMap<string, LazyTensor>;
   readonly format: 'torch-zip' | 'safetensors';
+  /** The file it was read from, for messages. */
+  readonly fileName?: string;
 }
 
 /** A checkpoint that cannot be read: the message names the file and what was wrong. */

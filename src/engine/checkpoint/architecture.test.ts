@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { BufferSource } from '../io/source.ts';
+import { architectureFromStateDict } from './architecture.ts';
+import { openCheckpoint } from './open-checkpoint.ts';
+import type { LazyTensor, StateDict } from './tensor.ts';
+import { writeSafetensors } from './testing/safetensors-writer.ts';
+import { clipShapes, zeroEntries } from './testing/shapes.ts';
+import { validateStateDict } from './validate.ts';
+
+/** A StateDict of shapes only: architecture and validation never read tensor data. */
+function shapesOnly(shapes: Record<string, number[]>): StateDict {
+  const tensors = new Map<string, LazyTensor>();
+  for (const [name, shape] of Object.entries(shapes)) {
+    tensors.set(name, { name, shape, dtype: 'float32', read: () => Promise.reject(new Error('not for reading')) });
+  }
+  return { tensors, format: 'safetensors' };
+}
+
+describe('architectureFromStateDict', () => {
+  it('reads a plain CLIP state_dict (one position table, 77 rows)', () => {
+    const arch = architectureFromStateDict(shapesOnly(clipShapes()));
+    expect(arch).toEqual({
+      embedDim: 32,
+      vision: { width: 64, layers: 1, heads: 1, patchSize: 32, resolution: 224 },
+      text: { width: 64, layers: 1, heads: 1, contextLength: 77, vocabSize: 100 },
+      keepLength: 77,
+      longPositions: false,
+    });
+  });
+
+  it('refuses a ResNet image tower (from a crafted safetensors file)', async () => {
+    const resnet = writeSafetensors(
+      zeroEntries({
+        'visual.conv1.weight': [32, 3, 3, 3],
+        'visual.layer1.0.conv1.weight': [32, 32, 1, 1],
+        'visual.attnpool.positional_embedding': [50, 64],
+        'ln_final.weight': [64],
+      }),
+    );
+    const sd = await openCheckpoint(new BufferSource(resnet, 'RN50.safetensors'));
+    expect(() => architectureFromStateDict(sd)).toThrow(
+      'RN50.safetensors: ResNet image towers are not supported; use a ViT Long-CLIP checkpoint',
+    );
+  });
+
+  it('names the first missing key it needs and widths without a head count', () => {
+    const shapes = clipShapes();
+    delete shapes['ln_final.weight'];
+    expect(() => architectureFromStateDict(shapesOnly(shapes), 'x.pt')).toThrow('x.pt: missing tensor ln_final.weight; not a CLIP ViT state_dict');
+    expect(() => architectureFromStateDict(shapesOnly(clipShapes({ width: 96 })), 'x.pt')).toThrow(
+      'x.pt: vision width 96 is not a multiple of 64',
+    );
+  });
+});
+
+describe('validateStateDict', () => {
+  it('accepts a complete state_dict and reports unknown keys', () => {
+    const shapes = { ...clipShapes({ long: true, context: 248 }), 'mystery.weight': [3] };
+    const sd = shapesOnly(shapes);
+    const arch = architectureFromStateDict(sd);
+    expect(arch.keepLength).toBe(20);
+    expect(validateStateDict(sd, arch)).toEqual({ unknownKeys: ['mystery.weight'] });
+  });
+
+  it('names every missing key and wrong shape', () => {
+    const shapes = clipShapes({ long: true, context: 248 });
+    delete shapes['transformer.resblocks.0.mlp.c_fc.bias'];
+    delete shapes['visual.ln_post.bias'];
+    shapes['positional_embedding_res'] = [77, 64];
+    shapes['visual.transformer.resblocks.0.attn.out_proj.weight'] = [64, 32];
+    const sd = shapesOnly(shapes);
+    expect(() => validateStateDict(sd, architectureFromStateDict(sd), 'bad.pt')).toThrow(
+      'bad.pt: state_dict does not match the architecture it implies: ' +
+        'visual.transformer.resblocks.0.attn.out_proj.weight has shape [64, 32], expected [64, 64]; ' +
+        'missing visual.ln_post.bias; ' +
+        'positional_embedding_res has shape [77, 64], expected [248, 64]; ' +
+        'missing transformer.resblocks.0.mlp.c_fc.bias',
+    );
+  });
+});

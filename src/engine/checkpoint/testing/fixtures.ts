@@ -1,0 +1,30 @@
+// Test-only: open the read-only checkpoints in ../shared and read them whole for comparisons.
+import { join } from 'node:path';
+import { NodeFileSource } from '../../../cli/node-source.ts';
+import { demoDir, goldensDir } from '../../testing/shared.ts';
+import { openCheckpoint } from '../open-checkpoint.ts';
+import type { StateDict } from '../tensor.ts';
+
+export const FIXTURES = {
+  fp32: join(goldensDir, 'tiny-longclip-fp32.pt'),
+  mixed: join(goldensDir, 'tiny-longclip-mixed-fp16.pt'),
+  variantsPt: join(goldensDir, 'tiny-longclip-variants.pt'),
+  variantsSafetensors: join(goldensDir, 'tiny-longclip-variants.safetensors'),
+  demo: join(demoDir, 'demo-longclip.pt'),
+} as const;
+
+/** Opens a fixture, runs `use`, and closes the file. */
+export async function withCheckpoint<T>(path: string, use: (sd: StateDict, source: NodeFileSource) => Promise<T>): Promise<T> {
+  const source = await NodeFileSource.open(path);
+  try {
+    return await use(await openCheckpoint(source), source);
+  } finally {
+    await source.close();
+  }
+}
+
+export async function readAll(sd: StateDict): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  for (const [key, t] of sd.tensors) out.set(key, await t.read());
+  return out;
+}
