@@ -1,0 +1,39 @@
+import type { Architecture } from '../checkpoint/architecture-types';
+import { EncoderWeights, type TensorReader } from './encoder-weights';
+import { buildImageEncoder } from './image-encoder';
+import { GraphBuilder, encodeModel } from './onnx-graph';
+import { buildTextEncoder } from './text-encoder';
+import { ExternalWeights, type WeightDType, type WeightSink } from './weights';
+
+export type Tower = 'text' | 'image';
+
+export interface EncoderGraphSpec {
+  tower: Tower;
+  arch: Architecture;
+  /** How matrices are stored in the external-data file. */
+  storage: WeightDType;
+  /** The activations' type: float16 only where the GPU has shader-f16. */
+  compute: WeightDType;
+  /** The external-data file's name, as the graph refers to it. */
+  weightsPath: string;
+  producer: string;
+  doc: string;
+}
+
+/**
+ * Builds one encoder graph. With `read` and `sink`, the weights are converted and streamed
+ * out; without them only the layout is computed, which rebuilds the graph of an existing
+ * weights file (same names and offsets) for another compute type.
+ */
+export async function buildEncoderGraph(
+  spec: EncoderGraphSpec,
+  weights: { read: TensorReader; sink: WeightSink } | null,
+): Promise<{ model: Uint8Array; weightBytes: number }> {
+  const store = new ExternalWeights(spec.weightsPath, weights?.sink ?? null);
+  const g = new GraphBuilder(`longclip_${spec.tower}`, spec.compute);
+  const read: TensorReader = weights?.read ?? (() => Promise.reject(new Error('layout-only graph: no weights to read')));
+  const w = new EncoderWeights(g, read, store, spec.storage);
+  if (spec.tower === 'text') await buildTextEncoder(g, w, spec.arch);
+  else await buildImageEncoder(g, w, spec.arch);
+  return { model: encodeModel(g.model(store.initializers(), spec.producer, spec.doc)), weightBytes: store.byteLength };
+}

@@ -1,0 +1,9 @@
+import * as onnxProto from 'onnx-proto';
+import type { onnx as OnnxNamespace } from 'onnx-proto';
+
+// onnx-proto is CommonJS (`module.exports = $root`): bundlers expose `onnx` as a named export,
+// Node's ESM loader only as a property of the default export.
+const mod = onnxProto as unknown as { onnx?: typeof OnnxNamespace; default?: { onnx: typeof OnnxNamespace } };
+
+/** The ONNX protobuf classes (onnx.ModelProto, onnx.TensorProto, ...). */
+export const onnx: typeof OnnxNamespace = mod.onnx ?? mod.default!.onnx;

@@ -1,0 +1,58 @@
+import type { GraphBuilder } from './onnx-graph';
+import { transpose, type EncoderWeights } from './encoder-weights';
+
+export const HEAD_DIM = 64;
+const LN_EPS = 1e-5;
+const Q_SCALE = 1 / Math.sqrt(HEAD_DIM);
+
+/** Scales the first `count` values in place (the query block of in_proj). */
+function scaleHead(v: Float32Array, count: number, scale: number): Float32Array {
+  for (let i = 0; i < count; i++) v[i]! *= scale;
+  return v;
+}
+
+export async function layerNorm(g: GraphBuilder, w: EncoderWeights, x: string, prefix: string, width: number): Promise<string> {
+  const scale = await w.tensor(`${prefix}.weight`, [width]);
+  const bias = await w.tensor(`${prefix}.bias`, [width]);
+  return g.op('LayerNormalization', [x, scale, bias], { axis: -1, epsilon: { float: LN_EPS } });
+}
+
+async function linear(g: GraphBuilder, w: EncoderWeights, x: string, prefix: string, outDim: number, inDim: number): Promise<string> {
+  const weight = await w.linear(`${prefix}.weight`, outDim, inDim);
+  const bias = await w.tensor(`${prefix}.bias`, [outDim]);
+  return g.op('Add', [g.op('MatMul', [x, weight]), bias]);
+}
+
+/**
+ * One CLIP ResidualAttentionBlock on x [B, n, W]: pre-LayerNorm multi-head attention
+ * (nn.MultiheadAttention semantics) and a QuickGELU MLP. `mask` is an additive [n, n]
+ * mask (the text tower's causal mask) or undefined.
+ */
+export async function residualBlock(g: GraphBuilder, w: EncoderWeights, x: string, prefix: string, width: number, mask?: string): Promise<string> {
+  const heads = width / HEAD_DIM;
+  const h = await layerNorm(g, w, x, `${prefix}.ln_1`, width);
+
+  // in_proj packs q, k, v. The 1/sqrt(64) = 1/8 query scaling is a power of two, so folding
+  // it into the query rows of the weight and bias is exact.
+  const key = `${prefix}.attn.in_proj`;
+  const wqkv = await w.derived(`${key}_weight.T`, [width, 3 * width], async () =>
+    transpose(scaleHead(await w.raw(`${key}_weight`), width * width, Q_SCALE), 3 * width, width),
+  );
+  const bqkv = await w.derived(`${key}_bias`, [3 * width], async () => scaleHead(await w.raw(`${key}_bias`), width, Q_SCALE));
+  const qkv = g.op('Add', [g.op('MatMul', [h, wqkv]), bqkv]);
+  const [q, k, v] = g.opN('Split', [qkv, g.constInt64([width, width, width])], 3, { axis: 2 });
+  const headShape = g.constInt64([0, 0, heads, HEAD_DIM]);
+  const qh = g.op('Transpose', [g.op('Reshape', [q!, headShape])], { perm: [0, 2, 1, 3] });
+  const kt = g.op('Transpose', [g.op('Reshape', [k!, headShape])], { perm: [0, 2, 3, 1] });
+  const vh = g.op('Transpose', [g.op('Reshape', [v!, headShape])], { perm: [0, 2, 1, 3] });
+  let scores = g.op('MatMul', [qh, kt]);
+  if (mask) scores = g.op('Add', [scores, mask]);
+  const attn = g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), vh]);
+  const merged = g.op('Reshape', [g.op('Transpose', [attn], { perm: [0, 2, 1, 3] }), g.constInt64([0, 0, width])]);
+  const x1 = g.op('Add', [x, await linear(g, w, merged, `${prefix}.attn.out_proj`, width, width)]);
+
+  const h2 = await layerNorm(g, w, x1, `${prefix}.ln_2`, width);
+  const fc = await linear(g, w, h2, `${prefix}.mlp.c_fc`, 4 * width, width);
+  const gelu = g.op('Mul', [fc, g.op('Sigmoid', [g.op('Mul', [fc, g.constCompute([1.702], [])])])]);
+  return g.op('Add', [x1, await linear(g, w, gelu, `${prefix}.mlp.c_proj`, width, 4 * width)]);
+}

@@ -1,0 +1,90 @@
+import type { onnx as Onnx } from 'onnx-proto';
+import { onnx } from './onnx-proto';
+import { float32ToFloat16 } from './float16';
+
+/** How the bundle stores a weight. Biases and layer norms always stay float32. */
+export type WeightDType = 'float32' | 'float16';
+
+/** Where a graph's weights go: appended one after the other to its external-data file. */
+export interface WeightSink {
+  append(bytes: Uint8Array): Promise<void>;
+}
+
+/** One initializer as recorded in the graph: its place in the external-data file. */
+export interface WeightEntry {
+  name: string;
+  dims: number[];
+  dtype: WeightDType;
+  offset: number;
+  length: number;
+}
+
+/** Offsets are aligned so typed-array views over the data file are always legal. */
+const ALIGN = 64;
+
+/**
+ * Collects a graph's weights as ONNX external data. Weights are streamed to the sink as they
+ * are produced, so converting never holds the whole model twice; the graph protobuf itself
+ * only holds offsets and stays tiny (the 2 GB protobuf limit never applies).
+ */
+export class ExternalWeights {
+  readonly entries: WeightEntry[] = [];
+  private offset = 0;
+
+  /** With no sink, only the layout is computed (names, offsets): the graph of an existing data file. */
+  constructor(readonly location: string, private readonly sink: WeightSink | null) {}
+
+  get byteLength(): number {
+    return this.offset;
+  }
+
+  async add(name: string, dims: number[], dtype: WeightDType, make: () => Promise<Float32Array>): Promise<WeightEntry> {
+    const count = dims.reduce((a, b) => a * b, 1);
+    const length = count * (dtype === 'float16' ? 2 : 4);
+    const pad = (ALIGN - (this.offset % ALIGN)) % ALIGN;
+    const entry: WeightEntry = { name, dims, dtype, offset: this.offset + pad, length };
+    if (this.sink) {
+      const values = await make();
+      if (values.length !== count) throw new Error(`weight ${name}: ${values.length} values for shape [${dims.join(', ')}]`);
+      const bytes = dtype === 'float16' ? new Uint8Array(float32ToFloat16(values).buffer) : new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+      if (pad) await this.sink.append(new Uint8Array(pad));
+      await this.sink.append(bytes);
+    }
+    this.offset = entry.offset + entry.length;
+    this.entries.push(entry);
+    return entry;
+  }
+
+  initializers(): Onnx.ITensorProto[] {
+    return this.entries.map((e) => ({
+      name: e.name,
+      dims: e.dims,
+      dataType: e.dtype === 'float16' ? onnx.TensorProto.DataType.FLOAT16 : onnx.TensorProto.DataType.FLOAT,
+      dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+      externalData: [
+        { key: 'location', value: this.location },
+        { key: 'offset', value: String(e.offset) },
+        { key: 'length', value: String(e.length) },
+      ],
+    }));
+  }
+}
+
+/** A sink that keeps the bytes in memory (tests, small models). */
+export class MemorySink implements WeightSink {
+  private readonly chunks: Uint8Array[] = [];
+  private size = 0;
+  async append(bytes: Uint8Array): Promise<void> {
+    this.chunks.push(bytes.slice());
+    this.size += bytes.byteLength;
+  }
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.size);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.byteLength;
+    }
+    return out;
+  }
+}

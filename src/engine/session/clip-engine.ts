@@ -1,0 +1,145 @@
+import { BundleError, graphDoc, type BundleManifest } from '../bundle/manifest';
+import { buildEncoderGraph, type Tower } from '../graph/build-encoder';
+import type { WeightDType } from '../graph/weights';
+import { readChecked, readManifest, type BundleFiles } from '../bundle/files';
+import { ClipTokenizer } from '../tokenizer/clip-tokenizer';
+import type { Ort, OrtSession, Provider } from './ort';
+import { SerialQueue } from './serial-queue';
+
+export interface TextEmbedding {
+  /** The ids fed to the model: start .. end, no padding. */
+  ids: Int32Array;
+  /** Token count before truncation (start and end included). */
+  untruncatedLength: number;
+  embedding: Float32Array;
+}
+
+export interface EngineLoadOptions {
+  provider: Provider;
+  /** The WebGPU adapter has `shader-f16`: a float16 bundle then computes in float16. */
+  shaderF16?: boolean;
+  /** Called as each file is read and each session created. */
+  onProgress?: (step: string) => void;
+}
+
+/**
+ * Both Long-CLIP encoders of one bundle on one onnxruntime-web execution provider. Every ORT
+ * call goes through one queue: sessions are created one at a time and runs never overlap.
+ */
+export class ClipEngine {
+  private readonly queue = new SerialQueue();
+
+  private constructor(
+    private readonly ort: Ort,
+    readonly manifest: BundleManifest,
+    readonly tokenizer: ClipTokenizer,
+    readonly provider: Provider,
+    /** The activations' type: float16 only for a float16 bundle on a shader-f16 GPU. */
+    readonly compute: WeightDType,
+    private readonly text: OrtSession,
+    private readonly image: OrtSession,
+  ) {}
+
+  static async load(ort: Ort, files: BundleFiles, options: EngineLoadOptions): Promise<ClipEngine> {
+    const say = options.onProgress ?? (() => {});
+    const manifest = await readManifest(files);
+    const tokenizer = ClipTokenizer.fromGzip(await readChecked(files, manifest.files.merges));
+    const compute = computeType(options.provider, options.shaderF16 ?? false, manifest.dtype);
+    const create = async (tower: Tower) => {
+      const graph = tower === 'text' ? manifest.files.textGraph : manifest.files.imageGraph;
+      const weights = tower === 'text' ? manifest.files.textWeights : manifest.files.imageWeights;
+      say(`reading ${graph.path}`);
+      const model = compute === 'float16' ? await float16Graph(manifest, tower) : await readChecked(files, graph);
+      const data = await readChecked(files, weights);
+      say(`creating ${graph.path} session (${options.provider})`);
+      return ort.InferenceSession.create(model, {
+        executionProviders: [options.provider],
+        graphOptimizationLevel: 'all',
+        externalData: [{ path: weights.path, data }],
+      });
+    };
+    const text = await create('text');
+    try {
+      const image = await create('image');
+      return new ClipEngine(ort, manifest, tokenizer, options.provider, compute, text, image);
+    } catch (e) {
+      await text.release();
+      throw e;
+    }
+  }
+
+  get embedDim(): number {
+    return this.manifest.architecture.embedDim;
+  }
+
+  get resolution(): number {
+    return this.manifest.resolution;
+  }
+
+  /** Tokenises at the model's context length (248 for Long-CLIP) or a shorter one (77: what plain CLIP reads). */
+  tokenize(text: string, contextLength = this.manifest.contextLength) {
+    return this.tokenizer.encode(text, Math.min(contextLength, this.manifest.contextLength));
+  }
+
+  async encodeTexts(texts: readonly string[], contextLength?: number): Promise<TextEmbedding[]> {
+    const tokens = texts.map((t) => this.tokenize(t, contextLength));
+    const embeddings = await this.encodeTokenIds(tokens.map((t) => t.ids));
+    return tokens.map((t, i) => ({ ids: t.ids, untruncatedLength: t.untruncatedLength, embedding: embeddings[i]! }));
+  }
+
+  /** Runs the text tower on id sequences (start .. end). A batch is zero-padded to its longest member only. */
+  encodeTokenIds(batch: readonly Int32Array[]): Promise<Float32Array[]> {
+    if (batch.length === 0) return Promise.resolve([]);
+    const n = Math.max(...batch.map((ids) => ids.length));
+    if (n > this.manifest.contextLength) throw new RangeError(`${n} tokens: the model reads at most ${this.manifest.contextLength}`);
+    const ids = new Int32Array(batch.length * n);
+    batch.forEach((row, i) => ids.set(row, i * n));
+    const input = new this.ort.Tensor('int32', ids, [batch.length, n]);
+    return this.run(this.text, this.manifest.inputs.text, input, this.manifest.outputs.text, batch.length);
+  }
+
+  /** Runs the image tower on preprocessed pixels: `count` images of [3, R, R], channel-major. */
+  encodeImages(pixels: Float32Array, count: number): Promise<Float32Array[]> {
+    const r = this.manifest.resolution;
+    if (pixels.length !== count * 3 * r * r) throw new RangeError(`${pixels.length} pixel values for ${count} images of 3 x ${r} x ${r}`);
+    if (count === 0) return Promise.resolve([]);
+    const input = new this.ort.Tensor('float32', pixels, [count, 3, r, r]);
+    return this.run(this.image, this.manifest.inputs.image, input, this.manifest.outputs.image, count);
+  }
+
+  async release(): Promise<void> {
+    await this.queue.run(async () => {
+      await this.text.release();
+      await this.image.release();
+    });
+  }
+
+  private run(session: OrtSession, inputName: string, input: InstanceType<Ort['Tensor']>, outputName: string, count: number): Promise<Float32Array[]> {
+    return this.queue.run(async () => {
+      const out = await session.run({ [inputName]: input });
+      const data = out[outputName]?.data;
+      if (!(data instanceof Float32Array)) throw new Error(`the model gave no ${outputName} output`);
+      const dim = this.embedDim;
+      return Array.from({ length: count }, (_, i) => data.slice(i * dim, (i + 1) * dim));
+    });
+  }
+}
+
+/** float16 activations only for a float16 bundle on a WebGPU adapter with shader-f16. */
+export function computeType(provider: Provider, shaderF16: boolean, storage: WeightDType): WeightDType {
+  return provider === 'webgpu' && shaderF16 && storage === 'float16' ? 'float16' : 'float32';
+}
+
+/**
+ * The float16-compute graph of a float16 bundle: rebuilt from the architecture, over the same
+ * weights file (the layout is deterministic, so names and offsets match the stored graph).
+ */
+async function float16Graph(manifest: BundleManifest, tower: Tower): Promise<Uint8Array> {
+  const weights = tower === 'text' ? manifest.files.textWeights : manifest.files.imageWeights;
+  const { model, weightBytes } = await buildEncoderGraph(
+    { tower, arch: manifest.architecture, storage: 'float16', compute: 'float16', weightsPath: weights.path, ...graphDoc(tower, manifest.source.fileName) },
+    null,
+  );
+  if (weightBytes !== weights.size) throw new BundleError(`${weights.path}: its layout does not match this converter's (${weights.size} bytes, expected ${weightBytes}); convert the model again`);
+  return model;
+}
