@@ -1,0 +1,47 @@
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { convertCheckpoint } from '../engine/bundle/convert';
+import { parseArgs, single, UsageError } from './args';
+import { DirBundleOutput } from './dir-bundle';
+import { progress, runCli } from './main';
+import { NodeFileSource } from './node-source';
+
+const USAGE = 'npm run convert -- <checkpoint.pt|.safetensors> --vocab <merges.txt.gz> --out <dir> [--dtype fp32|fp16]';
+
+runCli(USAGE, async (argv) => {
+  const args = parseArgs(argv, ['vocab', 'out', 'dtype']);
+  if (args.positional.length !== 1) throw new UsageError('give exactly one checkpoint file');
+  const checkpoint = resolve(args.positional[0]!);
+  const vocab = single(args, 'vocab', true);
+  const out = single(args, 'out', true);
+  const dtypeArg = single(args, 'dtype') ?? 'fp32';
+  if (dtypeArg !== 'fp32' && dtypeArg !== 'fp16') throw new UsageError(`--dtype must be fp32 or fp16, not ${dtypeArg}`);
+  if (!(await stat(checkpoint).catch(() => null))?.isFile()) throw new Error(`${checkpoint} does not exist`);
+  const merges = await readFile(vocab).catch(() => {
+    throw new Error(`${vocab}: cannot read the merges file`);
+  });
+
+  const output = new DirBundleOutput(resolve(out));
+  await output.prepare();
+  const source = await NodeFileSource.open(checkpoint);
+  const started = performance.now();
+  let lastTenth = -1;
+  try {
+    const manifest = await convertCheckpoint(source, new Uint8Array(merges), output, {
+      dtype: dtypeArg === 'fp16' ? 'float16' : 'float32',
+      onProgress: ({ stage, fraction }) => {
+        const tenth = Math.floor(fraction * 10);
+        if (tenth !== lastTenth) progress(`${basename(checkpoint)}: ${stage} ${Math.round(fraction * 100)}%`);
+        lastTenth = tenth;
+      },
+    });
+    const a = manifest.architecture;
+    progress(
+      `wrote ${resolve(out)}: ViT-${a.vision.patchSize} ${a.vision.resolution}px (vision ${a.vision.width}x${a.vision.layers}, text ${a.text.width}x${a.text.layers}, ` +
+        `${a.text.contextLength} tokens, embed ${a.embedDim}), ${manifest.dtype}, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  } finally {
+    await source.close();
+  }
+});

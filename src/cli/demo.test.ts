@@ -1,0 +1,64 @@
+// End to end on the trained demo model: the CLI converts the official-format checkpoint and
+// embeds the gallery; the rankings must reproduce the official ones (goldens' 0.002 rule).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { demoDir, goldensDir, cosine } from '../engine/testing/shared';
+import { topKViolations } from '../engine/testing/ranking';
+import { loadNodeEngine } from './node-engine';
+
+const run = promisify(execFile);
+const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
+
+interface DemoQuery { query: string; context: number; target: string; ranking: string[]; cosine: number[] }
+const demo = JSON.parse(readFileSync(join(demoDir, 'demo.json'), 'utf8')) as { queries: DemoQuery[]; gallery: { file: string }[] };
+
+describe('demo model through the CLI', () => {
+  const work = mkdtempSync(join(tmpdir(), 'longclip-demo-'));
+  const bundle = join(work, 'bundle');
+  let embedded: { texts: { text: string; tokens: number[]; embedding: number[] }[]; images: { path: string; embedding: number[] }[] };
+
+  beforeAll(async () => {
+    await run(tsx, ['src/cli/convert.ts', join(demoDir, 'demo-longclip.pt'), '--vocab', join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'), '--out', bundle]);
+    const texts = [...new Set(demo.queries.map((q) => q.query))];
+    writeFileSync(join(work, 'texts.json'), JSON.stringify(texts));
+    await run(tsx, ['src/cli/embed.ts', '--model', bundle, '--texts', join(work, 'texts.json'), '--images', join(demoDir, 'gallery'), '--out', join(work, 'out.json')]);
+    embedded = JSON.parse(readFileSync(join(work, 'out.json'), 'utf8'));
+  }, 600_000);
+
+  test('the manifest describes the demo architecture', () => {
+    const m = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8'));
+    expect(m.architecture.vision).toEqual({ width: 192, layers: 4, heads: 3, patchSize: 32, resolution: 224 });
+    expect(m.architecture.text).toMatchObject({ width: 192, layers: 4, heads: 3, contextLength: 248, vocabSize: 49408 });
+    expect(m.architecture.embedDim).toBe(128);
+    expect(m.source.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('every gallery image is embedded', () => {
+    expect(embedded.images.map((i) => i.path.split('/').pop())).toEqual(demo.gallery.map((g) => g.file));
+  });
+
+  function rankingCheck(q: DemoQuery, textEmbedding: ArrayLike<number>): string[] {
+    const ours = new Map(embedded.images.map((im) => [im.path.split('/').pop()!, cosine(textEmbedding, im.embedding)]));
+    return topKViolations(q.ranking, q.cosine, ours, 0.002).map((v) => `${q.target} @${q.context}: ${v}`);
+  }
+
+  test('248-token rankings reproduce the official top-5 for every query', () => {
+    const byText = new Map(embedded.texts.map((t) => [t.text, t.embedding]));
+    const bad = demo.queries.filter((q) => q.context === 248).flatMap((q) => rankingCheck(q, byText.get(q.query)!));
+    expect(bad).toEqual([]);
+  });
+
+  test('rankings with the query cut to 77 tokens reproduce the official ones', async () => {
+    const engine = await loadNodeEngine(bundle);
+    const queries = demo.queries.filter((q) => q.context === 77);
+    const texts = await engine.encodeTexts(queries.map((q) => q.query), 77);
+    const bad = queries.flatMap((q, i) => rankingCheck(q, texts[i]!.embedding));
+    expect(bad).toEqual([]);
+    expect(texts.every((t) => t.ids.length <= 77 && t.ids[t.ids.length - 1] === 49407)).toBe(true);
+    await engine.release();
+  });
+});
