@@ -1,0 +1,106 @@
+// The engine's browser paths, exposed to Playwright as window.harness. Test-only page: it is
+// served by the dev server under /e2e/harness/ and is not part of the production build.
+import * as ort from 'onnxruntime-web/webgpu';
+import { convertCheckpoint } from '../../src/engine/bundle/convert';
+import { blobBundleFiles } from '../../src/engine/bundle/files';
+import { BlobBundleOutput } from '../../src/engine/bundle/output';
+import type { WeightDType } from '../../src/engine/graph/weights';
+import { BlobSource } from '../../src/engine/io/source';
+import { preprocessClip } from '../../src/engine/preprocess/clip-preprocess';
+import { ClipEngine } from '../../src/engine/session/clip-engine';
+import type { Provider } from '../../src/engine/session/ort';
+import { decodeImageBlob } from '../../src/worker/decode-image';
+
+let bundle: BlobBundleOutput | null = null;
+let engine: ClipEngine | null = null;
+
+function fileOf(id: string): File {
+  const file = (document.getElementById(id) as HTMLInputElement).files?.[0];
+  if (!file) throw new Error(`no file in #${id}`);
+  return file;
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+const harness = {
+  async gpuInfo() {
+    const adapter = await navigator.gpu?.requestAdapter();
+    return { hasGpu: !!adapter, shaderF16: adapter?.features.has('shader-f16') ?? false };
+  },
+
+  /** Converts the checkpoint chosen in #checkpoint with the merges in #vocab, from File objects. */
+  async convert(dtype: WeightDType) {
+    const out = new BlobBundleOutput();
+    const t0 = performance.now();
+    const manifest = await convertCheckpoint(new BlobSource(fileOf('checkpoint')), new Uint8Array(await fileOf('vocab').arrayBuffer()), out, { dtype });
+    bundle = out;
+    return { manifest, seconds: (performance.now() - t0) / 1000 };
+  },
+
+  async convertError() {
+    try {
+      await harness.convert('float32');
+      return null;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  },
+
+  async load(provider: Provider) {
+    if (!bundle) throw new Error('convert first');
+    await engine?.release();
+    const { shaderF16 } = await harness.gpuInfo();
+    engine = await ClipEngine.load(ort, blobBundleFiles(bundle.files), { provider, shaderF16 });
+    return { provider: engine.provider, compute: engine.compute };
+  },
+
+  async embedTexts(texts: string[], contextLength?: number) {
+    const results = await need().encodeTexts(texts, contextLength);
+    return results.map((r) => ({ ids: Array.from(r.ids), untruncated: r.untruncatedLength, embedding: Array.from(r.embedding) }));
+  },
+
+  /** Embeds images from already preprocessed pixel files (.f32, [3, R, R]). */
+  async embedPixelFiles(urls: string[]) {
+    const e = need();
+    const size = 3 * e.resolution * e.resolution;
+    const pixels = new Float32Array(urls.length * size);
+    for (let i = 0; i < urls.length; i++) pixels.set(new Float32Array((await fetchBytes(urls[i]!)).buffer), i * size);
+    return (await e.encodeImages(pixels, urls.length)).map((v) => Array.from(v));
+  },
+
+  /** Browser decoding + the engine's preprocessing; returns the pixels and the embeddings. */
+  async embedImageFiles(urls: string[], batch = 4) {
+    const e = need();
+    const { resolution: r, manifest } = e;
+    const size = 3 * r * r;
+    const out: { pixels: number[]; embedding: number[] }[] = [];
+    for (let start = 0; start < urls.length; start += batch) {
+      const group = urls.slice(start, start + batch);
+      const pixels = new Float32Array(group.length * size);
+      for (let i = 0; i < group.length; i++) {
+        const img = await decodeImageBlob(new Blob([(await fetchBytes(group[i]!)) as Uint8Array<ArrayBuffer>]));
+        preprocessClip(img, r, manifest.mean, manifest.std, pixels, i * size);
+      }
+      const embeddings = await e.encodeImages(pixels, group.length);
+      group.forEach((_, i) => out.push({ pixels: Array.from(pixels.subarray(i * size, (i + 1) * size)), embedding: Array.from(embeddings[i]!) }));
+    }
+    return out;
+  },
+};
+
+function need(): ClipEngine {
+  if (!engine) throw new Error('load first');
+  return engine;
+}
+
+declare global {
+  interface Window {
+    harness: typeof harness;
+  }
+}
+window.harness = harness;
+document.body.dataset.ready = 'true';
