@@ -1,0 +1,123 @@
+// The one message protocol between the UI thread and the inference worker.
+import type { BundleManifest } from '../engine/bundle/manifest';
+import type { Provider } from '../engine/session/ort';
+import type { WeightDType } from '../engine/graph/weights';
+import type { CatalogEntry } from '../models/catalog';
+
+/** Which execution provider runs the model, and why (shown in the UI's "Compute" element). */
+export interface ComputeInfo {
+  provider: Provider;
+  reason: string;
+  shaderF16: boolean;
+  /** float16 only for a float16 bundle on a shader-f16 GPU. */
+  compute: WeightDType;
+}
+
+/** Where a model comes from. */
+export type ModelSource =
+  /** A built-in entry (official checkpoint + merges downloaded, then converted here). */
+  | { kind: 'builtin'; entry: CatalogEntry; dtype: WeightDType }
+  /** Files picked by the user: a checkpoint + merges file, or all files of a bundle. */
+  | { kind: 'files'; files: File[]; dtype: WeightDType }
+  /** A bundle served by the app itself (public/models/<name>/). */
+  | { kind: 'hosted'; name: string }
+  /** A bundle already in browser storage. */
+  | { kind: 'stored'; key: string };
+
+/** A loaded model, as the UI shows it. */
+export interface ModelInfo {
+  /** Identity of the weights: source SHA-256, dtype and converter major version. */
+  key: string;
+  name: string;
+  manifest: BundleManifest;
+  compute: ComputeInfo;
+}
+
+export interface StoredModel {
+  key: string;
+  name: string;
+  bytes: number;
+  storedAt: number;
+  manifest: BundleManifest;
+}
+
+/** A photo file handed to the indexer: the File and its path inside what the user added. */
+export interface IntakeFile {
+  file: File;
+  path: string;
+}
+
+export interface IndexSummary {
+  /** Files seen in this run. */
+  files: number;
+  /** Of those, embedded now (cache misses). */
+  embedded: number;
+  skipped: { path: string; reason: string }[];
+  cancelled: boolean;
+}
+
+export interface RankedPhoto {
+  hash: string;
+  score: number;
+}
+
+export type Query = { kind: 'text'; text: string; contextLength: number } | { kind: 'photo'; hash: string };
+
+/** Requests: UI -> worker. Each gets exactly one `result` or `error` reply with its id. */
+export type Request =
+  | { type: 'init'; forceProvider: Provider | null }
+  | { type: 'models' }
+  | { type: 'load-model'; source: ModelSource }
+  | { type: 'delete-model'; key: string }
+  | { type: 'tokens'; text: string }
+  | { type: 'index'; files: IntakeFile[] }
+  | { type: 'search'; query: Query; limit: number | null }
+  | { type: 'cancel'; target: number }
+  | { type: 'pause-indexing' }
+  | { type: 'resume-indexing' }
+  /** Test-only: the pixels the indexer would feed the image encoder. */
+  | { type: 'debug-pixels'; files: IntakeFile[] };
+
+/** What each request resolves to. */
+export interface ResultOf {
+  init: ComputeInfo;
+  models: { stored: StoredModel[]; hosted: string[] };
+  'load-model': ModelInfo;
+  'delete-model': null;
+  tokens: { count: number; contextLength: number };
+  index: IndexSummary;
+  search: { results: RankedPhoto[]; tokens: number | null };
+  cancel: null;
+  'pause-indexing': null;
+  'resume-indexing': null;
+  'debug-pixels': { resolution: number; pixels: Float32Array[] };
+}
+
+export type RequestType = Request['type'];
+export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
+
+export interface TaskProgress {
+  phase: 'download' | 'convert' | 'load' | 'index';
+  label: string;
+  done: number;
+  total: number;
+  /** Units per second (bytes for downloads, photos for indexing). */
+  rate: number;
+  etaSeconds: number | null;
+}
+
+/** Messages: worker -> UI. */
+export type WorkerMessage =
+  | { type: 'result'; id: number; value: ResultOf[RequestType] }
+  | { type: 'error'; id: number; message: string; cancelled: boolean }
+  | { type: 'progress'; id: number; progress: TaskProgress }
+  /** Photos whose embeddings were just written (the library and the ranking can refresh). */
+  | { type: 'indexed'; hashes: string[]; embeddedSinceLoad: number }
+  /** The provider changed at run time (a lost GPU device fell back to WASM). */
+  | { type: 'compute'; compute: ComputeInfo }
+  | { type: 'indexing-state'; paused: boolean };
+
+export interface Envelope {
+  id: number;
+  request: Request;
+}
