@@ -1,0 +1,51 @@
+import type { DragEvent } from 'react';
+import { useLibraryStore } from './state/library-store';
+import { useModelStore } from './state/model-store';
+import { ComputeBadge } from './ui/ComputeBadge';
+import { ErrorBanner } from './ui/ErrorBanner';
+import { IndexingProgress } from './ui/IndexingProgress';
+import { ModelPanel } from './ui/ModelPanel';
+import { PhotoIntake } from './ui/PhotoIntake';
+import { QueryBox } from './ui/QueryBox';
+import { ResultsGrid } from './ui/ResultsGrid';
+import { SkippedList } from './ui/SkippedList';
+import { Viewer } from './ui/Viewer';
+
+/** A file dropped beside the drop zone must not make the browser navigate away from the library. */
+function ignoreStrayDrop(e: DragEvent): void {
+  if (!e.defaultPrevented) e.preventDefault();
+}
+
+export function App() {
+  const modelError = useModelStore((s) => s.error);
+  const dismissModelError = useModelStore((s) => s.dismissError);
+  const hasModel = useModelStore((s) => s.active !== null);
+  const libraryError = useLibraryStore((s) => s.error);
+  const dismissLibraryError = useLibraryStore((s) => s.dismissError);
+
+  return (
+    <div className="app" onDragOver={ignoreStrayDrop} onDrop={ignoreStrayDrop}>
+      <header className="app-header">
+        <h1>Photo search</h1>
+        <p className="tagline">Private: your photos never leave this device.</p>
+        <ComputeBadge />
+      </header>
+      <div className="banners">
+        {modelError && <ErrorBanner title="Model" message={modelError} onDismiss={dismissModelError} />}
+        {libraryError && <ErrorBanner title="Photos" message={libraryError} onDismiss={dismissLibraryError} />}
+      </div>
+      <div className="app-body">
+        <aside className="sidebar">
+          {/* First things first: the model until one runs, then the photos. */}
+          {hasModel ? [<PhotoIntake key="photos" />, <SkippedList key="skipped" />, <ModelPanel key="model" />] : [<ModelPanel key="model" />, <PhotoIntake key="photos" />, <SkippedList key="skipped" />]}
+        </aside>
+        <main className="main">
+          <IndexingProgress />
+          <QueryBox />
+          <ResultsGrid />
+        </main>
+      </div>
+      <Viewer />
+    </div>
+  );
+}

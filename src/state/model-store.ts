@@ -1,0 +1,124 @@
+import { create } from 'zustand';
+import type { WeightDType } from '../engine/graph/weights';
+import { loadCatalog, type CatalogEntry } from '../models/catalog';
+import { CancelledError } from '../worker/client';
+import type { ComputeInfo, ModelInfo, ModelSource, StoredModel, TaskProgress } from '../worker/protocol';
+import { engineClient, forcedProvider } from './engine-client';
+
+const LAST_MODEL_KEY = 'longclip-search:last-model';
+
+export interface ModelTask extends TaskProgress {
+  callId: number;
+}
+
+export interface ModelState {
+  compute: ComputeInfo | null;
+  catalog: CatalogEntry[];
+  stored: StoredModel[];
+  hosted: string[];
+  active: ModelInfo | null;
+  task: ModelTask | null;
+  error: string | null;
+  online: boolean;
+  /** Set once the worker has answered `init` and the lists are loaded. */
+  ready: boolean;
+
+  init(): Promise<void>;
+  loadBuiltin(entry: CatalogEntry, dtype?: WeightDType): Promise<void>;
+  importFiles(files: File[], dtype?: WeightDType): Promise<void>;
+  loadStored(key: string): Promise<void>;
+  loadHosted(name: string): Promise<void>;
+  removeStored(key: string): Promise<void>;
+  cancelTask(): void;
+  dismissError(): void;
+}
+
+export const useModelStore = create<ModelState>((set, get) => {
+  /** Settles when the worker has answered `init`: a model picked before that waits for it. */
+  let workerReady: Promise<unknown> = Promise.resolve();
+
+  async function refreshLists(): Promise<void> {
+    const { stored, hosted } = await engineClient().call({ type: 'models' });
+    set({ stored, hosted });
+  }
+
+  async function load(source: ModelSource): Promise<void> {
+    await workerReady;
+    if (get().task) return;
+    const client = engineClient();
+    let callId = 0;
+    const call = client.start({ type: 'load-model', source }, (progress) => set({ task: { ...progress, callId } }));
+    callId = call.id;
+    set({ task: { phase: 'load', label: 'Starting…', done: 0, total: 0, rate: 0, etaSeconds: null, callId: call.id }, error: null });
+    try {
+      const info = await call.promise;
+      set({ active: info, compute: info.compute });
+      localStorage.setItem(LAST_MODEL_KEY, info.key);
+      // Ask once that the model and the index survive storage pressure.
+      void navigator.storage?.persist?.();
+      await refreshLists();
+    } catch (e) {
+      if (!(e instanceof CancelledError)) set({ error: (e as Error).message });
+    } finally {
+      set({ task: null });
+    }
+  }
+
+  return {
+    compute: null,
+    catalog: [],
+    stored: [],
+    hosted: [],
+    active: null,
+    task: null,
+    error: null,
+    online: navigator.onLine,
+    ready: false,
+
+    async init() {
+      addEventListener('online', () => set({ online: true }));
+      addEventListener('offline', () => set({ online: false }));
+      const client = engineClient();
+      client.on((m) => {
+        if (m.type === 'compute') set((s) => ({ compute: m.compute, active: s.active ? { ...s.active, compute: m.compute } : null }));
+      });
+      try {
+        const initCall = client.call({ type: 'init', forceProvider: forcedProvider() });
+        workerReady = initCall.catch(() => undefined);
+        const [compute, catalog] = await Promise.all([initCall, loadCatalog(location.search)]);
+        set({ compute, catalog });
+        await refreshLists();
+      } catch (e) {
+        set({ error: (e as Error).message });
+      }
+      set({ ready: true });
+      // A second visit starts from storage: the last model used, else any stored or hosted one.
+      const { stored, hosted } = get();
+      const last = localStorage.getItem(LAST_MODEL_KEY);
+      const pick = stored.find((m) => m.key === last) ?? stored[0];
+      if (pick) await load({ kind: 'stored', key: pick.key });
+      else if (hosted[0]) await load({ kind: 'hosted', name: hosted[0] });
+    },
+
+    loadBuiltin: (entry, dtype = 'float16') => load({ kind: 'builtin', entry, dtype }),
+    importFiles: (files, dtype = 'float16') => load({ kind: 'files', files, dtype }),
+    loadStored: (key) => load({ kind: 'stored', key }),
+    loadHosted: (name) => load({ kind: 'hosted', name }),
+
+    async removeStored(key) {
+      try {
+        await engineClient().call({ type: 'delete-model', key });
+        await refreshLists();
+      } catch (e) {
+        set({ error: (e as Error).message });
+      }
+    },
+
+    cancelTask() {
+      const task = get().task;
+      if (task) engineClient().cancel(task.callId);
+    },
+
+    dismissError: () => set({ error: null }),
+  };
+});

@@ -1,0 +1,130 @@
+import { create } from 'zustand';
+import type { FileRecord } from '../library/schema';
+import type { RankedPhoto } from '../worker/protocol';
+import { engineClient } from './engine-client';
+import { useLibraryStore } from './library-store';
+import { useModelStore } from './model-store';
+
+/** What plain CLIP reads: the "CLIP view" cuts the query to this many tokens. */
+export const CLIP_CONTEXT = 77;
+
+export interface ResultItem {
+  file: FileRecord;
+  score: number;
+}
+
+export interface SearchState {
+  text: string;
+  clipView: boolean;
+  /** Token count of the whole text (start and end included), null before a model is loaded. */
+  tokenCount: number | null;
+  /** A photo used as the query ("More like this"), by content hash. */
+  photoQuery: string | null;
+  ranked: RankedPhoto[];
+  searching: boolean;
+  error: string | null;
+
+  setText(text: string): void;
+  setClipView(on: boolean): void;
+  moreLikeThis(hash: string): void;
+  clearPhotoQuery(): void;
+  refresh(): void;
+}
+
+/** The context the model reads (248 for Long-CLIP), or 77 in CLIP view. */
+export function contextLength(clipView: boolean): number {
+  const ctx = useModelStore.getState().active?.manifest.contextLength ?? 248;
+  return clipView ? Math.min(CLIP_CONTEXT, ctx) : ctx;
+}
+
+/** Ranked photos expanded to the files that hold them (a photo added twice shows twice). */
+export function resultItems(ranked: readonly RankedPhoto[], files: readonly FileRecord[]): ResultItem[] {
+  const byHash = new Map<string, FileRecord[]>();
+  for (const f of files) {
+    const list = byHash.get(f.hash);
+    if (list) list.push(f);
+    else byHash.set(f.hash, [f]);
+  }
+  return ranked.flatMap((r) => (byHash.get(r.hash) ?? []).map((file) => ({ file, score: r.score })));
+}
+
+export const useSearchStore = create<SearchState>((set, get) => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let generation = 0;
+
+  async function run(): Promise<void> {
+    const { text, clipView, photoQuery } = get();
+    const model = useModelStore.getState().active;
+    const mine = ++generation;
+    if (!model) return;
+    if (!photoQuery && !text.trim()) {
+      set({ ranked: [], searching: false, error: null });
+      return;
+    }
+    set({ searching: true });
+    try {
+      const query = photoQuery ? ({ kind: 'photo', hash: photoQuery } as const) : ({ kind: 'text', text, contextLength: contextLength(clipView) } as const);
+      const { results } = await engineClient().call({ type: 'search', query, limit: null });
+      if (mine === generation) set({ ranked: results, error: null });
+    } catch (e) {
+      if (mine === generation) set({ error: (e as Error).message });
+    } finally {
+      if (mine === generation) set({ searching: false });
+    }
+  }
+
+  async function count(text: string): Promise<void> {
+    if (!useModelStore.getState().active) return set({ tokenCount: null });
+    const { count } = await engineClient().call({ type: 'tokens', text });
+    if (get().text === text) set({ tokenCount: count });
+  }
+
+  function schedule(delay: number): void {
+    clearTimeout(timer);
+    timer = setTimeout(() => void run(), delay);
+  }
+
+  // Re-rank when embeddings arrive (results update while indexing runs) or the model changes.
+  let lastRevision = -1;
+  useLibraryStore.subscribe((s) => {
+    if (s.revision !== lastRevision) {
+      lastRevision = s.revision;
+      schedule(300);
+    }
+  });
+  useModelStore.subscribe((s, prev) => {
+    if (s.active?.key !== prev.active?.key) {
+      void count(get().text);
+      schedule(0);
+    }
+  });
+
+  return {
+    text: '',
+    clipView: false,
+    tokenCount: null,
+    photoQuery: null,
+    ranked: [],
+    searching: false,
+    error: null,
+
+    setText(text) {
+      set({ text, photoQuery: null });
+      void count(text);
+      schedule(250);
+    },
+    setClipView(clipView) {
+      set({ clipView });
+      schedule(0);
+    },
+    moreLikeThis(hash) {
+      set({ photoQuery: hash });
+      schedule(0);
+    },
+    clearPhotoQuery() {
+      set({ photoQuery: null });
+      schedule(0);
+    },
+    refresh: () => schedule(0),
+  };
+});

@@ -1,0 +1,29 @@
+import { useModelStore } from '../state/model-store';
+
+/** The official models, downloaded and converted on first use. */
+export function BuiltinModelList() {
+  const catalog = useModelStore((s) => s.catalog);
+  const online = useModelStore((s) => s.online);
+  const busy = useModelStore((s) => s.task !== null);
+  const loadBuiltin = useModelStore((s) => s.loadBuiltin);
+  if (!catalog.length) return null;
+
+  return (
+    <div className="model-group">
+      <h3>Download</h3>
+      <ul className="model-list">
+        {catalog.map((entry) => (
+          <li key={entry.id} className="model-row">
+            <div className="model-text">
+              <span className="model-name">{entry.name}</span>
+              {entry.description && <span className="model-desc">{entry.description}</span>}
+            </div>
+            <button type="button" disabled={busy || !online} onClick={() => void loadBuiltin(entry)}>
+              Download<span className="visually-hidden"> {entry.name}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import { useModelStore } from '../state/model-store';
+
+/** Which execution provider runs the model, and why. */
+export function ComputeBadge() {
+  const compute = useModelStore((s) => s.compute);
+  const ready = useModelStore((s) => s.ready);
+
+  if (!compute) {
+    return (
+      <div className="compute-badge" role="group" aria-label="Compute">
+        <span className="badge muted">{ready ? 'Unavailable' : 'Checking…'}</span>
+      </div>
+    );
+  }
+  const provider = compute.provider === 'webgpu' ? 'WebGPU' : 'WASM';
+  return (
+    <div className="compute-badge" role="group" aria-label="Compute" title={compute.reason}>
+      <span className={`badge ${compute.provider}`}>
+        {provider}
+        {compute.compute === 'float16' && ' · float16'}
+      </span>{' '}
+      <span className="compute-reason">{compute.reason}</span>
+    </div>
+  );
+}

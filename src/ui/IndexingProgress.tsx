@@ -1,0 +1,54 @@
+import { useLibraryStore } from '../state/library-store';
+import { indexedMessage, indexingDetail } from './describe';
+
+/** The indexing run: progress with pause and cancel, then what it did. */
+export function IndexingProgress() {
+  const indexing = useLibraryStore((s) => s.indexing);
+  const lastRun = useLibraryStore((s) => s.lastRun);
+  const pause = useLibraryStore((s) => s.pause);
+  const resume = useLibraryStore((s) => s.resume);
+  const cancel = useLibraryStore((s) => s.cancel);
+  const label = indexing && indexing.label && indexing.label !== 'Indexing' ? indexing.label : null;
+
+  return (
+    <section className="panel" aria-labelledby="indexing-heading" hidden={!indexing && !lastRun}>
+      <div className="task-head">
+        <h2 id="indexing-heading">
+          Indexing
+          {indexing?.paused && (
+            <>
+              {' '}
+              <span className="badge paused">Paused</span>
+            </>
+          )}
+        </h2>
+        {indexing && (
+          <div className="row-actions">
+            {indexing.paused ? (
+              <button type="button" onClick={resume}>
+                Resume
+              </button>
+            ) : (
+              <button type="button" onClick={pause}>
+                Pause
+              </button>
+            )}
+            <button type="button" className="ghost" onClick={cancel}>
+              Cancel<span className="visually-hidden"> indexing</span>
+            </button>
+          </div>
+        )}
+      </div>
+      {indexing && (
+        <div className="task">
+          {label && <span className="task-label">{label}</span>}
+          <progress aria-label="Indexing" value={indexing.done} max={Math.max(1, indexing.total)} />
+          <p className="task-detail">{indexingDetail(indexing)}</p>
+        </div>
+      )}
+      <p role="status" className="run-summary">
+        {!indexing && lastRun ? indexedMessage(lastRun) : ''}
+      </p>
+    </section>
+  );
+}

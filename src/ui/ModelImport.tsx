@@ -1,0 +1,29 @@
+import type { ChangeEvent } from 'react';
+import { useModelStore } from '../state/model-store';
+
+/** One file input for a checkpoint plus its merges file, or all files of a converted bundle. */
+export function ModelImport() {
+  const busy = useModelStore((s) => s.task !== null);
+  const importFiles = useModelStore((s) => s.importFiles);
+
+  function onChange(e: ChangeEvent<HTMLInputElement>): void {
+    const input = e.currentTarget;
+    const files = input.files ? Array.from(input.files) : [];
+    input.value = '';
+    if (files.length) void importFiles(files);
+  }
+
+  return (
+    <div className="model-group">
+      <h3>Import</h3>
+      <label className={`button file-button${busy ? ' disabled' : ''}`}>
+        Import model
+        <input type="file" className="visually-hidden" multiple disabled={busy} onChange={onChange} aria-describedby="import-hint" />
+      </label>
+      <p id="import-hint" className="hint">
+        Choose a checkpoint (.pt or .safetensors) together with its merges file (bpe_simple_vocab_16e6.txt.gz), or all
+        files of a converted bundle (manifest.json and the .onnx files).
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import { useLibraryStore } from '../state/library-store';
+import { useSearchStore } from '../state/search-store';
+import { TokenCounter } from './TokenCounter';
+
+/** The query: a long description (Long-CLIP reads up to 248 tokens), CLIP view, or a photo. */
+export function QueryBox() {
+  const text = useSearchStore((s) => s.text);
+  const setText = useSearchStore((s) => s.setText);
+  const clipView = useSearchStore((s) => s.clipView);
+  const setClipView = useSearchStore((s) => s.setClipView);
+  const photoQuery = useSearchStore((s) => s.photoQuery);
+  const clearPhotoQuery = useSearchStore((s) => s.clearPhotoQuery);
+  const error = useSearchStore((s) => s.error);
+  const photoName = useLibraryStore((s) => (photoQuery ? (s.files.find((f) => f.hash === photoQuery)?.name ?? null) : null));
+
+  return (
+    <div className="query" role="search">
+      <label htmlFor="query-text" className="query-label">
+        Describe the photo
+      </label>
+      <textarea
+        id="query-text"
+        className="query-text"
+        rows={4}
+        value={text}
+        onChange={(e) => setText(e.currentTarget.value)}
+        aria-describedby="token-counter"
+        spellCheck
+      />
+      <div className="query-bar">
+        <TokenCounter />
+        <label className="switch">
+          <input type="checkbox" role="switch" checked={clipView} onChange={(e) => setClipView(e.currentTarget.checked)} />
+          <span className="switch-track" aria-hidden="true" />
+          CLIP view
+        </label>
+      </div>
+      {photoQuery && (
+        <div className="photo-query">
+          <p>
+            Showing photos like <strong>{photoName ?? 'the chosen photo'}</strong>
+          </p>
+          <button type="button" className="ghost" onClick={clearPhotoQuery}>
+            Back to the text query
+          </button>
+        </div>
+      )}
+      {error && (
+        <p className="error-text" role="alert">
+          The search failed: {error}
+        </p>
+      )}
+    </div>
+  );
+}

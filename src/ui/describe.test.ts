@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { architectureName, indexedMessage, indexingDetail, taskDetail } from './describe';
+
+describe('describe', () => {
+  it('names the indexing result, singular and plural', () => {
+    expect(indexedMessage({ indexed: 1, newlyEmbedded: 1 })).toBe('1 photo indexed (1 newly embedded)');
+    expect(indexedMessage({ indexed: 12, newlyEmbedded: 0 })).toBe('12 photos indexed (0 newly embedded)');
+  });
+
+  it('names a ViT by width and patch', () => {
+    const a = { embedDim: 512, vision: { width: 768, layers: 12, heads: 12, patchSize: 16, resolution: 224 } };
+    expect(architectureName(a as never)).toBe('ViT-B/16, 224 px, 512-d embeddings');
+    expect(architectureName({ ...a, vision: { ...a.vision, width: 64, patchSize: 8, resolution: 32 }, embedDim: 32 } as never)).toBe('ViT-64w/8, 32 px, 32-d embeddings');
+  });
+
+  it('describes a download with bytes, speed and time left', () => {
+    const t = { phase: 'download', label: '', done: 100 * 1024 * 1024, total: 599_000_000, rate: 8 * 1024 * 1024, etaSeconds: 62 } as const;
+    expect(taskDetail(t)).toBe('100 MB of 571 MB · 8.0 MB/s · 1 min 2 s left');
+    expect(taskDetail({ ...t, rate: 0, etaSeconds: null })).toBe('100 MB of 571 MB');
+    expect(taskDetail({ ...t, phase: 'convert', done: 3, total: 7, etaSeconds: null })).toBe('42 %');
+    expect(taskDetail({ ...t, phase: 'convert', done: 0.0607, total: 1, etaSeconds: 5 })).toBe('6 % · 5 s left');
+  });
+
+  it('describes indexing progress', () => {
+    expect(indexingDetail({ phase: 'index', label: '', done: 37, total: 120, rate: 4.25, etaSeconds: 21 })).toBe('37 / 120 photos · 4.3 photos/s · 21 s left');
+    expect(indexingDetail({ phase: 'index', label: '', done: 0, total: 5, rate: 0, etaSeconds: null })).toBe('0 / 5 photos');
+  });
+});

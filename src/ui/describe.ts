@@ -1,0 +1,45 @@
+// Words for what the stores hold: pure functions, shared by the components and tested alone.
+import type { Architecture } from '../engine/checkpoint/architecture-types';
+import type { TaskProgress } from '../worker/protocol';
+import { formatBytes, formatDuration, plural } from '../state/format';
+
+const VIT_SIZES: Record<number, string> = { 768: 'B', 1024: 'L', 1280: 'H' };
+
+/** "ViT-B/16, 224 px, 512-d embeddings" (or the raw width where the size has no letter). */
+export function architectureName(a: Architecture): string {
+  const size = VIT_SIZES[a.vision.width] ?? `${a.vision.width}w`;
+  return `ViT-${size}/${a.vision.patchSize}, ${a.vision.resolution} px, ${a.embedDim}-d embeddings`;
+}
+
+/** The status line after an indexing run: "12 photos indexed (3 newly embedded)". */
+export function indexedMessage(run: { indexed: number; newlyEmbedded: number }): string {
+  return `${plural(run.indexed, 'photo')} indexed (${run.newlyEmbedded} newly embedded)`;
+}
+
+/** "120 MB of 599 MB · 8.1 MB/s · 1 min 2 s left" for downloads; "42 %" otherwise. */
+export function taskDetail(task: TaskProgress): string {
+  if (task.phase === 'download') {
+    const parts = [task.total > 0 ? `${formatBytes(task.done)} of ${formatBytes(task.total)}` : formatBytes(task.done)];
+    if (task.rate > 0) parts.push(`${formatBytes(task.rate)}/s`);
+    if (task.etaSeconds !== null) parts.push(`${formatDuration(task.etaSeconds)} left`);
+    return parts.join(' · ');
+  }
+  const parts = task.total > 0 ? [`${Math.floor((100 * Math.min(task.done, task.total)) / task.total)} %`] : [];
+  if (task.etaSeconds !== null) parts.push(`${formatDuration(task.etaSeconds)} left`);
+  return parts.join(' · ');
+}
+
+/** "37 / 120 photos · 4.2 photos/s · 21 s left". */
+export function indexingDetail(task: TaskProgress): string {
+  const parts = [`${task.done} / ${task.total} photos`];
+  if (task.rate > 0) parts.push(`${task.rate.toFixed(task.rate < 10 ? 1 : 0)} photos/s`);
+  if (task.etaSeconds !== null) parts.push(`${formatDuration(task.etaSeconds)} left`);
+  return parts.join(' · ');
+}
+
+export const PHASE_NAMES: Record<TaskProgress['phase'], string> = {
+  download: 'Downloading',
+  convert: 'Converting',
+  load: 'Loading',
+  index: 'Indexing',
+};
