@@ -38,10 +38,10 @@ describe('float16 bundle graphs', () => {
     const { model } = await rebuild(tower, 'float16');
     const graph = onnx.ModelProto.decode(model).graph!;
     const stored = onnx.ModelProto.decode(await bytes(`${tower}.onnx`)).graph!;
-    const external = (g: typeof graph) => g.initializer.filter((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL).map((t) => [t.name, t.dataType, JSON.stringify(t.externalData)]);
+    const external = (g: typeof graph) => g.initializer!.filter((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL).map((t) => [t.name, t.dataType, JSON.stringify(t.externalData)]);
     expect(external(graph)).toEqual(external(stored));
     // Every Cast goes to float16, except the one that hands the result back as float32.
-    const casts = graph.node.filter((n) => n.opType === 'Cast').map((n) => Number(n.attribute[0]!.i));
+    const casts = graph.node!.filter((n) => n.opType === 'Cast').map((n) => Number(n.attribute![0]!.i));
     expect(casts.filter((to) => to === onnx.TensorProto.DataType.FLOAT)).toHaveLength(tower === 'text' ? 2 : 1); // text: ids -> float for ArgMax
     expect(casts.filter((to) => to === onnx.TensorProto.DataType.FLOAT16).length).toBeGreaterThan(0);
   });

@@ -1,0 +1,60 @@
+// The app end to end on both providers: import the demo checkpoint, index the gallery, and
+// every decisive demo query ranks the official top-1 first, in normal and in CLIP view.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { decisiveQueries, expectStatus, expectTopResult, galleryFiles, importDemoModel } from './demo-app';
+import { goldensDir, readJson } from './shared-files';
+
+for (const provider of ['wasm', 'webgpu'] as const) {
+  test.describe(`app on ${provider}`, () => {
+    test.describe.configure({ mode: 'serial' });
+
+    test(`import, index and search reproduce the official rankings (${provider})`, async ({ page }) => {
+      await page.goto(`/?provider=${provider}`);
+      await expect(page.getByLabel('Compute')).toContainText(provider === 'webgpu' ? 'WebGPU' : 'WASM');
+      await importDemoModel(page);
+      await page.getByLabel('Add photos').setInputFiles(galleryFiles);
+      await expect(page.getByRole('progressbar', { name: 'Indexing' })).toBeVisible();
+      await expectStatus(page, `${galleryFiles.length} photos indexed (${galleryFiles.length} newly embedded)`);
+
+      const box = page.getByRole('textbox', { name: 'Describe the photo' });
+      for (const q of decisiveQueries(248)) {
+        await box.fill(q.query);
+        await expectTopResult(page, q.ranking[0]!, q.cosine[0]!);
+      }
+      await page.getByRole('switch', { name: 'CLIP view' }).click();
+      for (const q of decisiveQueries(77)) {
+        await box.fill(q.query);
+        await expectTopResult(page, q.ranking[0]!, q.cosine[0]!);
+      }
+    });
+  });
+}
+
+test('the worker embeds exactly the golden pixels', async ({ page }) => {
+  await page.goto('/?e2e&provider=wasm');
+  await importDemoModel(page);
+  const golden = readJson<{ images: { file: string; pixels: string }[] }>(join(goldensDir, 'golden.json'));
+  const files = await Promise.all(
+    golden.images.map(async (im) => ({ name: im.file.split('/').pop()!, bytes: [...readFileSync(join(goldensDir, im.file))] })),
+  );
+  const result = await page.evaluate(async (list) => {
+    const files = list.map((f) => new File([new Uint8Array(f.bytes)], f.name));
+    return window.__longclipTest!.pixels(files);
+  }, files);
+  expect(result.resolution).toBe(224);
+  golden.images.forEach((im, i) => {
+    const b = readFileSync(join(goldensDir, im.pixels));
+    const ref = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    const ours = result.pixels[i]!;
+    let sum = 0, max = 0;
+    for (let k = 0; k < ref.length; k++) {
+      const d = Math.abs(ours[k]! - ref[k]!);
+      sum += d;
+      max = Math.max(max, d);
+    }
+    expect(sum / ref.length, im.file).toBeLessThanOrEqual(0.006);
+    expect(max, im.file).toBeLessThanOrEqual(0.15);
+  });
+});
