@@ -38,7 +38,7 @@ runCli(USAGE, async (argv) => {
     });
     const a = manifest.architecture;
     progress(
-      `wrote ${resolve(out)}: ViT-${a.vision.patchSize} ${a.vision.resolution}px (vision ${a.vision.width}x${a.vision.layers}, text ${a.text.width}x${a.text.layers}, ` +
+      `wrote ${resolve(out)}: ViT with ${a.vision.patchSize} px patches at ${a.vision.resolution} px (vision ${a.vision.width}x${a.vision.layers}, text ${a.text.width}x${a.text.layers}, ` +
         `${a.text.contextLength} tokens, embed ${a.embedDim}), ${manifest.dtype}, ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
   } finally {
