@@ -1,4 +1,3 @@
-import * as ort from 'onnxruntime-web/webgpu';
 import { convertCheckpoint } from '../engine/bundle/convert';
 import { blobBundleFiles, readManifest, urlBundleFiles, type BundleFiles } from '../engine/bundle/files';
 import { BUNDLE_FILES, type BundleManifest } from '../engine/bundle/manifest';
@@ -11,9 +10,8 @@ import type { CatalogEntry } from '../models/catalog';
 import type { ComputeInfo, ModelInfo, ModelSource, StoredModel, TaskProgress } from './protocol';
 import type { ProviderChoice } from './compute';
 import { download } from './download';
+import { ort } from './ort-setup';
 import { deleteBundle, modelKey, storeBundle, storedBundleFiles } from './model-storage';
-
-ort.env.logLevel = 'error';
 
 type Report = (p: TaskProgress) => void;
 
