@@ -14,6 +14,8 @@ for (const provider of ['wasm', 'webgpu'] as const) {
       await page.goto(`/?provider=${provider}`);
       await expect(page.getByLabel('Compute')).toContainText(provider === 'webgpu' ? 'WebGPU' : 'WASM');
       await importDemoModel(page);
+      // Threaded WASM in the worker: every core, not ORT's default of half.
+      if (provider === 'wasm') await expect(page.getByLabel('Compute')).toContainText(/WASM · \d+ threads?/);
       await page.getByLabel('Add photos').setInputFiles(galleryFiles);
       await expect(page.getByRole('progressbar', { name: 'Indexing' })).toBeVisible();
       await expectStatus(page, `${galleryFiles.length} photos indexed (${galleryFiles.length} newly embedded)`);

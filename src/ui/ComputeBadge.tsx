@@ -18,6 +18,7 @@ export function ComputeBadge() {
       <span className={`badge ${compute.provider}`}>
         {provider}
         {compute.compute === 'float16' && ' · float16'}
+        {compute.provider === 'wasm' && ` · ${compute.wasmThreads} ${compute.wasmThreads === 1 ? 'thread' : 'threads'}`}
       </span>{' '}
       <span className="compute-reason">{compute.reason}</span>
     </div>

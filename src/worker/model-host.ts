@@ -25,7 +25,7 @@ export class ModelHost {
   constructor(private readonly db: LibraryDb, private choice: ProviderChoice) {}
 
   computeInfo(): ComputeInfo {
-    return { ...this.choice, compute: this.engine?.compute ?? 'float32' };
+    return { ...this.choice, compute: this.engine?.compute ?? 'float32', wasmThreads: ort.env.wasm.numThreads ?? 1 };
   }
 
   async list(): Promise<{ stored: StoredModel[]; hosted: string[] }> {

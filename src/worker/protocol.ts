@@ -11,6 +11,8 @@ export interface ComputeInfo {
   shaderF16: boolean;
   /** float16 only for a float16 bundle on a shader-f16 GPU. */
   compute: WeightDType;
+  /** onnxruntime-web's WASM threads (used by the WASM provider, and for CPU-side ops on WebGPU). */
+  wasmThreads: number;
 }
 
 /** Where a model comes from. */
