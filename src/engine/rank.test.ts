@@ -1,26 +1,34 @@
 import { describe, expect, test } from 'vitest';
-import { EmbeddingMatrix, normalized } from './rank';
+import { EmbeddingMatrix, normalized, type EmbeddingMatrixOptions } from './rank';
 
 function random(n: number, seed: number): Float32Array {
   let s = seed;
   return Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5);
 }
 
+/** Brute force: every row scored in float32, sorted by score, ties by lower row. */
+function bruteForce(vectors: ArrayLike<number>[], query: ArrayLike<number>) {
+  const qn = normalized(query);
+  return vectors
+    .map((v, i) => ({ i, key: `k${i}`, score: Math.fround(normalized(v).reduce((s, x, k) => s + x * qn[k]!, 0)) }))
+    .sort((a, b) => b.score - a.score || a.i - b.i);
+}
+
+const MODES: EmbeddingMatrixOptions['prefilter'][] = ['auto', 'always', 'never'];
+
 describe('EmbeddingMatrix', () => {
-  test('ranks by cosine, best first, and agrees with a brute-force sort for any limit', () => {
-    const m = new EmbeddingMatrix(16, 2);
+  test.each(MODES)('ranks by cosine, best first, and agrees with a brute-force sort for any limit (prefilter %s)', (prefilter) => {
+    const m = new EmbeddingMatrix(16, 2, { prefilter });
     const vectors = Array.from({ length: 300 }, (_, i) => random(16, i + 1));
     vectors.forEach((v, i) => m.add(`k${i}`, v));
     const q = random(16, 999);
-    const qn = normalized(q);
-    const expected = vectors
-      .map((v, i) => ({ key: `k${i}`, score: normalized(v).reduce((s, x, k) => s + x * qn[k]!, 0) }))
-      .sort((a, b) => b.score - a.score);
-    for (const limit of [1, 5, 50, null]) {
+    const expected = bruteForce(vectors, q);
+    for (const limit of [1, 5, 50, 299, 300, 400, null]) {
       const got = m.rank(q, limit);
       expect(got.map((r) => r.key)).toEqual(expected.slice(0, limit ?? undefined).map((r) => r.key));
       got.forEach((r, i) => expect(r.score).toBeCloseTo(expected[i]!.score, 5));
     }
+    expect(m.rank(q, 0)).toEqual([]);
   });
 
   test('replacing a key keeps one row; get returns the unit vector', () => {
@@ -31,5 +39,68 @@ describe('EmbeddingMatrix', () => {
     expect(Array.from(m.get('a')!)).toEqual([0, 1, 0]);
     expect(m.get('b')).toBeNull();
     expect(() => m.add('c', [1, 2])).toThrow(/2 values/);
+    expect(() => m.rank([1, 2])).toThrow(/2 values/);
+  });
+
+  // The int8 prefilter must give exactly the float scan's results (same scores, same order),
+  // also on data made to crowd its error bound.
+  const datasets: [string, number, (i: number) => Float32Array][] = [
+    ['random, 64 dims', 64, (i) => random(64, i + 7)],
+    ['random, 37 dims (not a multiple of 16)', 37, (i) => random(37, i + 7)],
+    [
+      'clustered: every vector near one direction',
+      48,
+      (i) => {
+        const v = random(48, i + 3);
+        for (let k = 0; k < 48; k++) v[k] = 1 + 0.002 * v[k]!;
+        return v;
+      },
+    ],
+    [
+      'one dominant dimension (coarse int8 steps), duplicates and zero vectors',
+      32,
+      (i) => {
+        if (i % 97 === 0) return new Float32Array(32);
+        const v = random(32, (i % 1000) + 11); // rows i and i + 1000 are equal: exact ties
+        v[5] = 40 * (v[5]! + 0.6);
+        return v;
+      },
+    ],
+  ];
+  test.each(datasets)('the int8 prefilter gives the float ranking exactly: %s', (_, dim, make) => {
+    const n = 6000;
+    const vectors = Array.from({ length: n }, (_, i) => make(i));
+    const fast = new EmbeddingMatrix(dim, 4, { prefilter: 'always' }); // grows its memory on the way
+    const float = new EmbeddingMatrix(dim, 4, { prefilter: 'never' });
+    expect((fast as unknown as { int8: unknown }).int8, 'WebAssembly SIMD is there: the int8 path is the one tested').not.toBeNull();
+    vectors.forEach((v, i) => {
+      fast.add(`k${i}`, v);
+      float.add(`k${i}`, v);
+    });
+    for (let t = 0; t < 4; t++) {
+      const q = t === 3 ? vectors[1234]! : make(n + 17 * t);
+      const expected = bruteForce(vectors, q);
+      for (const limit of [1, 10, 50, 500]) {
+        const got = fast.rank(q, limit);
+        expect(got).toEqual(float.rank(q, limit));
+        expect(got.map((r) => r.key)).toEqual(expected.slice(0, limit).map((r) => r.key));
+        got.forEach((r, i) => expect(r.score).toBeCloseTo(expected[i]!.score, 6));
+      }
+    }
+  });
+
+  test('ties go to the lower row, replaced rows are re-quantised', () => {
+    const dim = 24;
+    const m = new EmbeddingMatrix(dim, 8, { prefilter: 'always' });
+    for (let i = 0; i < 5000; i++) m.add(`k${i}`, random(dim, (i % 2500) + 1));
+    const q = random(dim, 2 + 4);
+    const top = m.rank(q, 4);
+    expect(top.map((r) => r.key).slice(0, 2)).toEqual(['k5', 'k2505']); // row 5 is the query itself; row 2505 equals it
+    expect(top[0]!.score).toBe(top[1]!.score);
+    m.add('k5', random(dim, 4242)); // replace: no longer the best
+    const again = m.rank(q, 2);
+    expect(again[0]!.key).toBe('k2505');
+    expect(again[1]!.key).not.toBe('k5');
+    expect(m.rank(random(dim, 4242), 1)[0]!.key).toBe('k5');
   });
 });
