@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { decisiveQueries, expectStatus, expectTopResult, galleryFiles, importDemoModel } from './demo-app';
-import { goldensDir, readJson } from './shared-files';
+import { goldensDir, readF32, readJson } from './shared-files';
 
 for (const provider of ['wasm', 'webgpu'] as const) {
   test.describe(`app on ${provider}`, () => {
@@ -47,8 +47,7 @@ test('the worker embeds exactly the golden pixels', async ({ page }) => {
   }, files);
   expect(result.resolution).toBe(224);
   golden.images.forEach((im, i) => {
-    const b = readFileSync(join(goldensDir, im.pixels));
-    const ref = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    const ref = readF32(join(goldensDir, im.pixels));
     const ours = result.pixels[i]!;
     let sum = 0, max = 0;
     for (let k = 0; k < ref.length; k++) {

@@ -1,9 +1,8 @@
 // The engine inside Chromium: converting from a File, then the golden parity on WASM and on
 // WebGPU (headless Chromium's SwiftShader adapter), with the browser's own image decoding.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { cosine, goldensDir, readJson, serveShared } from './shared-files';
+import { cosine, goldensDir, readF32, readJson, serveShared } from './shared-files';
 import { orderViolations } from '../src/engine/testing/ranking';
 
 interface Golden {
@@ -13,11 +12,6 @@ interface Golden {
 }
 const golden = readJson<Golden>(join(goldensDir, 'golden.json'));
 const shared = (rel: string) => `/__shared/goldens/${rel}`;
-
-function readF32(path: string): Float32Array {
-  const b = readFileSync(path);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-}
 
 async function openHarness(page: Page): Promise<void> {
   await serveShared(page);

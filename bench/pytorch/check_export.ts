@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import { cosine } from '../../src/engine/testing/shared';
 
 interface Case {
   kind: 'image' | 'text';
@@ -28,16 +29,6 @@ function f32(path: string): Float32Array {
 function i64(path: string): BigInt64Array {
   const b = readFileSync(path);
   return new BigInt64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i]! * b[i]!;
-    aa += a[i]! * a[i]!;
-    bb += b[i]! * b[i]!;
-  }
-  return ab / Math.sqrt(aa * bb);
 }
 
 export async function checkTorchExport(dir: string, threshold = 0.9999): Promise<ExportCheck> {
