@@ -9,7 +9,7 @@ import { BlobSource } from '../../src/engine/io/source';
 import { preprocessClip } from '../../src/engine/preprocess/clip-preprocess';
 import { ClipEngine } from '../../src/engine/session/clip-engine';
 import type { Provider } from '../../src/engine/session/ort';
-import { decodeImageBlob } from '../../src/worker/decode-image';
+import { decodePhoto } from '../../src/worker/photo-decode';
 
 let bundle: BlobBundleOutput | null = null;
 let engine: ClipEngine | null = null;
@@ -82,7 +82,7 @@ const harness = {
       const group = urls.slice(start, start + batch);
       const pixels = new Float32Array(group.length * size);
       for (let i = 0; i < group.length; i++) {
-        const img = await decodeImageBlob(new Blob([(await fetchBytes(group[i]!)) as Uint8Array<ArrayBuffer>]));
+        const { image: img } = await decodePhoto(new Blob([(await fetchBytes(group[i]!)) as Uint8Array<ArrayBuffer>]), false);
         preprocessClip(img, r, manifest.mean, manifest.std, pixels, i * size);
       }
       const embeddings = await e.encodeImages(pixels, group.length);

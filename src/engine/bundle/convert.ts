@@ -14,7 +14,7 @@ import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, CONVERTER_VERSION, 
 import type { BundleOutput } from './output';
 
 export interface ConvertProgress {
-  stage: 'hash' | 'read' | 'text' | 'image' | 'done';
+  stage: 'hash' | 'text' | 'image' | 'done';
   /** 0..1 over the whole conversion. */
   fraction: number;
 }
