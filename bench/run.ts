@@ -13,6 +13,14 @@ const quick = process.argv.includes('--quick');
 const shapes: Shape[] = quick ? ['B'] : ['B', 'L'];
 const results: Record<string, unknown> = { machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version }, quick, started: new Date().toISOString() };
 const errors: Record<string, string> = {};
+const resultsDir = join(repoRoot, 'bench', 'results');
+const resultsFile = join(resultsDir, `${quick ? 'quick' : 'full'}-latest.json`);
+mkdirSync(resultsDir, { recursive: true });
+
+/** Written after every section, so an interrupted run keeps what it measured. */
+function save(): void {
+  writeFileSync(resultsFile, JSON.stringify({ ...results, errors }, null, 2));
+}
 
 function say(line: string): void {
   process.stderr.write(`bench: ${line}\n`);
@@ -31,6 +39,8 @@ async function section<T>(name: string, run: () => Promise<T>): Promise<T | null
     errors[name] = (e as Error).message.split('\n')[0]!;
     say(`${name} FAILED: ${errors[name]}`);
     return null;
+  } finally {
+    save();
   }
 }
 
@@ -55,8 +65,9 @@ const wasm = await section('engine_chromium_wasm_B', () => engineBrowserBench({ 
 const torchExport = await section('torch_export_chromium_wasm_B', () => torchExportBrowserBench({ exportDir: paths.torchExport('B'), quick }));
 if (!quick) {
   await section('engine_node_wasm_B', () => engineNodeBench(paths.bundle('B', 'fp32'), quick));
-  // SwiftShader runs WebGPU on the CPU: this shows correctness and overhead, not GPU speed.
-  await section('engine_chromium_webgpu_B', () => engineBrowserBench({ bundleDir: paths.bundle('B', 'fp32'), provider: 'webgpu', quick, batches: [1], textLengths: [20, 248] }));
+  // SwiftShader runs WebGPU on the CPU (over a minute per B image): this shows correctness and
+  // overhead, not GPU speed, so it gets the fewest runs.
+  await section('engine_chromium_webgpu_B', () => engineBrowserBench({ bundleDir: paths.bundle('B', 'fp32'), provider: 'webgpu', quick: true, batches: [1], textLengths: [20] }));
   await section('pytorch_L', () => benchPytorch('L', quick));
   await section('ort_node_L', () => ortNodeBench(paths.bundle('L', 'fp32'), quick));
   await section('engine_chromium_wasm_L', () => engineBrowserBench({ bundleDir: paths.bundle('L', 'fp32'), provider: 'wasm', quick, batches: [1, 8], textLengths: [40, 248] }));
@@ -102,9 +113,7 @@ results.ratios = ratios;
 results.errors = errors;
 results.convert_node = convertNode;
 
-const dir = join(repoRoot, 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, `${quick ? 'quick' : 'full'}-latest.json`), JSON.stringify(results, null, 2));
+save();
 say(`summary: ${JSON.stringify(summary)}`);
 say(`ratios: ${JSON.stringify(ratios)}`);
 if (Object.keys(errors).length) say(`failed sections: ${Object.keys(errors).join(', ')}`);
