@@ -97,11 +97,11 @@ const handlers: { [T in Request['type']]: Handler<T> } = {
     if (req.query.kind === 'photo') {
       const vector = m.get(req.query.hash);
       if (!vector) throw new Error('That photo is not indexed under this model.');
-      return { results: m.rank(vector, req.limit).map((r) => ({ hash: r.key, score: r.score })), tokens: null };
+      return { results: m.rank(vector, req.limit).map((r) => ({ hash: r.key, score: r.score })) };
     }
     const { text, contextLength } = req.query;
     const [t] = await h.run((engine) => engine.encodeTexts([text], contextLength), (compute) => post({ type: 'compute', compute }));
-    return { results: m.rank(t!.embedding, req.limit).map((r) => ({ hash: r.key, score: r.score })), tokens: t!.untruncatedLength };
+    return { results: m.rank(t!.embedding, req.limit).map((r) => ({ hash: r.key, score: r.score })) };
   },
 
   async cancel(req) {

@@ -115,9 +115,9 @@ async function writeBatch(ctx: IndexContext, batch: Pending[], vectors: Float32A
   const tx = ctx.db.transaction(['photos', 'thumbnails', 'embeddings', 'files'], 'readwrite');
   const now = Date.now();
   batch.forEach((p, i) => {
-    const { image, thumbnail, thumbnailWidth, thumbnailHeight } = p.decoded;
+    const { image, thumbnail } = p.decoded;
     void tx.objectStore('photos').put({ hash: p.hash, width: image.width, height: image.height, type: p.intake.file.type, size: p.intake.file.size, addedAt: now });
-    void tx.objectStore('thumbnails').put({ hash: p.hash, blob: thumbnail, width: thumbnailWidth, height: thumbnailHeight });
+    if (thumbnail) void tx.objectStore('thumbnails').put({ hash: p.hash, ...thumbnail });
     void tx.objectStore('embeddings').put({ model: ctx.modelKey, hash: p.hash, vector: vectors[i]! });
     void tx.objectStore('files').put(fileRecord(p.intake, p.hash));
   });

@@ -2,11 +2,16 @@ import type { RgbaImage } from '../engine/preprocess/rgba-image';
 
 export const THUMBNAIL_SIZE = 320;
 
+export interface Thumbnail {
+  blob: Blob;
+  width: number;
+  height: number;
+}
+
 export interface DecodedPhoto {
   image: RgbaImage;
-  thumbnail: Blob;
-  thumbnailWidth: number;
-  thumbnailHeight: number;
+  /** Null when not asked for. */
+  thumbnail: Thumbnail | null;
 }
 
 /** Pixels of a larger image than this are not decoded (a header can claim anything). */
@@ -34,7 +39,7 @@ export async function decodePhoto(blob: Blob, withThumbnail = true): Promise<Dec
     if (!ctx) throw new Error('no 2D canvas to read pixels');
     ctx.drawImage(bitmap, 0, 0);
     const image = { width, height, data: ctx.getImageData(0, 0, width, height, { colorSpace: 'srgb' }).data };
-    if (!withThumbnail) return { image, thumbnail: new Blob(), thumbnailWidth: 0, thumbnailHeight: 0 };
+    if (!withThumbnail) return { image, thumbnail: null };
     const scale = Math.min(1, THUMBNAIL_SIZE / Math.max(width, height));
     const tw = Math.max(1, Math.round(width * scale));
     const th = Math.max(1, Math.round(height * scale));
@@ -43,8 +48,8 @@ export async function decodePhoto(blob: Blob, withThumbnail = true): Promise<Dec
     if (!tctx) throw new Error('no 2D canvas for the thumbnail');
     tctx.imageSmoothingQuality = 'high';
     tctx.drawImage(bitmap, 0, 0, tw, th);
-    const thumbnail = await thumb.convertToBlob({ type: 'image/webp', quality: 0.8 });
-    return { image, thumbnail, thumbnailWidth: tw, thumbnailHeight: th };
+    const blob = await thumb.convertToBlob({ type: 'image/webp', quality: 0.8 });
+    return { image, thumbnail: { blob, width: tw, height: th } };
   } finally {
     bitmap.close();
   }

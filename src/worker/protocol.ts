@@ -88,7 +88,7 @@ export interface ResultOf {
   'delete-model': null;
   tokens: { count: number; contextLength: number };
   index: IndexSummary;
-  search: { results: RankedPhoto[]; tokens: number | null };
+  search: { results: RankedPhoto[] };
   cancel: null;
   'pause-indexing': null;
   'resume-indexing': null;
