@@ -65,3 +65,47 @@ describe('float16 bundle graphs', () => {
     expect(computeType('wasm', true, 'float16')).toBe('float32');
   });
 });
+
+describe('standard-op and fused graphs of one float32 bundle', () => {
+  let files: Map<string, Blob>;
+  let manifest: BundleManifest;
+  const bytes = async (path: string) => new Uint8Array(await files.get(path)!.arrayBuffer());
+  const domains = (model: Uint8Array) => new Set(onnx.ModelProto.decode(model).graph!.node!.map((n) => n.domain || 'ai.onnx'));
+  const session = async (tower: Tower, model: Uint8Array) =>
+    ort.InferenceSession.create(model, { externalData: [{ path: `${tower}.onnx.data`, data: await bytes(`${tower}.onnx.data`) }] });
+
+  beforeAll(async () => {
+    const out = new BlobBundleOutput();
+    const ckpt = readFileSync(join(goldensDir, 'tiny-longclip-fp32.pt'));
+    manifest = await convertCheckpoint(new BlobSource(new Blob([ckpt]), 'tiny-longclip-fp32.pt'), new Uint8Array(readFileSync(join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'))), out, { dtype: 'float32' });
+    files = out.files;
+  });
+
+  test('the stored graphs use standard ONNX ops only and compute the official embeddings', async () => {
+    const text = await bytes('text.onnx');
+    const image = await bytes('image.onnx');
+    expect([...domains(text), ...domains(image)]).toEqual(['ai.onnx', 'ai.onnx']);
+    const t = await session('text', text);
+    for (const g of golden.texts) {
+      const out = await t.run({ input_ids: new ort.Tensor('int32', Int32Array.from(g.tokens), [1, g.tokens.length]) });
+      expect(cosine(out.text_embeds!.data as Float32Array, g.embedding)).toBeGreaterThanOrEqual(0.99999);
+    }
+    const i = await session('image', image);
+    const im = golden.images[0]!;
+    const out = await i.run({ pixel_values: new ort.Tensor('float32', readF32(join(goldensDir, im.pixels)), [1, 3, 224, 224]) });
+    expect(cosine(out.image_embeds!.data as Float32Array, im.embedding)).toBeGreaterThanOrEqual(0.99999);
+  });
+
+  test('the WASM runtime graphs use the fused Attention over the same weights file', async () => {
+    for (const tower of ['text', 'image'] as const) {
+      const { model, weightBytes } = await buildEncoderGraph(
+        { tower, arch: manifest.architecture, storage: 'float32', compute: 'float32', contribOps: true, weightsPath: `${tower}.onnx.data`, ...graphDoc(tower, manifest.source.fileName) },
+        null,
+      );
+      expect(weightBytes).toBe(manifest.files[tower === 'text' ? 'textWeights' : 'imageWeights'].size);
+      const nodes = onnx.ModelProto.decode(model).graph!.node!;
+      expect(nodes.filter((n) => n.opType === 'Attention' && n.domain === 'com.microsoft')).toHaveLength(manifest.architecture[tower === 'text' ? 'text' : 'vision'].layers);
+      expect(nodes.some((n) => n.opType === 'Softmax')).toBe(false);
+    }
+  });
+});

@@ -14,6 +14,8 @@ export interface EncoderGraphSpec {
   storage: WeightDType;
   /** The activations' type: float16 only where the GPU has shader-f16. */
   compute: WeightDType;
+  /** Use onnxruntime's fused contrib ops: for a graph built at load time for ORT, never a stored one. */
+  contribOps?: boolean;
   /** The external-data file's name, as the graph refers to it. */
   weightsPath: string;
   producer: string;
@@ -30,7 +32,7 @@ export async function buildEncoderGraph(
   weights: { read: TensorReader; sink: WeightSink } | null,
 ): Promise<{ model: Uint8Array; weightBytes: number }> {
   const store = new ExternalWeights(spec.weightsPath, weights?.sink ?? null);
-  const g = new GraphBuilder(`longclip_${spec.tower}`, spec.compute);
+  const g = new GraphBuilder(`longclip_${spec.tower}`, spec.compute, spec.contribOps ?? false);
   const read: TensorReader = weights?.read ?? (() => Promise.reject(new Error('layout-only graph: no weights to read')));
   const w = new EncoderWeights(g, read, store, spec.storage);
   if (spec.tower === 'text') await buildTextEncoder(g, w, spec.arch);

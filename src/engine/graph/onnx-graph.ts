@@ -2,6 +2,7 @@ import type { onnx as Onnx } from 'onnx-proto';
 import { onnx } from './onnx-proto';
 
 export const OPSET = 17;
+export const MS_DOMAIN = 'com.microsoft';
 const T = onnx.TensorProto.DataType;
 const A = onnx.AttributeProto.AttributeType;
 
@@ -45,9 +46,15 @@ export class GraphBuilder {
   private readonly inputs: Onnx.IValueInfoProto[] = [];
   private readonly outputs: Onnx.IValueInfoProto[] = [];
   private counter = 0;
+  private usesMicrosoftOps = false;
 
   /** `compute` is the element type of the activations between input and output. */
-  constructor(readonly name: string, readonly compute: 'float32' | 'float16' = 'float32') {}
+  constructor(
+    readonly name: string,
+    readonly compute: 'float32' | 'float16' = 'float32',
+    /** The graph may use onnxruntime's fused contrib ops (Attention, SkipLayerNormalization). */
+    readonly contribOps = false,
+  ) {}
 
   input(name: string, elem: ElemType, dims: Dim[]): string {
     this.inputs.push(valueInfo(name, elem, dims));
@@ -64,7 +71,16 @@ export class GraphBuilder {
     return this.opN(type, inputs, 1, attrs, outName ? [outName] : undefined)[0]!;
   }
 
-  opN(type: string, inputs: string[], nOut: number, attrs: Record<string, AttrValue> = {}, outNames?: string[]): string[] {
+  /**
+   * An ONNX Runtime contrib op (domain com.microsoft). Only onnxruntime's own providers run
+   * these, so only graphs built for a known provider use them, never the bundle's stored graph.
+   */
+  msOp(type: string, inputs: string[], attrs: Record<string, AttrValue> = {}): string {
+    this.usesMicrosoftOps = true;
+    return this.opN(type, inputs, 1, attrs, undefined, MS_DOMAIN)[0]!;
+  }
+
+  opN(type: string, inputs: string[], nOut: number, attrs: Record<string, AttrValue> = {}, outNames?: string[], domain?: string): string[] {
     const id = this.counter++;
     const output = outNames ?? Array.from({ length: nOut }, (_, k) => `${type.toLowerCase()}_${id}${nOut > 1 ? `_${k}` : ''}`);
     this.nodes.push({
@@ -73,6 +89,7 @@ export class GraphBuilder {
       input: inputs,
       output,
       attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+      ...(domain ? { domain } : {}),
     });
     return output;
   }
@@ -111,7 +128,7 @@ export class GraphBuilder {
       irVersion: 8,
       producerName: producer,
       docString,
-      opsetImport: [{ domain: '', version: OPSET }],
+      opsetImport: [{ domain: '', version: OPSET }, ...(this.usesMicrosoftOps ? [{ domain: MS_DOMAIN, version: 1 }] : [])],
       graph: {
         name: this.name,
         node: this.nodes,

@@ -38,11 +38,8 @@ export async function buildTextEncoder(g: GraphBuilder, w: EncoderWeights, arch:
   const pos = g.op('Slice', [positions, zero, n1, zero]);
   let x = g.op('Add', [emb, pos]);
 
-  const mask = g.constCompute(causalMask(contextLength), [contextLength, contextLength]);
-  const nn = g.op('Concat', [n1, n1], { axis: 0 });
-  const maskN = g.op('Slice', [mask, g.constInt64([0, 0]), nn, g.constInt64([0, 1])]);
-
-  for (let i = 0; i < layers; i++) x = await residualBlock(g, w, x, `transformer.resblocks.${i}`, width, maskN);
+  const causal = { mask: g.contribOps ? null : causalMaskN(g, contextLength, n1) };
+  for (let i = 0; i < layers; i++) x = await residualBlock(g, w, x, `transformer.resblocks.${i}`, width, causal);
   x = await layerNorm(g, w, x, 'ln_final', width);
 
   // Pool the row of the first end-of-text token: ArgMax returns the first maximum.
@@ -52,6 +49,13 @@ export async function buildTextEncoder(g: GraphBuilder, w: EncoderWeights, arch:
   const pooled = g.op('Gather', [flat, g.op('Add', [rowStart, eot])], { axis: 0 });
   const proj = await w.tensor('text_projection', [width, arch.embedDim]);
   g.output(g.toFloat32(g.op('MatMul', [pooled, proj])), TEXT_OUTPUT, 'float32', ['batch', arch.embedDim]);
+}
+
+/** The first n rows and columns of the additive causal mask (n: a [1] int64 value). */
+function causalMaskN(g: GraphBuilder, contextLength: number, n1: string): string {
+  const mask = g.constCompute(causalMask(contextLength), [contextLength, contextLength]);
+  const nn = g.op('Concat', [n1, n1], { axis: 0 });
+  return g.op('Slice', [mask, g.constInt64([0, 0]), nn, g.constInt64([0, 1])]);
 }
 
 /** Additive causal mask: 0 on and below the diagonal, -inf above (as the official build_attention_mask). */

@@ -25,10 +25,11 @@ async function linear(g: GraphBuilder, w: EncoderWeights, x: string, prefix: str
 
 /**
  * One CLIP ResidualAttentionBlock on x [B, n, W]: pre-LayerNorm multi-head attention
- * (nn.MultiheadAttention semantics) and a QuickGELU MLP. `mask` is an additive [n, n]
- * mask (the text tower's causal mask) or undefined.
+ * (nn.MultiheadAttention semantics) and a QuickGELU MLP. `causal` (the text tower) masks
+ * what follows each position: with the additive [n, n] mask of the standard-op graph, or with
+ * the fused Attention's unidirectional mode when the mask is null.
  */
-export async function residualBlock(g: GraphBuilder, w: EncoderWeights, x: string, prefix: string, width: number, mask?: string): Promise<string> {
+export async function residualBlock(g: GraphBuilder, w: EncoderWeights, x: string, prefix: string, width: number, causal?: { mask: string | null }): Promise<string> {
   const heads = width / HEAD_DIM;
   const h = await layerNorm(g, w, x, `${prefix}.ln_1`, width);
 
@@ -39,6 +40,17 @@ export async function residualBlock(g: GraphBuilder, w: EncoderWeights, x: strin
     transpose(scaleHead(await w.raw(`${key}_weight`), width * width, Q_SCALE), 3 * width, width),
   );
   const bqkv = await w.derived(`${key}_bias`, [3 * width], async () => scaleHead(await w.raw(`${key}_bias`), width, Q_SCALE));
+  const merged = g.contribOps ? fusedAttention(g, h, wqkv, bqkv, heads, causal !== undefined) : attention(g, h, wqkv, bqkv, width, heads, causal?.mask ?? undefined);
+  const x1 = g.op('Add', [x, await linear(g, w, merged, `${prefix}.attn.out_proj`, width, width)]);
+
+  const h2 = await layerNorm(g, w, x1, `${prefix}.ln_2`, width);
+  const fc = await linear(g, w, h2, `${prefix}.mlp.c_fc`, 4 * width, width);
+  const gelu = g.op('Mul', [fc, g.op('Sigmoid', [g.op('Mul', [fc, g.constCompute([1.702], [])])])]);
+  return g.op('Add', [x1, await linear(g, w, gelu, `${prefix}.mlp.c_proj`, width, 4 * width)]);
+}
+
+/** Multi-head attention from standard ops: [B, n, W] -> [B, n, W], before out_proj. */
+function attention(g: GraphBuilder, h: string, wqkv: string, bqkv: string, width: number, heads: number, mask: string | undefined): string {
   const qkv = g.op('Add', [g.op('MatMul', [h, wqkv]), bqkv]);
   const [q, k, v] = g.opN('Split', [qkv, g.constInt64([width, width, width])], 3, { axis: 2 });
   const headShape = g.constInt64([0, 0, heads, HEAD_DIM]);
@@ -48,11 +60,14 @@ export async function residualBlock(g: GraphBuilder, w: EncoderWeights, x: strin
   let scores = g.op('MatMul', [qh, kt]);
   if (mask) scores = g.op('Add', [scores, mask]);
   const attn = g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), vh]);
-  const merged = g.op('Reshape', [g.op('Transpose', [attn], { perm: [0, 2, 1, 3] }), g.constInt64([0, 0, width])]);
-  const x1 = g.op('Add', [x, await linear(g, w, merged, `${prefix}.attn.out_proj`, width, width)]);
+  return g.op('Reshape', [g.op('Transpose', [attn], { perm: [0, 2, 1, 3] }), g.constInt64([0, 0, width])]);
+}
 
-  const h2 = await layerNorm(g, w, x1, `${prefix}.ln_2`, width);
-  const fc = await linear(g, w, h2, `${prefix}.mlp.c_fc`, 4 * width, width);
-  const gelu = g.op('Mul', [fc, g.op('Sigmoid', [g.op('Mul', [fc, g.constCompute([1.702], [])])])]);
-  return g.op('Add', [x1, await linear(g, w, gelu, `${prefix}.mlp.c_proj`, width, 4 * width)]);
+/**
+ * onnxruntime's fused Attention (in_proj, scores, softmax and weighted sum in one kernel).
+ * The query scale is already folded into the weights (scale 1); the text tower's causal mask
+ * is the op's unidirectional mode.
+ */
+function fusedAttention(g: GraphBuilder, h: string, wqkv: string, bqkv: string, heads: number, causal: boolean): string {
+  return g.msOp('Attention', [h, wqkv, bqkv], { num_heads: heads, scale: { float: 1 }, unidirectional: causal ? 1 : 0 });
 }
