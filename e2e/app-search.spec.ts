@@ -34,6 +34,22 @@ for (const provider of ['wasm', 'webgpu'] as const) {
   });
 }
 
+test('int8 precision on WASM: the choice is kept, the model converts to int8, and the official top-1 holds', async ({ page }) => {
+  await page.goto('/?provider=wasm');
+  await page.getByLabel('Precision').selectOption('int8');
+  await page.reload();
+  await expect(page.getByLabel('Precision')).toHaveValue('int8');
+  await importDemoModel(page);
+  await expect(page.getByRole('group', { name: 'Active model' })).toContainText('int8');
+  await page.getByLabel('Add photos').setInputFiles(galleryFiles);
+  await expectStatus(page, `${galleryFiles.length} photos indexed (${galleryFiles.length} newly embedded)`);
+  const box = page.getByRole('textbox', { name: 'Describe the photo' });
+  for (const q of decisiveQueries(248)) {
+    await box.fill(q.query);
+    await expectTopResult(page, q.ranking[0]!, q.cosine[0]!);
+  }
+});
+
 test('the worker embeds exactly the golden pixels', async ({ page }) => {
   await page.goto('/?e2e&provider=wasm');
   await importDemoModel(page);

@@ -71,7 +71,7 @@ describe('npm run convert / embed', () => {
     [['convert', ['/nonexistent.pt', '--vocab', vocab, '--out', join(tmpdir(), 'x')]], /does not exist/],
     [['convert', [vocab, '--vocab', vocab, '--out', join(tmpdir(), 'x')]], /not a PyTorch checkpoint/],
     [['convert', [join(goldensDir, 'tiny-longclip-fp32.pt'), '--out', join(tmpdir(), 'x')]], /--vocab is required/],
-    [['convert', [join(goldensDir, 'tiny-longclip-fp32.pt'), '--vocab', vocab, '--out', join(tmpdir(), 'x'), '--dtype', 'int8']], /--dtype must be fp32 or fp16/],
+    [['convert', [join(goldensDir, 'tiny-longclip-fp32.pt'), '--vocab', vocab, '--out', join(tmpdir(), 'x'), '--dtype', 'int4']], /--dtype must be fp32, fp16 or int8/],
     [['embed', ['--model', '/nonexistent', '--out', join(tmpdir(), 'y.json')]], /manifest\.json does not exist/],
     [['embed', ['--model', join(tmpdir()), '--texts', vocab, '--out', join(tmpdir(), 'y.json')]], /not valid JSON/],
   ] as const)('%j fails with one clear line', async ([script, args], message) => {

@@ -7,7 +7,7 @@ import { DirBundleOutput } from './dir-bundle';
 import { progress, runCli } from './main';
 import { NodeFileSource } from './node-source';
 
-const USAGE = 'npm run convert -- <checkpoint.pt|.safetensors> --vocab <merges.txt.gz> --out <dir> [--dtype fp32|fp16]';
+const USAGE = 'npm run convert -- <checkpoint.pt|.safetensors> --vocab <merges.txt.gz> --out <dir> [--dtype fp32|fp16|int8]';
 
 runCli(USAGE, async (argv) => {
   const args = parseArgs(argv, ['vocab', 'out', 'dtype']);
@@ -16,7 +16,8 @@ runCli(USAGE, async (argv) => {
   const vocab = single(args, 'vocab', true);
   const out = single(args, 'out', true);
   const dtypeArg = single(args, 'dtype') ?? 'fp32';
-  if (dtypeArg !== 'fp32' && dtypeArg !== 'fp16') throw new UsageError(`--dtype must be fp32 or fp16, not ${dtypeArg}`);
+  const dtype = ({ fp32: 'float32', fp16: 'float16', int8: 'int8' } as const)[dtypeArg];
+  if (!dtype) throw new UsageError(`--dtype must be fp32, fp16 or int8, not ${dtypeArg}`);
   if (!(await stat(checkpoint).catch(() => null))?.isFile()) throw new Error(`${checkpoint} does not exist`);
   const merges = await readFile(vocab).catch(() => {
     throw new Error(`${vocab}: cannot read the merges file`);
@@ -29,7 +30,7 @@ runCli(USAGE, async (argv) => {
   let lastTenth = -1;
   try {
     const manifest = await convertCheckpoint(source, new Uint8Array(merges), output, {
-      dtype: dtypeArg === 'fp16' ? 'float16' : 'float32',
+      dtype,
       onProgress: ({ stage, fraction }) => {
         const tenth = Math.floor(fraction * 10);
         if (tenth !== lastTenth) progress(`${basename(checkpoint)}: ${stage} ${Math.round(fraction * 100)}%`);

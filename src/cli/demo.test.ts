@@ -16,13 +16,15 @@ const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
 interface DemoQuery { query: string; context: number; target: string; ranking: string[]; cosine: number[] }
 const demo = JSON.parse(readFileSync(join(demoDir, 'demo.json'), 'utf8')) as { queries: DemoQuery[]; gallery: { file: string }[] };
 
-describe('demo model through the CLI', () => {
+// int8 (DynamicQuantizeMatMul) holds the same rule on this trained model: measured largest
+// top-1 cosine change 0.0035, no order violation.
+describe.each(['fp32', 'int8'])('demo model through the CLI, %s bundle', (dtype) => {
   const work = mkdtempSync(join(tmpdir(), 'longclip-demo-'));
   const bundle = join(work, 'bundle');
   let embedded: { texts: { text: string; tokens: number[]; embedding: number[] }[]; images: { path: string; embedding: number[] }[] };
 
   beforeAll(async () => {
-    await run(tsx, ['src/cli/convert.ts', join(demoDir, 'demo-longclip.pt'), '--vocab', join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'), '--out', bundle]);
+    await run(tsx, ['src/cli/convert.ts', join(demoDir, 'demo-longclip.pt'), '--vocab', join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'), '--out', bundle, '--dtype', dtype]);
     const texts = [...new Set(demo.queries.map((q) => q.query))];
     writeFileSync(join(work, 'texts.json'), JSON.stringify(texts));
     await run(tsx, ['src/cli/embed.ts', '--model', bundle, '--texts', join(work, 'texts.json'), '--images', join(demoDir, 'gallery'), '--out', join(work, 'out.json')]);

@@ -6,6 +6,14 @@ import type { ComputeInfo, ModelInfo, ModelSource, StoredModel, TaskProgress } f
 import { engineClient, forcedProvider } from './engine-client';
 
 const LAST_MODEL_KEY = 'longclip-search:last-model';
+const PRECISION_KEY = 'longclip-search:precision';
+
+/** How a downloaded or imported checkpoint is converted (a converted bundle keeps its own). */
+export type Precision = 'float16' | 'int8';
+
+function savedPrecision(): Precision {
+  return localStorage.getItem(PRECISION_KEY) === 'int8' ? 'int8' : 'float16';
+}
 
 export interface ModelTask extends TaskProgress {
   callId: number;
@@ -22,6 +30,7 @@ export interface ModelState {
   online: boolean;
   /** Set once the worker has answered `init` and the lists are loaded. */
   ready: boolean;
+  precision: Precision;
 
   init(): Promise<void>;
   loadBuiltin(entry: CatalogEntry, dtype?: WeightDType): Promise<void>;
@@ -31,6 +40,7 @@ export interface ModelState {
   removeStored(key: string): Promise<void>;
   cancelTask(): void;
   dismissError(): void;
+  setPrecision(precision: Precision): void;
 }
 
 export const useModelStore = create<ModelState>((set, get) => {
@@ -74,6 +84,7 @@ export const useModelStore = create<ModelState>((set, get) => {
     error: null,
     online: navigator.onLine,
     ready: false,
+    precision: savedPrecision(),
 
     async init() {
       addEventListener('online', () => set({ online: true }));
@@ -100,8 +111,8 @@ export const useModelStore = create<ModelState>((set, get) => {
       else if (hosted[0]) await load({ kind: 'hosted', name: hosted[0] });
     },
 
-    loadBuiltin: (entry, dtype = 'float16') => load({ kind: 'builtin', entry, dtype }),
-    importFiles: (files, dtype = 'float16') => load({ kind: 'files', files, dtype }),
+    loadBuiltin: (entry, dtype = get().precision) => load({ kind: 'builtin', entry, dtype }),
+    importFiles: (files, dtype = get().precision) => load({ kind: 'files', files, dtype }),
     loadStored: (key) => load({ kind: 'stored', key }),
     loadHosted: (name) => load({ kind: 'hosted', name }),
 
@@ -120,5 +131,10 @@ export const useModelStore = create<ModelState>((set, get) => {
     },
 
     dismissError: () => set({ error: null }),
+
+    setPrecision(precision) {
+      localStorage.setItem(PRECISION_KEY, precision);
+      set({ precision });
+    },
   };
 });

@@ -3,6 +3,7 @@ import { ActiveModel } from './ActiveModel';
 import { BuiltinModelList } from './BuiltinModelList';
 import { ModelImport } from './ModelImport';
 import { ModelTaskProgress } from './ModelTaskProgress';
+import { PrecisionSelect } from './PrecisionSelect';
 import { StoredModelList } from './StoredModelList';
 
 /** Everything about the model: what runs, what is stored, what can be downloaded or imported. */
@@ -22,6 +23,7 @@ export function ModelPanel() {
         </p>
       )}
       <StoredModelList />
+      <PrecisionSelect />
       <BuiltinModelList />
       <ModelImport />
     </section>

@@ -1,6 +1,7 @@
 // The one message protocol between the UI thread and the inference worker.
 import type { BundleManifest } from '../engine/bundle/manifest';
 import type { Provider } from '../engine/session/ort';
+import type { ComputeDType } from '../engine/graph/onnx-graph';
 import type { WeightDType } from '../engine/graph/weights';
 import type { CatalogEntry } from '../models/catalog';
 
@@ -10,7 +11,7 @@ export interface ComputeInfo {
   reason: string;
   shaderF16: boolean;
   /** float16 only for a float16 bundle on a shader-f16 GPU. */
-  compute: WeightDType;
+  compute: ComputeDType;
   /** onnxruntime-web's WASM threads (used by the WASM provider, and for CPU-side ops on WebGPU). */
   wasmThreads: number;
 }

@@ -29,13 +29,28 @@ function pixelsOf(files: string[]): Float32Array {
   return all;
 }
 
-const cases: [string, WeightDType, number][] = [
-  ['tiny-longclip-fp32.pt', 'float32', 0.99999],
-  ['tiny-longclip-mixed-fp16.pt', 'float32', 0.99999],
-  ['tiny-longclip-fp32.pt', 'float16', 0.999],
+interface Case {
+  /** Minimum cosine to the official embeddings. */
+  bound: number;
+  /** The goldens' ranking rule: pairs whose official cosines differ by this much keep their order. */
+  rankTolerance: number;
+  /** Minimum cosine between a text embedded alone and in a padded batch. */
+  batchBound: number;
+}
+
+const exact: Case = { bound: 0.99999, rankTolerance: 0.002, batchBound: 0.999999 };
+const cases: [string, WeightDType, Case][] = [
+  ['tiny-longclip-fp32.pt', 'float32', exact],
+  ['tiny-longclip-mixed-fp16.pt', 'float32', exact],
+  ['tiny-longclip-fp32.pt', 'float16', { ...exact, bound: 0.999 }],
+  // int8 projections on dynamically quantised activations (DynamicQuantizeMatMul), measured
+  // 0.9991 (text) and 0.99986 (image). The activations share one quantisation range per batch,
+  // so batch-mates move an embedding slightly; the random tiny model's cosines lie within
+  // 0.004 of each other, so its ranking rule is looser (the demo model keeps the strict one).
+  ['tiny-longclip-fp32.pt', 'int8', { bound: 0.998, rankTolerance: 0.005, batchBound: 0.9995 }],
 ];
 
-describe.each(cases)('%s as a %s bundle', (file, dtype, bound) => {
+describe.each(cases)('%s as a %s bundle', (file, dtype, { bound, rankTolerance, batchBound }) => {
   let engine: ClipEngine;
   beforeAll(async () => {
     engine = await engineFor(file, dtype);
@@ -56,7 +71,7 @@ describe.each(cases)('%s as a %s bundle', (file, dtype, bound) => {
     const images = await engine.encodeImages(pixelsOf(golden.images.map((i) => i.file)), golden.images.length);
     texts.forEach((t, ti) => {
       const ours = images.map((im) => cosine(t, im));
-      expect(orderViolations(golden.cosine_text_image[ti]!, ours, 0.002)).toEqual([]);
+      expect(orderViolations(golden.cosine_text_image[ti]!, ours, rankTolerance)).toEqual([]);
     });
   });
 
@@ -65,7 +80,7 @@ describe.each(cases)('%s as a %s bundle', (file, dtype, bound) => {
     const batch = await engine.encodeTokenIds(ids);
     for (let i = 0; i < ids.length; i++) {
       const [single] = await engine.encodeTokenIds([ids[i]!]);
-      expect(cosine(batch[i]!, single!)).toBeGreaterThan(0.999999);
+      expect(cosine(batch[i]!, single!)).toBeGreaterThan(batchBound);
     }
   });
 });

@@ -4,7 +4,7 @@ import type { WeightDType } from '../graph/weights';
 export const BUNDLE_FORMAT = 'longclip-onnx-bundle';
 export const BUNDLE_FORMAT_VERSION = 1;
 /** Bumped when the graphs change in a way that changes embeddings (major) or not (minor). */
-export const CONVERTER_VERSION = '1.0.0';
+export const CONVERTER_VERSION = '1.1.0';
 
 /** File names inside a bundle folder. */
 export const BUNDLE_FILES = {
@@ -35,7 +35,7 @@ export interface BundleManifest {
   resolution: number;
   mean: [number, number, number];
   std: [number, number, number];
-  /** How matrices are stored; the graphs compute in float32. */
+  /** How matrices are stored (see WeightDType); the stored graphs compute in float32. */
   dtype: WeightDType;
   /** exp(logit_scale) multiplies cosines into logits; null when the checkpoint has none. */
   logitScale: number | null;
@@ -61,7 +61,7 @@ export function parseManifest(json: unknown, where = 'manifest.json'): BundleMan
   if (m.formatVersion !== BUNDLE_FORMAT_VERSION) throw new BundleError(`${where}: bundle format version ${m.formatVersion} is not supported (this app reads ${BUNDLE_FORMAT_VERSION})`);
   const a = m.architecture;
   if (!a || !a.text || !a.vision || typeof a.embedDim !== 'number') throw new BundleError(`${where}: architecture is missing`);
-  if (m.dtype !== 'float32' && m.dtype !== 'float16') throw new BundleError(`${where}: unknown dtype ${JSON.stringify(m.dtype)}`);
+  if (m.dtype !== 'float32' && m.dtype !== 'float16' && m.dtype !== 'int8') throw new BundleError(`${where}: unknown dtype ${JSON.stringify(m.dtype)}`);
   if (!m.files) throw new BundleError(`${where}: files are missing`);
   for (const role of Object.keys(BUNDLE_FILES) as (keyof typeof BUNDLE_FILES)[]) {
     if (role === 'manifest') continue;

@@ -1,7 +1,7 @@
 import type { Architecture } from '../checkpoint/architecture-types';
 import { EncoderWeights, type TensorReader } from './encoder-weights';
 import { buildImageEncoder } from './image-encoder';
-import { GraphBuilder, encodeModel } from './onnx-graph';
+import { GraphBuilder, encodeModel, type ComputeDType } from './onnx-graph';
 import { buildTextEncoder } from './text-encoder';
 import { ExternalWeights, type WeightDType, type WeightSink } from './weights';
 
@@ -13,7 +13,7 @@ export interface EncoderGraphSpec {
   /** How matrices are stored in the external-data file. */
   storage: WeightDType;
   /** The activations' type: float16 only where the GPU has shader-f16. */
-  compute: WeightDType;
+  compute: ComputeDType;
   /** Use onnxruntime's fused contrib ops: for a graph built at load time for ORT, never a stored one. */
   contribOps?: boolean;
   /** The external-data file's name, as the graph refers to it. */

@@ -1,8 +1,12 @@
 import { ELEM, type GraphBuilder } from './onnx-graph';
-import type { ExternalWeights, WeightDType } from './weights';
+import { quantizeColumns } from './quantize';
+import type { ExternalWeights, StoredDType, WeightDType } from './weights';
 
 /** Reads a state_dict tensor as contiguous float32 (the checkpoint reader's LazyTensor.read). */
 export type TensorReader = (key: string) => Promise<Float32Array>;
+
+/** A MatMul weight [in, out]: a float matrix in the compute type, or int8 values with a scale per column. */
+export type Projection = { kind: 'float'; weight: string } | { kind: 'int8'; values: string; scale: string };
 
 /**
  * Turns state_dict tensors into graph initializers. Matrices (ndim >= 2) are stored in the
@@ -28,14 +32,27 @@ export class EncoderWeights {
     return this.derived(key, dims, () => this.read(key));
   }
 
-  /** A PyTorch Linear/in_proj weight [out, in], stored transposed [in, out] for MatMul. */
-  linear(key: string, outDim: number, inDim: number): Promise<string> {
-    return this.derived(`${key}.T`, [inDim, outDim], async () => transpose(await this.read(key), outDim, inDim));
+  /** A PyTorch Linear weight [out, in], stored transposed [in, out] for MatMul. */
+  linear(key: string, outDim: number, inDim: number): Promise<Projection> {
+    return this.projection(`${key}.T`, inDim, outDim, async () => transpose(await this.read(key), outDim, inDim));
+  }
+
+  /** A MatMul weight [inDim, outDim]: int8 in an int8 bundle, else like any matrix. */
+  async projection(name: string, inDim: number, outDim: number, make: () => Promise<Float32Array>): Promise<Projection> {
+    if (this.dtype !== 'int8') return { kind: 'float', weight: await this.derived(name, [inDim, outDim], make) };
+    let scale: Float32Array | null = null;
+    const values = await this.store.add(name, [inDim, outDim], 'int8', async () => {
+      const quantized = quantizeColumns(await make(), inDim, outDim);
+      scale = quantized.scale;
+      return quantized.q;
+    });
+    const scales = await this.store.add(`${name}.scale`, [outDim], 'float32', async () => scale!);
+    return { kind: 'int8', values: values.name, scale: scales.name };
   }
 
   /** A weight computed from checkpoint tensors (combined tables, folded scales). */
   async derived(name: string, dims: number[], make: () => Promise<Float32Array>): Promise<string> {
-    const dtype: WeightDType = dims.length >= 2 ? this.dtype : 'float32';
+    const dtype: StoredDType = dims.length < 2 ? 'float32' : this.dtype === 'int8' ? 'float16' : this.dtype;
     const entry = await this.store.add(name, dims, dtype, make);
     return dtype === this.graph.compute ? entry.name : this.graph.op('Cast', [entry.name], { to: ELEM[this.graph.compute] });
   }

@@ -8,6 +8,8 @@ const A = onnx.AttributeProto.AttributeType;
 
 export type AttrValue = number | number[] | string | { float: number } | { floats: number[] };
 export type ElemType = 'float32' | 'float16' | 'int32' | 'int64';
+/** The activations' type. */
+export type ComputeDType = 'float32' | 'float16';
 
 export const ELEM: Record<ElemType, Onnx.TensorProto.DataType> = {
   float32: T.FLOAT,
@@ -51,7 +53,7 @@ export class GraphBuilder {
   /** `compute` is the element type of the activations between input and output. */
   constructor(
     readonly name: string,
-    readonly compute: 'float32' | 'float16' = 'float32',
+    readonly compute: ComputeDType = 'float32',
     /** The graph may use onnxruntime's fused contrib ops (Attention, SkipLayerNormalization). */
     readonly contribOps = false,
   ) {}

@@ -1,5 +1,6 @@
 import { BundleError, graphDoc, type BundleManifest } from '../bundle/manifest';
 import { buildEncoderGraph, type Tower } from '../graph/build-encoder';
+import type { ComputeDType } from '../graph/onnx-graph';
 import type { WeightDType } from '../graph/weights';
 import { readChecked, readManifest, type BundleFiles } from '../bundle/files';
 import { ClipTokenizer } from '../tokenizer/clip-tokenizer';
@@ -35,7 +36,7 @@ export class ClipEngine {
     readonly tokenizer: ClipTokenizer,
     readonly provider: Provider,
     /** The activations' type: float16 only for a float16 bundle on a shader-f16 GPU. */
-    readonly compute: WeightDType,
+    readonly compute: ComputeDType,
     private readonly text: OrtSession,
     private readonly image: OrtSession,
   ) {}
@@ -127,7 +128,7 @@ export class ClipEngine {
 }
 
 /** float16 activations only for a float16 bundle on a WebGPU adapter with shader-f16. */
-export function computeType(provider: Provider, shaderF16: boolean, storage: WeightDType): WeightDType {
+export function computeType(provider: Provider, shaderF16: boolean, storage: WeightDType): ComputeDType {
   return provider === 'webgpu' && shaderF16 && storage === 'float16' ? 'float16' : 'float32';
 }
 
@@ -138,7 +139,7 @@ export function computeType(provider: Provider, shaderF16: boolean, storage: Wei
  * 1.5 times as fast as the standard-op graph (bench/). The stored graph keeps standard ops
  * for other runtimes.
  */
-async function runtimeGraph(manifest: BundleManifest, tower: Tower, compute: WeightDType, contribOps: boolean): Promise<Uint8Array> {
+async function runtimeGraph(manifest: BundleManifest, tower: Tower, compute: ComputeDType, contribOps: boolean): Promise<Uint8Array> {
   const weights = tower === 'text' ? manifest.files.textWeights : manifest.files.imageWeights;
   const { model, weightBytes } = await buildEncoderGraph(
     { tower, arch: manifest.architecture, storage: manifest.dtype, compute, contribOps, weightsPath: weights.path, ...graphDoc(tower, manifest.source.fileName) },
