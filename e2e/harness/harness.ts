@@ -9,7 +9,7 @@ import { BlobSource } from '../../src/engine/io/source';
 import { preprocessClip } from '../../src/engine/preprocess/clip-preprocess';
 import { ClipEngine } from '../../src/engine/session/clip-engine';
 import type { Provider } from '../../src/engine/session/ort';
-import { decodePhoto } from '../../src/worker/photo-decode';
+import { decodePhoto, readPixels } from '../../src/worker/photo-decode';
 
 let bundle: BlobBundleOutput | null = null;
 let engine: ClipEngine | null = null;
@@ -90,7 +90,35 @@ const harness = {
     }
     return out;
   },
+
+  compareReadback,
 };
+
+/** Both ways of reading a decoded bitmap's pixels, on each file: sizes, differing bytes, times. */
+async function compareReadback(urls: string[]) {
+  const out = [];
+  for (const url of urls) {
+    const bitmap = await createImageBitmap(new Blob([(await fetchBytes(url)) as Uint8Array<ArrayBuffer>]), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+    const t0 = performance.now();
+    const frame = await readPixels(bitmap, 'video-frame');
+    const t1 = performance.now();
+    const canvas = await readPixels(bitmap, 'canvas');
+    const t2 = performance.now();
+    bitmap.close();
+    let differing = 0;
+    let maxDiff = 0;
+    for (let i = 0; i < canvas.data.length; i++) {
+      const d = Math.abs(frame.data[i]! - canvas.data[i]!);
+      if (d) differing++;
+      maxDiff = Math.max(maxDiff, d);
+    }
+    let translucent = 0;
+    for (let i = 3; i < canvas.data.length; i += 4) if (canvas.data[i]! < 255) translucent++;
+    out.push({ url, size: [canvas.width, canvas.height], lengths: [frame.data.length, canvas.data.length], differing, maxDiff, translucent, ms: { videoFrame: t1 - t0, canvas: t2 - t1 } });
+  }
+  return out;
+}
+
 
 function need(): ClipEngine {
   if (!engine) throw new Error('load first');
