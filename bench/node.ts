@@ -44,7 +44,7 @@ export interface ConvertResult {
  * (hashing). The peak is its high-water mark (VmHWM) when that rose during the conversion,
  * else the largest resident size sampled after the marker.
  */
-export function convertInNode(checkpoint: string, outDir: string, dtype: 'fp32' | 'fp16'): Promise<ConvertResult> {
+export function convertInNode(checkpoint: string, outDir: string, dtype: 'fp32' | 'fp16' | 'int8'): Promise<ConvertResult> {
   const checkpointMb = statSync(checkpoint).size / MB;
   return new Promise((done, fail) => {
     const started = performance.now();
@@ -320,7 +320,7 @@ async function main(argv: string[]): Promise<unknown> {
   switch (what) {
     case 'convert': {
       const [checkpoint, outDir, dtype = 'fp32'] = rest;
-      if (!checkpoint || !outDir || (dtype !== 'fp32' && dtype !== 'fp16')) break;
+      if (!checkpoint || !outDir || (dtype !== 'fp32' && dtype !== 'fp16' && dtype !== 'int8')) break;
       return convertInNode(checkpoint, outDir, dtype);
     }
     case 'ort':

@@ -50,6 +50,8 @@ for (const s of shapes) {
   const r = await section(`convert_node_${s}`, () => convertInNode(paths.checkpoint(s), paths.bundle(s, 'fp32'), 'fp32'));
   if (r) convertNode[s] = r;
 }
+// The int8 option (DynamicQuantizeMatMul on WASM): converted in Node, measured beside float32.
+await section('convert_node_B_int8', () => convertInNode(paths.checkpoint('B'), paths.bundle('B', 'int8'), 'int8'));
 const convertChromium: Partial<Record<Shape, Awaited<ReturnType<typeof convertInBrowser>>>> = {};
 for (const s of shapes) {
   const r = await section(`convert_chromium_${s}`, () => convertInBrowser({ checkpoint: paths.checkpoint(s), dtype: 'fp32' }));
@@ -62,6 +64,7 @@ const pytorchPlain = await section('pytorch_B_plain', () => benchPytorch('B', qu
 const ortNode = await section('ort_node_B', () => ortNodeBench(paths.bundle('B', 'fp32'), quick));
 await section('ort_node_torch_export_B', () => ortNodeBench(paths.torchExport('B'), quick));
 const wasm = await section('engine_chromium_wasm_B', () => engineBrowserBench({ bundleDir: paths.bundle('B', 'fp32'), provider: 'wasm', quick }));
+const wasmInt8 = await section('engine_chromium_wasm_B_int8', () => engineBrowserBench({ bundleDir: paths.bundle('B', 'int8'), provider: 'wasm', quick }));
 const torchExport = await section('torch_export_chromium_wasm_B', () => torchExportBrowserBench({ exportDir: paths.torchExport('B'), quick }));
 if (!quick) {
   await section('engine_node_wasm_B', () => engineNodeBench(paths.bundle('B', 'fp32'), quick));
@@ -82,6 +85,9 @@ await section('photos', () => makePhotos(quick ? 4 : 16));
 const indexing = await section('indexing_chromium_wasm_B', () =>
   indexingBench({ bundleDir: paths.bundle('B', 'fp32'), photosDir: paths.photos, provider: 'wasm', quick, photos: quick ? 4 : 16, app: !quick }),
 );
+const indexingInt8 = await section('indexing_chromium_wasm_B_int8', () =>
+  indexingBench({ bundleDir: paths.bundle('B', 'int8'), photosDir: paths.photos, provider: 'wasm', quick, photos: quick ? 4 : 16, app: false }),
+);
 
 const bestOf = (...xs: (number | null | undefined)[]) => {
   const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
@@ -99,6 +105,12 @@ const summary = {
   convert_b_s: convertChromium.B?.seconds ?? null,
   convert_b_peak_mb: convertChromium.B?.peak_mb ?? null,
   decode_share: indexing?.decode_share ?? null,
+  image_per_s_wasm_chromium_int8: wasmInt8?.image_per_s_best ?? null,
+  text_ms_40_wasm_chromium_int8: wasmInt8?.text_ms['40'] ?? null,
+  text_ms_248_wasm_chromium_int8: wasmInt8?.text_ms['248'] ?? null,
+  indexing_photos_per_s: indexing?.photos_per_s ?? null,
+  indexing_photos_per_s_int8: indexingInt8?.photos_per_s ?? null,
+  decode_share_int8: indexingInt8?.decode_share ?? null,
 };
 const ratio = (a: number | null, b: number | null) => (a !== null && b ? round(a / b, 2) : null);
 const ratios = {
@@ -107,6 +119,11 @@ const ratios = {
   wasm_vs_pytorch_plain: ratio(summary.image_per_s_wasm_chromium, summary.image_per_s_pytorch_plain),
   wasm_vs_ort_node: ratio(summary.image_per_s_wasm_chromium, summary.image_per_s_ort_node),
   text_40_vs_248: ratio(summary.text_ms_40_wasm_chromium, summary.text_ms_248_wasm_chromium),
+  int8_vs_torch_export: ratio(summary.image_per_s_wasm_chromium_int8, summary.image_per_s_torch_export_chromium),
+  int8_vs_pytorch: ratio(summary.image_per_s_wasm_chromium_int8, summary.image_per_s_pytorch),
+  int8_vs_pytorch_plain: ratio(summary.image_per_s_wasm_chromium_int8, summary.image_per_s_pytorch_plain),
+  int8_vs_ort_node: ratio(summary.image_per_s_wasm_chromium_int8, summary.image_per_s_ort_node),
+  int8_text_40_vs_248: ratio(summary.text_ms_40_wasm_chromium_int8, summary.text_ms_248_wasm_chromium_int8),
 };
 results.summary = summary;
 results.ratios = ratios;

@@ -14,7 +14,7 @@ export const paths = {
   /** Random-weight checkpoint in the official torch.save(state_dict) format. */
   checkpoint: (s: Shape) => join(cacheDir, `longclip-${s}-random.pt`),
   /** This engine's bundle of that checkpoint (npm run convert). */
-  bundle: (s: Shape, dtype: 'fp32' | 'fp16') => join(cacheDir, `bundle-${s}-${dtype}`),
+  bundle: (s: Shape, dtype: 'fp32' | 'fp16' | 'int8') => join(cacheDir, `bundle-${s}-${dtype}`),
   /** torch.onnx.export of the PyTorch module (the peer route): image.onnx, text.onnx. */
   torchExport: (s: Shape) => join(cacheDir, `torch-export-${s}`),
   /** Generated 4000 x 3000 JPEG photos. */

@@ -100,7 +100,7 @@ export interface IndexReplicaResult extends RuntimeInfo {
   encode_s: number;
   decode_share: number;
   /** decodePhoto's steps timed separately on the first photos (ms, medians). */
-  decode_breakdown_ms: { photos: number; create_image_bitmap: number; draw_get_image_data: number; thumbnail: number };
+  decode_breakdown_ms: { photos: number; create_image_bitmap: number; read_pixels_video_frame: number; read_pixels_canvas: number; thumbnail: number };
 }
 
 export type BenchRequest =
