@@ -4,7 +4,7 @@ import type { ClipEngine } from '../engine/session/clip-engine';
 import type { LibraryDb } from '../library/db';
 import type { FileRecord } from '../library/schema';
 import { quotaMessage } from './model-storage';
-import { decodePhoto, type DecodedPhoto } from './photo-decode';
+import { decodePhoto, type Thumbnail } from './photo-decode';
 import type { IndexSummary, IntakeFile, TaskProgress } from './protocol';
 
 const BATCH = 4;
@@ -26,10 +26,14 @@ export interface IndexContext {
   onIndexed(hashes: string[]): void;
 }
 
+/** A photo waiting for its batch: only its preprocessed pixels are kept, not the decoded image. */
 interface Pending {
   intake: IntakeFile;
   hash: string;
-  decoded: DecodedPhoto;
+  width: number;
+  height: number;
+  thumbnail: Thumbnail | null;
+  pixels: Float32Array;
 }
 
 /**
@@ -51,11 +55,11 @@ export async function indexFiles(files: IntakeFile[], ctx: IndexContext): Promis
     ctx.onProgress({ phase: 'index', label: 'Indexing', done, total: files.length, rate, etaSeconds: done > 0 ? (files.length - done) / rate : null });
   };
 
+  const size = 3 * ctx.resolution * ctx.resolution;
   const flush = async () => {
     if (!batch.length) return;
-    const size = 3 * ctx.resolution * ctx.resolution;
     const pixels = new Float32Array(batch.length * size);
-    batch.forEach((p, i) => preprocessClip(p.decoded.image, ctx.resolution, ctx.mean, ctx.std, pixels, i * size));
+    batch.forEach((p, i) => pixels.set(p.pixels, i * size));
     const vectors = await ctx.embed((engine) => engine.encodeImages(pixels, batch.length));
     await writeBatch(ctx, batch, vectors.map(normalized));
     embedded += batch.length;
@@ -74,7 +78,9 @@ export async function indexFiles(files: IntakeFile[], ctx: IndexContext): Promis
         await putFileRecord(ctx.db, fileRecord(intake, hash));
       } else {
         seenInRun.add(hash);
-        batch.push({ intake, hash, decoded: await decodePhoto(new Blob([bytes], { type: intake.file.type })) });
+        const { image, thumbnail } = await decodePhoto(new Blob([bytes], { type: intake.file.type }));
+        const pixels = preprocessClip(image, ctx.resolution, ctx.mean, ctx.std);
+        batch.push({ intake, hash, width: image.width, height: image.height, thumbnail, pixels });
         if (batch.length >= BATCH) await flush();
       }
     } catch (e) {
@@ -115,9 +121,8 @@ async function writeBatch(ctx: IndexContext, batch: Pending[], vectors: Float32A
   const tx = ctx.db.transaction(['photos', 'thumbnails', 'embeddings', 'files'], 'readwrite');
   const now = Date.now();
   batch.forEach((p, i) => {
-    const { image, thumbnail } = p.decoded;
-    void tx.objectStore('photos').put({ hash: p.hash, width: image.width, height: image.height, type: p.intake.file.type, size: p.intake.file.size, addedAt: now });
-    if (thumbnail) void tx.objectStore('thumbnails').put({ hash: p.hash, ...thumbnail });
+    void tx.objectStore('photos').put({ hash: p.hash, width: p.width, height: p.height, type: p.intake.file.type, size: p.intake.file.size, addedAt: now });
+    if (p.thumbnail) void tx.objectStore('thumbnails').put({ hash: p.hash, ...p.thumbnail });
     void tx.objectStore('embeddings').put({ model: ctx.modelKey, hash: p.hash, vector: vectors[i]! });
     void tx.objectStore('files').put(fileRecord(p.intake, p.hash));
   });
