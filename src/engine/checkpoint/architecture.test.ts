@@ -54,12 +54,28 @@ describe('architectureFromStateDict', () => {
 });
 
 describe('validateStateDict', () => {
-  it('accepts a complete state_dict and reports unknown keys', () => {
-    const shapes = { ...clipShapes({ long: true, context: 248 }), 'mystery.weight': [3] };
+  it('accepts a complete state_dict with the known CLIP extras', () => {
+    const shapes = { ...clipShapes({ long: true, context: 248 }), input_resolution: [], context_length: [], vocab_size: [] };
     const sd = shapesOnly(shapes);
     const arch = architectureFromStateDict(sd);
     expect(arch.keepLength).toBe(20);
-    expect(validateStateDict(sd, arch)).toEqual({ unknownKeys: ['mystery.weight'] });
+    expect(() => validateStateDict(sd, arch)).not.toThrow();
+  });
+
+  it('names unexpected keys, as the official strict load_state_dict does', () => {
+    const shapes = { ...clipShapes({ long: true, context: 248 }), 'mystery.weight': [3], 'visual.transformer.resblocks.0.attn.bias_k': [64] };
+    const sd = shapesOnly(shapes);
+    expect(() => validateStateDict(sd, architectureFromStateDict(sd), 'extra.pt')).toThrow(
+      'extra.pt: state_dict does not match the architecture it implies: ' +
+        'unexpected key mystery.weight; unexpected key visual.transformer.resblocks.0.attn.bias_k',
+    );
+  });
+
+  it('names missing blocks when a stray key implies another layer', () => {
+    const sd = shapesOnly({ ...clipShapes(), 'transformer.resblocks.7.ln_1.weight': [64] });
+    expect(() => validateStateDict(sd, architectureFromStateDict(sd), 'stray.pt')).toThrow(
+      /^stray\.pt: state_dict does not match the architecture it implies: missing transformer\.resblocks\.1\.attn\.in_proj_weight; .*; and \d+ more$/,
+    );
   });
 
   it('names every missing key and wrong shape', () => {

@@ -58,6 +58,10 @@ describe('pickle VM', () => {
     ['builtins', 'eval'],
     ['torch', 'DoubleStorage'],
     ['posix', 'system'],
+    ['__builtin__', 'getattr'],
+    ['subprocess', 'Popen'],
+    ['torch.storage', '_load_from_bytes'],
+    ['collections', 'OrderedDict.__class__'],
   ])('refuses the global %s.%s', (module, name) => {
     const p = new PickleBuilder().global(module, name).stop();
     expect(() => unpickle(p, {
@@ -86,6 +90,14 @@ describe('pickle VM', () => {
     expect(() => run(new Uint8Array([0x80, 2, 0x69, 0x2e]))).toThrow('unsupported pickle opcode 0x69');
     expect(() => run(new Uint8Array([0x80, 2, 0x4e, 0x4e, 0x2e]))).toThrow('leaves values on the stack');
     expect(() => run(new Uint8Array([0x80, 2, 0x4e, 0x29, 0x52, 0x2e]))).toThrow('cannot call None');
+  });
+
+  it('appends a long run of items in one APPENDS', () => {
+    const n = 300_000;
+    const p = new Uint8Array(4 + n + 2).fill(0x4e); // [None] * n
+    p.set([0x80, 2, 0x5d, 0x28]);
+    p.set([0x65, 0x2e], 4 + n);
+    expect((run(p) as PyList).items.length).toBe(n);
   });
 
   it('bounds the stack, the memo and the number of operations', () => {

@@ -119,7 +119,8 @@ class Machine {
       case 0x61: this.listOf(this.top(1)).push(this.pop()); break; // APPEND: pops the item first
       case 0x65: { // APPENDS
         const items = this.popMark();
-        this.listOf(this.top()).push(...items);
+        const list = this.listOf(this.top());
+        for (const item of items) list.push(item); // not push(...items): that overflows the call stack past ~100k items
         break;
       }
       case 0x73: { // SETITEM

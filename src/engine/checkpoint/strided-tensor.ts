@@ -9,6 +9,13 @@ export interface StorageRange {
   readonly dtype: StorageDType;
 }
 
+/**
+ * The most elements one view may hold or span: 2^28 (1 GiB as float32), several times the largest
+ * CLIP weight (ViT-bigG's token table, 63M), so a file that is merely big enough to back a
+ * giant tensor is refused here rather than by a failed allocation in `read()`.
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 28;
+
 export function contiguousStrides(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;
@@ -51,11 +58,19 @@ export class StridedTensor implements LazyTensor {
     if (!Number.isSafeInteger(this.numel) || this.numel > storage.numel) {
       throw new CheckpointError(`${where} has ${this.numel} elements, more than its storage holds (${storage.numel})`);
     }
+    if (this.numel > MAX_TENSOR_ELEMENTS) {
+      throw new CheckpointError(`${where} has ${this.numel} elements, more than a CLIP weight can have (${MAX_TENSOR_ELEMENTS})`);
+    }
     let last = offset;
     for (let i = 0; i < shape.length; i++) last += (shape[i]! - 1) * strides[i]!;
     if (this.numel > 0 && (!Number.isSafeInteger(last) || last >= storage.numel)) {
       throw new CheckpointError(
         `${where} (shape [${shape}], stride [${strides}], offset ${offset}) reaches element ${last} of a storage of ${storage.numel} elements`,
+      );
+    }
+    if (last - offset + 1 > MAX_TENSOR_ELEMENTS) {
+      throw new CheckpointError(
+        `${where} (stride [${strides}]) spans ${last - offset + 1} elements of its storage, more than a CLIP weight can (${MAX_TENSOR_ELEMENTS})`,
       );
     }
     if (storage.start + storage.numel * ELEMENT_SIZE[storage.dtype] > source.size) {

@@ -44,13 +44,12 @@ export function expectedTensors(arch: Architecture): Map<string, number[]> {
   return out;
 }
 
-export interface StateDictReport {
-  /** Keys neither encoder reads and that are not known CLIP extras (e.g. `logit_scale`). */
-  unknownKeys: string[];
-}
-
-/** Checks that every tensor the encoders need is present with its shape; throws naming each problem. */
-export function validateStateDict(sd: StateDict, arch: Architecture, file = sd.fileName ?? 'checkpoint'): StateDictReport {
+/**
+ * Checks that the state_dict holds exactly the tensors the encoders read, with their shapes, plus
+ * only the known CLIP extras: the official loader's strict `load_state_dict` refuses unexpected
+ * keys too. Throws naming each problem.
+ */
+export function validateStateDict(sd: StateDict, arch: Architecture, file = sd.fileName ?? 'checkpoint'): void {
   const expected = expectedTensors(arch);
   const problems: string[] = [];
   for (const [key, shape] of expected) {
@@ -60,11 +59,12 @@ export function validateStateDict(sd: StateDict, arch: Architecture, file = sd.f
       problems.push(`${key} has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
     }
   }
+  for (const key of sd.tensors.keys()) {
+    if (!expected.has(key) && !KNOWN_UNUSED.has(key)) problems.push(`unexpected key ${key}`);
+  }
   if (problems.length > 0) {
     const shown = problems.slice(0, 10).join('; ');
     const more = problems.length > 10 ? `; and ${problems.length - 10} more` : '';
     throw new CheckpointError(`${file}: state_dict does not match the architecture it implies: ${shown}${more}`);
   }
-  const unknownKeys = [...sd.tensors.keys()].filter((k) => !expected.has(k) && !KNOWN_UNUSED.has(k));
-  return { unknownKeys };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoDir, goldensDir, loadGolden } from '../testing/shared';
+import { cleanText } from './clean-text.ts';
 import { ClipTokenizer, END_ID, START_ID } from './clip-tokenizer.ts';
 
 let tokenizer: ClipTokenizer;
@@ -101,6 +102,36 @@ describe('ClipTokenizer rules', () => {
     expect(ids('\x1b[31mred\x1b[0m')).toEqual(ids('red'));
   });
 
+  it('removes exactly the control characters ftfy removes; tab, newline, CR and form feed separate words', () => {
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    const cat = ids('cat');
+    // ftfy's CONTROL_CHARS: C0 but \t \n \f \r, DEL, deprecated format controls, BOM, interlinear annotation.
+    const removed = [...range(0x00, 0x08), 0x0b, ...range(0x0e, 0x1f), 0x7f, ...range(0x206a, 0x206f), 0xfeff, ...range(0xfff9, 0xfffc)];
+    for (const cp of removed) expect(ids(`ca${String.fromCharCode(cp)}t`), `U+${cp.toString(16)}`).toEqual(cat);
+    for (const c of '\t\n\r\f') expect(ids(`ca${c}t`), JSON.stringify(c)).toEqual(ids('ca t'));
+    // C1 controls are not removed: fix_c1_controls reads them as Windows-1252, keeping the five it leaves undefined.
+    for (const cp of [0x81, 0x8d, 0x8f, 0x90, 0x9d]) expect(ids(`ca${String.fromCharCode(cp)}t`)).not.toEqual(cat);
+    expect(ids('ca\x85t')).toEqual(ids('ca\u2026t'));
+  });
+
+  it('tokenises right-to-left text and emoji sequences without losing a character', () => {
+    for (const text of [
+      'القطة السوداء تنام على الأريكة ٣',
+      'مَرْحَبًا بِالْعَالَمِ',
+      'חתול שחור ישן על הספה',
+      'שָׁלוֹם עוֹלָם',
+      '\u200fשלום\u200e a \u202bمرحبا\u202c \u202eevil\u202c \u2067x\u2069',
+      'ﻻ ﷺ ﭐ',
+      '👨‍👩‍👧‍👦 🇫🇷 👍🏽 ❤️ 🏳️‍🌈 #️⃣',
+    ]) {
+      const encoded = tokenizer.encode(text);
+      expect(encoded.untruncatedLength, text).toBeGreaterThan(2);
+      expect(encoded.ids[encoded.ids.length - 1]).toBe(END_ID);
+      const decoded = tokenizer.decode(encoded.ids).replace(/<\|(start|end)oftext\|>/g, '');
+      expect(decoded.replace(/\s/g, ''), text).toBe(cleanText(text).replace(/\s/g, ''));
+    }
+  });
+
   it('tokenises a 10,000-word paste in well under a second, with the true length', () => {
     const vocabulary = ['the', 'harbour', 'at', 'dawn', 'boats', 'résumé', 'naïve', '東京', '2024', 'e-mail'];
     const text = Array.from({ length: 10_000 }, (_, i) => vocabulary[i % vocabulary.length] + (i % 7 === 0 ? `${i}` : '')).join(' ');
@@ -108,8 +139,16 @@ describe('ClipTokenizer rules', () => {
     const encoded = tokenizer.encode(text);
     const elapsed = performance.now() - start;
     expect(encoded.ids.length).toBe(248);
+    expect(encoded.ids[247]).toBe(END_ID);
     expect(encoded.untruncatedLength).toBeGreaterThan(10_000);
+    expect(encoded.untruncatedLength).toBe(tokenizer.countTokens(text));
     expect(elapsed).toBeLessThan(500);
+    // One token a word: the full count is exactly the words plus START and END.
+    const cats = tokenizer.encode(Array.from({ length: 10_000 }, () => 'cat').join(' '));
+    expect(cats.untruncatedLength).toBe(10_002);
+    expect(cats.ids.length).toBe(248);
+    expect(new Set(cats.ids.subarray(1, 247)).size).toBe(1);
+    expect([cats.ids[0], cats.ids[247]]).toEqual([START_ID, END_ID]);
   });
 
   it('stays fast on one huge word and other pathological pastes', () => {

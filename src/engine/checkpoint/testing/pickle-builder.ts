@@ -17,7 +17,8 @@ export class PickleBuilder {
   int(v: number): this {
     if (v >= 0 && v < 256) return this.op(0x4b, v);
     if (v >= 0 && v < 65536) return this.op(0x4d, v & 0xff, v >> 8);
-    return this.op(0x4a, ...u32(v >>> 0));
+    if (v >= -(2 ** 31) && v < 2 ** 31) return this.op(0x4a, ...u32(v >>> 0));
+    return this.op(0x8a, 8, ...i64(v)); // LONG1
   }
   ints(values: readonly number[]): this {
     this.op(0x28);
@@ -34,6 +35,15 @@ export class PickleBuilder {
   stop(): Uint8Array {
     return Uint8Array.from([...this.out, 0x2e]);
   }
+}
+
+function i64(v: number): number[] {
+  let x = BigInt.asUintN(64, BigInt(v));
+  return Array.from({ length: 8 }, () => {
+    const b = Number(x & 0xffn);
+    x >>= 8n;
+    return b;
+  });
 }
 
 function u32(v: number): number[] {
