@@ -59,7 +59,8 @@ const pwa = VitePWA({
 
 export default defineConfig({
   plugins: [react(), hostedModels(), pwa],
-  server: { headers: isolation },
+  // E2E=1 (the Playwright dev server): no HMR, so an edit made while tests run never reloads their pages.
+  server: { headers: isolation, ...(process.env.E2E ? { hmr: false } : {}) },
   preview: { headers: isolation },
   worker: { format: 'es' },
   optimizeDeps: {
