@@ -20,7 +20,7 @@ export function sentenceAwareQuery(whole: ArrayLike<number>, sentences: readonly
   for (const s of sentences) {
     if (s.length !== w.length) throw new RangeError(`sentence embedding of ${s.length} values, the whole text has ${w.length}`);
     const u = normalized(s);
-    for (let d = 0; d < q.length; d++) q[d] += share * u[d]!;
+    for (let d = 0; d < q.length; d++) q[d] = q[d]! + share * u[d]!;
   }
   return q;
 }
