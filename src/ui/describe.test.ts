@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { architectureName, indexedMessage, indexingDetail, taskDetail } from './describe';
+import { architectureName, indexedMessage, indexingDetail, skippedByReason, taskDetail, uniqueSkipped } from './describe';
 
 describe('describe', () => {
   it('names the indexing result, singular and plural', () => {
@@ -24,5 +24,23 @@ describe('describe', () => {
   it('describes indexing progress', () => {
     expect(indexingDetail({ phase: 'index', label: '', done: 37, total: 120, rate: 4.25, etaSeconds: 21 })).toBe('37 / 120 photos · 4.3 photos/s · 21 s left');
     expect(indexingDetail({ phase: 'index', label: '', done: 0, total: 5, rate: 0, etaSeconds: null })).toBe('0 / 5 photos');
+  });
+
+  it('lists each skipped path once, with its latest reason, in path order', () => {
+    const list = [
+      { path: 'b.jpg', reason: 'damaged (truncated)' },
+      { path: 'a.heic', reason: 'HEIC' },
+      { path: 'b.jpg', reason: 'empty file' },
+      { path: 'B.jpg', reason: 'empty file' },
+    ];
+    expect(uniqueSkipped(list)).toEqual([
+      { path: 'B.jpg', reason: 'empty file' },
+      { path: 'a.heic', reason: 'HEIC' },
+      { path: 'b.jpg', reason: 'empty file' },
+    ]);
+    expect(skippedByReason(uniqueSkipped(list))).toEqual([
+      { reason: 'empty file', count: 2 },
+      { reason: 'HEIC', count: 1 },
+    ]);
   });
 });

@@ -43,3 +43,25 @@ export const PHASE_NAMES: Record<TaskProgress['phase'], string> = {
   load: 'Loading',
   index: 'Indexing',
 };
+
+export interface Skipped {
+  path: string;
+  reason: string;
+}
+
+/**
+ * The skipped list as shown: one entry per path (a file added again keeps its latest reason),
+ * in path order (code units, the same in every locale).
+ */
+export function uniqueSkipped(list: readonly Skipped[]): Skipped[] {
+  const byPath = new Map<string, string>();
+  for (const s of list) byPath.set(s.path, s.reason);
+  return Array.from(byPath, ([path, reason]) => ({ path, reason })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** How many files each reason skipped, most first (then by reason). */
+export function skippedByReason(list: readonly Skipped[]): { reason: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const s of list) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
+  return Array.from(counts, ([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
+}

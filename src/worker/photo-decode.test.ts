@@ -1,0 +1,73 @@
+// What decodePhoto refuses before the browser's decoder sees the bytes (no DOM here: a
+// createImageBitmap stub proves it is never called for them). The decoding itself is tested
+// in Chromium (e2e/decode.spec.ts, e2e/bad-photos.spec.ts).
+import { crc32 } from 'node:zlib';
+import sharp from 'sharp';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { REASON_EMPTY, REASON_HEIC } from '../library/classify';
+import { checkPhotoBytes, decodePhoto, REASON_NOT_IMAGE, REASON_TRUNCATED } from './photo-decode';
+
+function pngChunk(type: string, data: Uint8Array): Buffer {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  out.set(data, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+
+function pngClaiming(width: number, height: number): Uint8Array {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IEND', new Uint8Array())]);
+}
+
+const photo = async (format: 'png' | 'jpeg') => new Uint8Array(await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } })[format]().toBuffer());
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('checkPhotoBytes', () => {
+  it('passes whole photos and gives their header size', async () => {
+    expect(checkPhotoBytes(await photo('png'))).toEqual({ format: 'png', width: 64, height: 48 });
+    expect(checkPhotoBytes(await photo('jpeg'))).toEqual({ format: 'jpeg', width: 64, height: 48 });
+  });
+
+  it('gives each bad input its reason', async () => {
+    const png = await photo('png');
+    const jpeg = await photo('jpeg');
+    const heic = Buffer.alloc(32);
+    heic.writeUInt32BE(24, 0);
+    heic.write('ftypheic\0\0\0\0mif1heic', 4, 'latin1');
+    const cases: [string, Uint8Array, string][] = [
+      ['empty', new Uint8Array(), REASON_EMPTY],
+      ['text', new TextEncoder().encode('not really a photo'), REASON_NOT_IMAGE],
+      ['HEIC named .jpg', heic, REASON_HEIC],
+      ['TIFF named .jpg', new Uint8Array([0x49, 0x49, 0x2a, 0, 8, 0, 0, 0]), 'image format not decoded by browsers (TIFF or RAW) — export it as JPEG or PNG'],
+      ['100k x 100k PNG', pngClaiming(100_000, 100_000), 'too large to decode (100000 x 100000 pixels)'],
+      ['10001 x 10000 PNG', pngClaiming(10_001, 10_000), 'too large to decode (10001 x 10000 pixels)'],
+      ['PNG cut in the middle', png.subarray(0, png.length >> 1), REASON_TRUNCATED],
+      ['JPEG cut in the middle', jpeg.subarray(0, jpeg.length >> 1), REASON_TRUNCATED],
+      ['PNG cut in the header', png.subarray(0, 16), REASON_TRUNCATED],
+    ];
+    for (const [name, bytes, reason] of cases) expect(() => checkPhotoBytes(bytes), name).toThrow(reason);
+    expect(checkPhotoBytes(pngClaiming(10_000, 10_000))).toEqual({ format: 'png', width: 10_000, height: 10_000 });
+  });
+});
+
+describe('decodePhoto', () => {
+  it('refuses a header claiming 100,000 x 100,000 pixels before any decoder runs', async () => {
+    const decoder = vi.fn(() => Promise.reject(new Error('must not be called')));
+    vi.stubGlobal('createImageBitmap', decoder);
+    const blob = new Blob([pngClaiming(100_000, 100_000) as Uint8Array<ArrayBuffer>], { type: 'image/png' });
+    await expect(decodePhoto(blob)).rejects.toThrow('too large to decode (100000 x 100000 pixels)');
+    expect(decoder).not.toHaveBeenCalled();
+  });
+
+  it('names the format when the browser decoder refuses bytes that looked right', async () => {
+    vi.stubGlobal('createImageBitmap', vi.fn(() => Promise.reject(new DOMException('The source image could not be decoded.', 'InvalidStateError'))));
+    const blob = new Blob([(await photo('jpeg')) as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' });
+    await expect(decodePhoto(blob)).rejects.toThrow('could not be decoded (a damaged JPEG, or one this browser does not support)');
+  });
+});
