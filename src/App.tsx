@@ -4,6 +4,7 @@ import { useModelStore } from './state/model-store';
 import { ComputeBadge } from './ui/ComputeBadge';
 import { ErrorBanner } from './ui/ErrorBanner';
 import { IndexingProgress } from './ui/IndexingProgress';
+import { LibraryNotices } from './ui/LibraryNotices';
 import { ModelPanel } from './ui/ModelPanel';
 import { PhotoIntake } from './ui/PhotoIntake';
 import { QueryBox } from './ui/QueryBox';
@@ -40,6 +41,7 @@ export function App() {
           {hasModel ? [<PhotoIntake key="photos" />, <SkippedList key="skipped" />, <ModelPanel key="model" />] : [<ModelPanel key="model" />, <PhotoIntake key="photos" />, <SkippedList key="skipped" />]}
         </aside>
         <main className="main">
+          <LibraryNotices />
           <IndexingProgress />
           <QueryBox />
           <ResultsGrid />

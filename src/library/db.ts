@@ -3,13 +3,36 @@ import { DB_NAME, DB_VERSION, type LibrarySchema } from './schema';
 
 export type LibraryDb = IDBPDatabase<LibrarySchema>;
 
+/** Why a connection was closed under the app. */
+export type ClosedReason = 'versionchange' | 'terminated';
+
+export interface LibraryDbEvents {
+  /**
+   * The connection was closed: another tab upgraded (or deleted) the database, so this one
+   * gave way (`versionchange`), or the browser closed it (`terminated`: storage cleared, disk
+   * errors). The code of this page no longer matches the database: reload.
+   */
+  onClosed?(reason: ClosedReason): void;
+  /** This page's upgrade waits for another tab that keeps an older version open. */
+  onBlocked?(): void;
+  /** Test-only: another database name. */
+  name?: string;
+  /** Test-only: open this version instead (an older schema, for upgrade tests). */
+  version?: number;
+}
+
+/** The message for a page whose database was upgraded under it. */
+export const UPDATED_IN_ANOTHER_TAB = 'The app was updated in another tab — reload to continue.';
+export const CLOSED_BY_BROWSER = 'The browser closed the photo library (storage was cleared or failed) — reload to continue.';
+
 /**
- * Opens the library database, creating or upgrading its stores. Another tab upgrading the
- * schema closes this connection (versionchange) instead of blocking it; `onClosed` lets the
- * caller reopen or tell the user to reload.
+ * Opens the library database, creating or upgrading its stores. Every upgrade keeps what the
+ * older versions stored. Another tab upgrading the schema closes this connection at once
+ * (`versionchange`) instead of blocking that tab, and `onClosed` tells the caller.
  */
-export function openLibraryDb(onClosed?: () => void): Promise<LibraryDb> {
-  return openDB<LibrarySchema>(DB_NAME, DB_VERSION, {
+export function openLibraryDb(events: LibraryDbEvents | (() => void) = {}): Promise<LibraryDb> {
+  const on: LibraryDbEvents = typeof events === 'function' ? { onClosed: events } : events;
+  return openDB<LibrarySchema>(on.name ?? DB_NAME, on.version ?? DB_VERSION, {
     upgrade(db, oldVersion) {
       if (oldVersion < 1) {
         db.createObjectStore('photos', { keyPath: 'hash' });
@@ -19,13 +42,26 @@ export function openLibraryDb(onClosed?: () => void): Promise<LibraryDb> {
         db.createObjectStore('models', { keyPath: 'key' });
         db.createObjectStore('folders', { keyPath: 'name' });
       }
+      // v2: the indexing queue survives a reload (queue.ts).
+      if (oldVersion < 2 && (on.version ?? DB_VERSION) >= 2) {
+        db.createObjectStore('jobs', { keyPath: 'id', autoIncrement: true });
+        db.createObjectStore('queue', { keyPath: 'id', autoIncrement: true }).createIndex('by-job', 'job');
+      }
+    },
+    blocked() {
+      on.onBlocked?.();
     },
     blocking(_current, _blocked, event) {
       (event.target as IDBDatabase).close();
-      onClosed?.();
+      on.onClosed?.('versionchange');
     },
     terminated() {
-      onClosed?.();
+      on.onClosed?.('terminated');
     },
   });
+}
+
+/** True for the error of opening a database that a newer version of the app has upgraded. */
+export function isVersionError(e: unknown): boolean {
+  return (e as DOMException)?.name === 'VersionError';
 }

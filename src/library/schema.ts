@@ -3,7 +3,7 @@ import type { BundleManifest } from '../engine/bundle/manifest';
 
 export const DB_NAME = 'longclip-search';
 /** Bump with a migration in db.ts whenever a store or index changes. */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** One distinct photo, keyed by the SHA-256 of its bytes: a renamed or moved copy is the same photo. */
 export interface PhotoRecord {
@@ -62,6 +62,50 @@ export interface FolderRecord {
   addedAt: number;
 }
 
+/**
+ * An indexing job: the files of one add (an input, a drop, a picked or rescanned folder), or
+ * the files the start-up check queued again. Its files wait in the `queue` store; a job is
+ * deleted once none of them is left. (v2)
+ */
+export interface JobRecord {
+  /** Auto-incremented. */
+  id?: number;
+  createdAt: number;
+  /** Files queued by this job. */
+  total: number;
+  /** "add" by the user, "repair" by the start-up integrity check. */
+  origin: 'add' | 'repair';
+  /** Files of this job that were skipped, shown again after a reload. */
+  skipped: { path: string; reason: string }[];
+}
+
+/** Where a queued file's bytes can be read again after a reload. */
+export type QueueSource =
+  /** A temporary copy of a File (an input, a drop without handles), deleted with its entry. */
+  | { kind: 'file'; blob: Blob }
+  /** A file under a folder picked with the File System Access API: the folder's handle; the path below it. */
+  | { kind: 'folder'; root: FileSystemDirectoryHandle }
+  /** A file that came with its own handle. */
+  | { kind: 'handle'; handle: FileSystemFileHandle };
+
+/**
+ * One file still to index (v2). It is deleted in the transaction that writes its photo,
+ * thumbnail, embedding and file records (or its file record alone for a photo already
+ * embedded), so after a reload exactly the files not yet committed are indexed.
+ */
+export interface QueueEntry {
+  /** Auto-incremented: the order of indexing. */
+  id?: number;
+  job: number;
+  /** The path as added ("Holidays/2019/IMG_0001.jpg"); for a folder it starts with the folder's name. */
+  path: string;
+  name: string;
+  size: number;
+  lastModified: number;
+  type: string;
+  source: QueueSource;
+}
+
 export interface LibrarySchema extends DBSchema {
   photos: { key: string; value: PhotoRecord };
   files: { key: string; value: FileRecord; indexes: { 'by-hash': string } };
@@ -69,4 +113,6 @@ export interface LibrarySchema extends DBSchema {
   embeddings: { key: [string, string]; value: EmbeddingRecord; indexes: { 'by-model': string } };
   models: { key: string; value: ModelRecord };
   folders: { key: string; value: FolderRecord };
+  jobs: { key: number; value: JobRecord };
+  queue: { key: number; value: QueueEntry; indexes: { 'by-job': number } };
 }

@@ -13,7 +13,7 @@ function folderInput(el: HTMLInputElement | null): void {
 export function PhotoIntake() {
   const fileCount = useLibraryStore((s) => s.files.length);
   const embeddedCount = useLibraryStore((s) => s.embedded.size);
-  const waiting = useLibraryStore((s) => s.waiting.length);
+  const waiting = useLibraryStore((s) => s.queued);
   const addFileList = useLibraryStore((s) => s.addFileList);
   const addDataTransfer = useLibraryStore((s) => s.addDataTransfer);
   const hasModel = useModelStore((s) => s.active !== null);
@@ -65,7 +65,7 @@ export function PhotoIntake() {
       {waiting > 0 && (
         <p className="notice">
           {plural(waiting, 'photo')} {waiting === 1 ? 'waits' : 'wait'} for a model
-          {hasModel ? ' (indexing starts when the current run ends).' : ': load a model to index them.'}
+          {hasModel ? ' (indexing starts when the model has loaded).' : ': load a model to index them.'}
         </p>
       )}
       {canPickFolders && <RememberedFolders />}

@@ -4,6 +4,7 @@ import type { Provider } from '../engine/session/ort';
 import type { ComputeDType } from '../engine/graph/onnx-graph';
 import type { WeightDType } from '../engine/graph/weights';
 import type { CatalogEntry } from '../models/catalog';
+import type { IntegrityReport } from '../library/integrity';
 
 /** Which execution provider runs the model, and why (shown in the UI's "Compute" element). */
 export interface ComputeInfo {
@@ -44,6 +45,13 @@ export interface StoredModel {
   manifest: BundleManifest;
 }
 
+/** A download stopped part-way (connection lost, tab closed): its kept bytes; downloading it again continues. */
+export interface PartialDownload {
+  url: string;
+  done: number;
+  total: number | null;
+}
+
 /** A photo file handed to the indexer: the File and its path inside what the user added. */
 export interface IntakeFile {
   file: File;
@@ -58,6 +66,20 @@ export interface IndexSummary {
   skipped: { path: string; reason: string }[];
   cancelled: boolean;
 }
+
+/** The end of a run over the persisted indexing queue (`index-queue`). */
+export interface QueueRunSummary extends IndexSummary {
+  /** A run was already going in this worker: it takes the newly queued files, this call did nothing. */
+  joined: boolean;
+  /** Files left queued because their folder needs the user's permission again. */
+  waitingForPermission: number;
+  /** Files still queued when the run ended. */
+  left: number;
+  /** Why the run stopped early: another model was loaded, or the database was closed under it. */
+  stopped: 'model-changed' | 'closed' | null;
+}
+
+export type { IntegrityReport };
 
 export interface RankedPhoto {
   hash: string;
@@ -74,6 +96,14 @@ export type Request =
   | { type: 'delete-model'; key: string }
   | { type: 'tokens'; text: string }
   | { type: 'index'; files: IntakeFile[] }
+  /**
+   * Indexes the persisted queue (src/library/queue.ts) until it is empty. With `join`, only
+   * tells a running run that more was queued (it never starts one). `testDelayMs`,
+   * `testStorageFullAfter`: test hooks (?e2e&indexDelay=ms, ?e2e&storageFullAfter=n).
+   */
+  | { type: 'index-queue'; join: boolean; testDelayMs?: number; testStorageFullAfter?: number }
+  /** The start-up integrity check of the library under the loaded model (src/library/integrity.ts). */
+  | { type: 'check-index' }
   | { type: 'search'; query: Query; limit: number | null }
   | { type: 'cancel'; target: number }
   | { type: 'pause-indexing' }
@@ -84,11 +114,13 @@ export type Request =
 /** What each request resolves to. */
 export interface ResultOf {
   init: ComputeInfo;
-  models: { stored: StoredModel[]; hosted: string[] };
+  models: { stored: StoredModel[]; hosted: string[]; partial?: PartialDownload[] };
   'load-model': ModelInfo;
   'delete-model': null;
   tokens: { count: number; contextLength: number };
   index: IndexSummary;
+  'index-queue': QueueRunSummary;
+  'check-index': IntegrityReport;
   search: { results: RankedPhoto[] };
   cancel: null;
   'pause-indexing': null;

@@ -1,0 +1,182 @@
+// The start-up integrity check against deliberately broken libraries (fake-indexeddb).
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openLibraryDb, type LibraryDb } from './db';
+import { checkLibrary, describeCheck, problemsFound, usableVector } from './integrity';
+
+const M = 'sha:float16:v1';
+const OTHER = 'sha:int8:v1';
+const DIM = 4;
+const hash = (i: number) => i.toString(16).padStart(64, '0');
+const unit = (i: number) => {
+  const v = new Float32Array(DIM);
+  v[i % DIM] = 1;
+  return v;
+};
+
+let n = 0;
+let db: LibraryDb;
+
+/** A consistent library of `count` photos: photo, file, thumbnail, embeddings under two models. */
+async function seed(count: number, folder = ''): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const h = hash(i);
+    const path = folder ? `${folder}/p${i}.png` : `p${i}.png`;
+    await db.put('photos', { hash: h, width: 4, height: 3, type: 'image/png', size: 10, addedAt: 1 });
+    await db.put('files', { path, name: `p${i}.png`, folder, hash: h, size: 10, lastModified: 1, type: 'image/png', addedAt: 1 });
+    await db.put('thumbnails', { hash: h, blob: new Blob([new Uint8Array([1, 2])]), width: 4, height: 3 });
+    await db.put('embeddings', { model: M, hash: h, vector: unit(i) });
+    await db.put('embeddings', { model: OTHER, hash: h, vector: unit(i + 1) });
+  }
+}
+
+const check = () => checkLibrary(db, { key: M, dim: DIM });
+
+beforeEach(async () => {
+  db = await openLibraryDb({ name: `integrity-${++n}` });
+});
+
+describe('the start-up integrity check', () => {
+  it('passes a consistent library and changes nothing', async () => {
+    await seed(5);
+    const r = await check();
+    expect(problemsFound(r)).toBe(0);
+    expect(r).toMatchObject({ photos: 5, embeddings: 5, requeued: 0, lost: [], modelChanged: false });
+    expect(describeCheck(r)).toBe('Library check: no problems (5 photos).');
+    expect(await db.count('embeddings')).toBe(10);
+    expect(await db.count('thumbnails')).toBe(5);
+  });
+
+  it('removes embeddings of any model whose photo is missing', async () => {
+    await seed(3);
+    await db.put('embeddings', { model: M, hash: hash(99), vector: unit(0) });
+    await db.put('embeddings', { model: 'gone-model', hash: hash(98), vector: unit(0) });
+    const r = await check();
+    expect(r.removed).toEqual({ embeddings: 2, photos: 0, files: 0, thumbnails: 0, queue: 0 });
+    expect(r.modelChanged).toBe(true);
+    expect(await db.count('embeddings')).toBe(6);
+  });
+
+  it("removes the checked model's unusable vectors (dimension, NaN, Infinity, length, type) and keeps other models' vectors", async () => {
+    await seed(6);
+    await db.put('embeddings', { model: M, hash: hash(0), vector: new Float32Array(DIM + 1).fill(0.4) });
+    await db.put('embeddings', { model: M, hash: hash(1), vector: new Float32Array([NaN, 0, 0, 0]) });
+    await db.put('embeddings', { model: M, hash: hash(2), vector: new Float32Array([Infinity, 0, 0, 0]) });
+    await db.put('embeddings', { model: M, hash: hash(3), vector: new Float32Array([3, 0, 0, 0]) });
+    await db.put('embeddings', { model: M, hash: hash(4), vector: [1, 0, 0, 0] as unknown as Float32Array });
+    // Another model's vectors are checked when that model is loaded, not now.
+    await db.put('embeddings', { model: OTHER, hash: hash(5), vector: new Float32Array(7) });
+    const r = await check();
+    expect(r.removed.embeddings).toBe(5);
+    expect(r.embeddings).toBe(1);
+    expect(r.modelChanged).toBe(true);
+    expect((await db.getAllKeysFromIndex('embeddings', 'by-model', M)).map((k) => k[1])).toEqual([hash(5)]);
+    expect(await db.countFromIndex('embeddings', 'by-model', OTHER)).toBe(6);
+    // The photos stay (their files still name them); they cannot be read again: the user is told.
+    expect(await db.count('photos')).toBe(6);
+    expect(r.lost.sort()).toEqual(['p0.png', 'p1.png', 'p2.png', 'p3.png', 'p4.png']);
+    expect(describeCheck(r)).toMatch(/^Library check: removed 5 broken embeddings\. Add these 5 files again to search them: /);
+  });
+
+  it('queues the files of a broken embedding again when they lie under a remembered folder', async () => {
+    await seed(2, 'Trip');
+    await db.put('folders', { name: 'Trip', handle: { kind: 'directory', name: 'Trip' } as unknown as FileSystemDirectoryHandle, addedAt: 1 });
+    await db.put('embeddings', { model: M, hash: hash(1), vector: new Float32Array([NaN, 0, 0, 0]) });
+    const r = await check();
+    expect(r.requeued).toBe(1);
+    expect(r.lost).toEqual([]);
+    const queued = await db.getAll('queue');
+    expect(queued.map((q) => [q.path, q.source.kind])).toEqual([['Trip/p1.png', 'folder']]);
+    const jobs = await db.getAll('jobs');
+    expect(jobs).toMatchObject([{ origin: 'repair', total: 1 }]);
+    expect(queued[0]!.job).toBe(jobs[0]!.id);
+    expect(describeCheck(r)).toBe('Library check: removed 1 broken embedding. 1 file queued again.');
+    // A second check finds the library whole, and does not queue the file twice.
+    const again = await check();
+    expect(problemsFound(again)).toBe(0);
+    expect(await db.count('queue')).toBe(1);
+  });
+
+  it('removes file records that point at a missing photo, queueing those under a remembered folder again', async () => {
+    await seed(2);
+    await db.put('folders', { name: 'Trip', handle: { kind: 'directory', name: 'Trip' } as unknown as FileSystemDirectoryHandle, addedAt: 1 });
+    await db.put('files', { path: 'Trip/x.png', name: 'x.png', folder: 'Trip', hash: hash(50), size: 1, lastModified: 1, type: 'image/png', addedAt: 1 });
+    await db.put('files', { path: 'loose.png', name: 'loose.png', folder: '', hash: hash(51), size: 1, lastModified: 1, type: 'image/png', addedAt: 1 });
+    await db.put('files', { path: 'bad.png', name: 'bad.png' } as never);
+    const r = await check();
+    expect(r.removed.files).toBe(3);
+    expect(r.requeued).toBe(1);
+    expect(r.lost).toEqual(['loose.png']);
+    expect((await db.getAllKeys('files')).sort()).toEqual(['p0.png', 'p1.png']);
+    expect((await db.getAll('queue')).map((q) => q.path)).toEqual(['Trip/x.png']);
+  });
+
+  it('removes a photo no file names, with its thumbnail and its embeddings under every model', async () => {
+    await seed(3);
+    await db.delete('files', 'p1.png');
+    const r = await check();
+    expect(r.removed).toEqual({ embeddings: 2, photos: 1, files: 0, thumbnails: 1, queue: 0 });
+    expect(await db.get('photos', hash(1))).toBeUndefined();
+    expect(await db.get('thumbnails', hash(1))).toBeUndefined();
+    expect(await db.count('embeddings')).toBe(4);
+    expect(r).toMatchObject({ photos: 2, embeddings: 2 });
+  });
+
+  it('removes a malformed photo record, then the files and embeddings that named it', async () => {
+    await seed(2);
+    await db.put('photos', { hash: hash(0), width: 0, height: 3, type: 'image/png', size: 10, addedAt: 1 });
+    const r = await check();
+    expect(r.removed).toEqual({ embeddings: 2, photos: 1, files: 1, thumbnails: 1, queue: 0 });
+    expect(r.lost).toEqual(['p0.png']);
+    expect(await db.count('photos')).toBe(1);
+  });
+
+  it('removes thumbnails of missing photos and empty thumbnails (the photo stays, without one)', async () => {
+    await seed(2);
+    await db.put('thumbnails', { hash: hash(77), blob: new Blob([new Uint8Array([1])]), width: 1, height: 1 });
+    await db.put('thumbnails', { hash: hash(1), blob: new Blob([]), width: 1, height: 1 });
+    const r = await check();
+    expect(r.removed).toEqual({ embeddings: 0, photos: 0, files: 0, thumbnails: 2, queue: 0 });
+    expect(await db.count('photos')).toBe(2);
+    expect(await db.getAllKeys('thumbnails')).toEqual([hash(0)]);
+  });
+
+  it('removes queue entries without a job or without bytes, and finished jobs', async () => {
+    const job = await db.add('jobs', { createdAt: 1, total: 2, origin: 'add', skipped: [] });
+    const empty = await db.add('jobs', { createdAt: 1, total: 1, origin: 'add', skipped: [] });
+    const entry = { name: 'a.png', size: 1, lastModified: 1, type: 'image/png' };
+    await db.add('queue', { ...entry, job, path: 'a.png', source: { kind: 'file', blob: new Blob([new Uint8Array([1])]) } });
+    await db.add('queue', { ...entry, job, path: 'b.png', source: { kind: 'file', blob: null as unknown as Blob } });
+    await db.add('queue', { ...entry, job: 999, path: 'c.png', source: { kind: 'file', blob: new Blob([new Uint8Array([1])]) } });
+    const r = await check();
+    expect(r.removed.queue).toBe(2);
+    expect((await db.getAll('queue')).map((q) => q.path)).toEqual(['a.png']);
+    expect(await db.getAllKeys('jobs')).toEqual([job]);
+    expect(empty).not.toBe(job);
+  });
+
+  it('repairs a library broken in every way at once, and a second check passes', async () => {
+    await seed(8);
+    await db.delete('photos', hash(0)); // files, thumbnail and embeddings of a missing photo
+    await db.delete('files', 'p1.png'); // a photo without files
+    await db.put('embeddings', { model: M, hash: hash(2), vector: new Float32Array(DIM) }); // zero vector
+    await db.put('thumbnails', { hash: hash(40), blob: new Blob([new Uint8Array([1])]), width: 1, height: 1 });
+    const r = await check();
+    expect(problemsFound(r)).toBeGreaterThan(0);
+    expect(r.photos).toBe(6);
+    expect(r.embeddings).toBe(5);
+    const second = await check();
+    expect(problemsFound(second)).toBe(0);
+    // Everything left fits together.
+    const photos = new Set(await db.getAllKeys('photos'));
+    for (const f of await db.getAll('files')) expect(photos.has(f.hash)).toBe(true);
+    for (const [, h] of await db.getAllKeys('embeddings')) expect(photos.has(h)).toBe(true);
+    for (const h of await db.getAllKeys('thumbnails')) expect(photos.has(h)).toBe(true);
+  });
+
+  it('accepts unit vectors only', () => {
+    expect(usableVector({ model: M, hash: '', vector: new Float32Array([0.6, 0.8, 0, 0]) }, 4)).toBe(true);
+    expect(usableVector({ model: M, hash: '', vector: new Float32Array([0.6, 0.8, 0, 0]) }, 5)).toBe(false);
+    expect(usableVector(undefined, 4)).toBe(false);
+  });
+});

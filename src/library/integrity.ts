@@ -1,0 +1,237 @@
+// The library's start-up integrity check: finds records that do not fit together (a crash in an
+// older version, storage trouble, a half-cleared site) and removes them, so the ranking and the
+// grid only ever see whole photos. Files that lie under a remembered folder are queued again.
+import { plural } from '../state/format';
+import type { LibraryDb } from './db';
+import { quiet } from './queue';
+import type { EmbeddingRecord, FileRecord, PhotoRecord, QueueEntry, ThumbnailRecord } from './schema';
+
+export interface IntegrityReport {
+  /** Photos in the library after the check. */
+  photos: number;
+  /** Embeddings of the checked model after the check. */
+  embeddings: number;
+  removed: {
+    /** Embeddings of a photo that no longer exists (any model), or unusable vectors of the checked model. */
+    embeddings: number;
+    /** Photo records with no file, or malformed. */
+    photos: number;
+    /** File records pointing at a missing photo, or malformed. */
+    files: number;
+    /** Thumbnails of a missing photo, or empty. */
+    thumbnails: number;
+    /** Queue entries whose job or bytes are gone. */
+    queue: number;
+  };
+  /** Files queued again: they lie under a remembered folder, so their bytes can be read again. */
+  requeued: number;
+  /** Files that lost their photo or its embedding and cannot be read again: add them again. */
+  lost: string[];
+  /** Embeddings of the checked model were removed: its ranking matrix must be rebuilt. */
+  modelChanged: boolean;
+}
+
+export interface CheckedModel {
+  key: string;
+  /** The embedding dimension of the model's manifest. */
+  dim: number;
+}
+
+/** How far a stored vector's length may be from 1 (they are normalised before they are written). */
+const NORM_TOLERANCE = 1e-3;
+
+const STORES = ['photos', 'files', 'thumbnails', 'embeddings', 'folders', 'queue', 'jobs'] as const;
+
+/**
+ * Checks and repairs the library in one read-write transaction (so another tab's indexing never
+ * interleaves with it). The rules:
+ * 1. a photo record must have a positive width and height; a malformed one is removed;
+ * 2. a file record must point at an existing photo, else it is removed (and its path queued again
+ *    when it lies under a remembered folder);
+ * 3. a photo must have at least one file record, else it is removed with its thumbnail and all
+ *    its embeddings (nothing names it any more);
+ * 4. an embedding of any model must belong to an existing photo, else it is removed;
+ * 5. an embedding of the checked model must be a Float32Array of the model's dimension, with
+ *    finite values, of unit length; else it is removed and the photo's files are queued again
+ *    where they can be read;
+ * 6. a thumbnail must belong to an existing photo and hold a non-empty Blob, else it is removed;
+ * 7. a queue entry must belong to a job and have a readable source, else it is removed; a job
+ *    without entries is finished and deleted.
+ */
+export async function checkLibrary(db: LibraryDb, model: CheckedModel | null): Promise<IntegrityReport> {
+  const tx = db.transaction([...STORES], 'readwrite');
+  const photos = tx.objectStore('photos');
+  const files = tx.objectStore('files');
+  const thumbnails = tx.objectStore('thumbnails');
+  const embeddings = tx.objectStore('embeddings');
+  const queue = tx.objectStore('queue');
+  const jobs = tx.objectStore('jobs');
+  const removed = { embeddings: 0, photos: 0, files: 0, thumbnails: 0, queue: 0 };
+  let modelChanged = false;
+
+  // 1. Photos.
+  const valid = new Set<string>();
+  const photoKeys = await photos.getAllKeys();
+  const photoValues = await photos.getAll();
+  photoValues.forEach((p, i) => {
+    if (wellFormedPhoto(p, photoKeys[i]!)) valid.add(p.hash);
+    else {
+      quiet(photos.delete(photoKeys[i]!));
+      removed.photos++;
+    }
+  });
+
+  // 2. Files.
+  const fileKeys = await files.getAllKeys();
+  const fileValues = await files.getAll();
+  const filesByHash = new Map<string, FileRecord[]>();
+  /** File records whose photo is gone: to queue again when readable. */
+  const orphans: FileRecord[] = [];
+  fileValues.forEach((f, i) => {
+    const ok = typeof f?.hash === 'string' && f.path === fileKeys[i];
+    if (ok && valid.has(f.hash)) {
+      const list = filesByHash.get(f.hash);
+      if (list) list.push(f);
+      else filesByHash.set(f.hash, [f]);
+    } else {
+      quiet(files.delete(fileKeys[i]!));
+      removed.files++;
+      if (ok) orphans.push(f);
+    }
+  });
+
+  // 3. Photos nobody names.
+  for (const hash of [...valid]) {
+    if (filesByHash.has(hash)) continue;
+    valid.delete(hash);
+    quiet(photos.delete(hash));
+    removed.photos++;
+  }
+
+  // 4. Embeddings of missing photos, any model.
+  for (const key of await embeddings.getAllKeys()) {
+    if (valid.has(key[1])) continue;
+    quiet(embeddings.delete(key));
+    removed.embeddings++;
+    if (key[0] === model?.key) modelChanged = true;
+  }
+
+  // 5. The checked model's vectors.
+  /** Photos whose embedding under the checked model was unusable: their files are queued again. */
+  const reembed: FileRecord[] = [];
+  let kept = 0;
+  if (model) {
+    let cursor = await embeddings.index('by-model').openCursor(model.key);
+    while (cursor) {
+      if (usableVector(cursor.value, model.dim)) kept++;
+      else {
+        quiet(cursor.delete());
+        removed.embeddings++;
+        modelChanged = true;
+        reembed.push(...(filesByHash.get(cursor.value.hash) ?? []));
+      }
+      cursor = await cursor.continue();
+    }
+  }
+
+  // 6. Thumbnails.
+  const thumbKeys = await thumbnails.getAllKeys();
+  const thumbValues = await thumbnails.getAll();
+  thumbValues.forEach((t, i) => {
+    if (valid.has(thumbKeys[i]!) && usableThumbnail(t)) return;
+    quiet(thumbnails.delete(thumbKeys[i]!));
+    removed.thumbnails++;
+  });
+
+  // 7. The queue.
+  const jobIds = new Set(await jobs.getAllKeys());
+  const queuedPaths = new Set<string>();
+  const liveJobs = new Set<number>();
+  let qc = await queue.openCursor();
+  while (qc) {
+    const entry = qc.value;
+    if (jobIds.has(entry.job) && usableSource(entry)) {
+      queuedPaths.add(entry.path);
+      liveJobs.add(entry.job);
+    } else {
+      quiet(qc.delete());
+      removed.queue++;
+    }
+    qc = await qc.continue();
+  }
+  for (const id of jobIds) if (!liveJobs.has(id)) quiet(jobs.delete(id));
+
+  // Queue again what can be read again: files under a remembered folder.
+  const folders = await tx.objectStore('folders').getAll();
+  const again: QueueEntry[] = [];
+  const lost: string[] = [];
+  for (const f of [...orphans, ...reembed]) {
+    if (queuedPaths.has(f.path)) continue;
+    queuedPaths.add(f.path);
+    const folder = folders.find((d) => f.path.startsWith(`${d.name}/`));
+    if (folder) again.push({ job: 0, path: f.path, name: f.name, size: f.size, lastModified: f.lastModified, type: f.type, source: { kind: 'folder', root: folder.handle } });
+    else lost.push(f.path);
+  }
+  if (again.length) {
+    const job = await jobs.add({ createdAt: Date.now(), total: again.length, origin: 'repair', skipped: [] });
+    for (const e of again) quiet(queue.add({ ...e, job }));
+  }
+
+  await tx.done;
+  return { photos: valid.size, embeddings: kept, removed, requeued: again.length, lost, modelChanged };
+}
+
+function wellFormedPhoto(p: PhotoRecord | undefined, key: string): p is PhotoRecord {
+  return !!p && p.hash === key && positive(p.width) && positive(p.height);
+}
+
+function positive(n: unknown): boolean {
+  return typeof n === 'number' && Number.isFinite(n) && n > 0;
+}
+
+/** A Float32Array of the model's dimension, finite, of unit length. */
+export function usableVector(record: EmbeddingRecord | undefined, dim: number): boolean {
+  const v = record?.vector;
+  if (!(v instanceof Float32Array) || v.length !== dim) return false;
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (!Number.isFinite(x)) return false;
+    sum += x * x;
+  }
+  return Math.abs(Math.sqrt(sum) - 1) <= NORM_TOLERANCE;
+}
+
+function usableThumbnail(t: ThumbnailRecord | undefined): boolean {
+  return !!t && t.blob instanceof Blob && t.blob.size > 0;
+}
+
+function usableSource(e: QueueEntry): boolean {
+  const s = e.source;
+  if (typeof e.path !== 'string' || !s) return false;
+  if (s.kind === 'file') return s.blob instanceof Blob;
+  if (s.kind === 'folder') return !!s.root;
+  if (s.kind === 'handle') return !!s.handle;
+  return false;
+}
+
+/** Total records removed. */
+export function problemsFound(r: IntegrityReport): number {
+  return r.removed.embeddings + r.removed.photos + r.removed.files + r.removed.thumbnails + r.removed.queue;
+}
+
+/** The short notice after the check: "Library check: no problems (40 photos)." or what was repaired. */
+export function describeCheck(r: IntegrityReport): string {
+  const n = problemsFound(r);
+  if (!n) return `Library check: no problems (${plural(r.photos, 'photo')}).`;
+  const parts: string[] = [];
+  if (r.removed.embeddings) parts.push(plural(r.removed.embeddings, 'broken embedding'));
+  if (r.removed.photos) parts.push(plural(r.removed.photos, 'photo record') + ' without a file');
+  if (r.removed.files) parts.push(plural(r.removed.files, 'file record') + ' without a photo');
+  if (r.removed.thumbnails) parts.push(plural(r.removed.thumbnails, 'stray thumbnail'));
+  if (r.removed.queue) parts.push(plural(r.removed.queue, 'unreadable queue entry', 'unreadable queue entries'));
+  let text = `Library check: removed ${parts.join(', ')}.`;
+  if (r.requeued) text += ` ${plural(r.requeued, 'file')} queued again.`;
+  if (r.lost.length) text += ` Add ${r.lost.length === 1 ? 'this file' : `these ${r.lost.length} files`} again to search ${r.lost.length === 1 ? 'it' : 'them'}: ${r.lost.slice(0, 3).join(', ')}${r.lost.length > 3 ? ', …' : ''}.`;
+  return text;
+}

@@ -1,0 +1,239 @@
+// The queue run over fake-indexeddb, with a stand-in decoder and encoder: a run that dies in the
+// middle (the tab closed) leaves whole batches only and exactly the uncommitted files queued; the
+// next run indexes those, nothing twice; a full disk stops the run cleanly.
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { EmbeddingMatrix } from '../engine/rank';
+import type { ClipEngine } from '../engine/session/clip-engine';
+import { openLibraryDb, type LibraryDb } from '../library/db';
+import { checkLibrary, problemsFound } from '../library/integrity';
+import { enqueue } from '../library/queue';
+import { indexQueue, StorageFullError, type IndexContext } from './indexer';
+import type { QueueRunSummary } from './protocol';
+
+// The first byte of a test file picks its "content"; 0xff is not an image.
+vi.mock('./photo-decode', () => ({
+  decodePhoto: async (blob: Blob) => {
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    if (bytes[0] === 0xff) throw new Error('not an image');
+    return { image: { width: 2, height: 2, data: bytes }, thumbnail: { blob: new Blob([bytes]), width: 2, height: 2 } };
+  },
+}));
+vi.mock('../engine/preprocess/clip-preprocess', () => ({
+  preprocessClip: (image: { data: Uint8Array }, r: number) => {
+    const p = new Float32Array(3 * r * r);
+    p[0] = image.data[0]!;
+    p[1] = 1;
+    return p;
+  },
+}));
+// Files under "Locked/" wait for a folder permission.
+vi.mock('../library/queue', async (original) => {
+  const real = await original<typeof import('../library/queue')>();
+  return {
+    ...real,
+    readQueued: async (entry: Parameters<typeof real.readQueued>[0]) => {
+      if (entry.path.startsWith('Locked/')) throw new real.PermissionNeededError('Locked');
+      return real.readQueued(entry);
+    },
+  };
+});
+
+const MODEL = 'demo:float16:v1';
+const R = 2;
+const DIM = 4;
+let n = 0;
+let db: LibraryDb;
+
+beforeEach(async () => {
+  db = await openLibraryDb({ name: `indexer-${++n}` });
+});
+
+const png = (name: string, first: number) => new File([new Uint8Array([first, 1, 2, 3])], name, { type: 'image/png', lastModified: 5 });
+
+/** An encoder whose vector is a function of the pixels; `failOnCall` throws on that call (1-based). */
+function fakeEncoder(failOnCall = 0) {
+  let calls = 0;
+  const size = 3 * R * R;
+  const engine = {
+    async encodeImages(pixels: Float32Array, count: number) {
+      calls++;
+      if (calls === failOnCall) throw new Error('the tab was closed');
+      return Array.from({ length: count }, (_, i) => new Float32Array([pixels[i * size]!, pixels[i * size + 1]!, 0, 0]));
+    },
+  } as unknown as ClipEngine;
+  return { embed: (run: (e: ClipEngine) => Promise<Float32Array[]>) => run(engine), calls: () => calls };
+}
+
+async function matrixFromDb(): Promise<EmbeddingMatrix> {
+  const m = new EmbeddingMatrix(DIM, 16, { prefilter: 'never' });
+  for (const r of await db.getAllFromIndex('embeddings', 'by-model', MODEL)) m.add(r.hash, r.vector);
+  return m;
+}
+
+async function context(embed: IndexContext['embed'], overrides: Partial<IndexContext> = {}): Promise<IndexContext> {
+  return {
+    db,
+    modelKey: MODEL,
+    matrix: await matrixFromDb(),
+    embed,
+    resolution: R,
+    mean: [0, 0, 0],
+    std: [1, 1, 1],
+    signal: new AbortController().signal,
+    whenRunning: async () => {},
+    onProgress: () => {},
+    onIndexed: () => {},
+    ...overrides,
+  };
+}
+
+const summary = (): QueueRunSummary => ({ files: 0, embedded: 0, skipped: [], cancelled: false, joined: false, waitingForPermission: 0, left: 0, stopped: null });
+const never = () => false;
+
+async function counts() {
+  return {
+    photos: await db.count('photos'),
+    files: await db.count('files'),
+    thumbnails: await db.count('thumbnails'),
+    embeddings: await db.countFromIndex('embeddings', 'by-model', MODEL),
+    queue: await db.count('queue'),
+    jobs: await db.count('jobs'),
+  };
+}
+
+describe('indexing the persisted queue', () => {
+  it('a run that dies in the middle leaves whole batches; the next run indexes exactly the rest', async () => {
+    const files = Array.from({ length: 10 }, (_, i) => ({ file: png(`p${i}.png`, i + 1), path: `p${i}.png` }));
+    files.push({ file: png('copy-of-p0.png', 1), path: 'copy-of-p0.png' }); // the same bytes as p0
+    files.push({ file: new File([new Uint8Array([0xff, 0])], 'notes.png', { type: 'image/png' }), path: 'notes.png' });
+    await enqueue(db, files);
+
+    // The encoder's second batch never returns: the tab closed while it ran.
+    const first = fakeEncoder(2);
+    await expect(indexQueue(await context(first.embed), never, summary())).rejects.toThrow('the tab was closed');
+    expect(await counts()).toEqual({ photos: 4, files: 4, thumbnails: 4, embeddings: 4, queue: 8, jobs: 1 });
+    expect(problemsFound(await checkLibrary(db, { key: MODEL, dim: DIM }))).toBe(0);
+    expect((await db.getAll('queue')).map((q) => q.path)).toEqual(['p4.png', 'p5.png', 'p6.png', 'p7.png', 'p8.png', 'p9.png', 'copy-of-p0.png', 'notes.png']);
+
+    // Back in the app: the rest is indexed, p0's copy needs no encoder run, notes.png is skipped.
+    const second = fakeEncoder();
+    const indexed: string[] = [];
+    const done = await indexQueue(await context(second.embed, { onIndexed: (h) => indexed.push(...h) }), never, summary());
+    expect(done).toMatchObject({ files: 8, embedded: 6, left: 0, skipped: [{ path: 'notes.png', reason: 'not an image' }] });
+    expect(indexed).toHaveLength(6);
+    expect(second.calls()).toBe(2); // 4 + 2
+    expect(await counts()).toEqual({ photos: 10, files: 11, thumbnails: 10, embeddings: 10, queue: 0, jobs: 0 });
+    expect(problemsFound(await checkLibrary(db, { key: MODEL, dim: DIM }))).toBe(0);
+    const p0 = (await db.get('files', 'p0.png'))!.hash;
+    expect((await db.get('files', 'copy-of-p0.png'))!.hash).toBe(p0);
+  });
+
+  it('a second copy of a photo in the same batch is written with that batch, never before its photo', async () => {
+    await enqueue(db, [
+      { file: png('a.png', 1), path: 'a.png' },
+      { file: png('a-again.png', 1), path: 'a-again.png' },
+      { file: png('b.png', 2), path: 'b.png' },
+    ]);
+    await expect(indexQueue(await context(fakeEncoder(1).embed), never, summary())).rejects.toThrow();
+    expect(await counts()).toMatchObject({ photos: 0, files: 0, embeddings: 0, queue: 3 });
+    await indexQueue(await context(fakeEncoder().embed), never, summary());
+    expect(await counts()).toEqual({ photos: 2, files: 3, thumbnails: 2, embeddings: 2, queue: 0, jobs: 0 });
+  });
+
+  it('stops where it is cancelled, keeping the uncommitted files queued', async () => {
+    await enqueue(db, Array.from({ length: 9 }, (_, i) => ({ file: png(`p${i}.png`, i + 1), path: `p${i}.png` })));
+    const controller = new AbortController();
+    const ctx = await context(fakeEncoder().embed, {
+      signal: controller.signal,
+      onIndexed: () => controller.abort(),
+    });
+    await expect(indexQueue(ctx, never, summary())).rejects.toThrow();
+    expect(await counts()).toMatchObject({ embeddings: 4, queue: 5 });
+  });
+
+  it('takes files queued while it runs', async () => {
+    await enqueue(db, [{ file: png('a.png', 1), path: 'a.png' }]);
+    let added = false;
+    const ctx = await context(fakeEncoder().embed, {
+      async whenRunning() {
+        if (added) return;
+        added = true;
+        await enqueue(db, [{ file: png('b.png', 2), path: 'b.png' }]);
+      },
+    });
+    const s = await indexQueue(ctx, never, summary());
+    expect(s).toMatchObject({ files: 2, embedded: 2, left: 0 });
+  });
+
+  it('takes the vector another tab stored meanwhile instead of embedding the photo again', async () => {
+    await enqueue(db, [
+      { file: png('a.png', 1), path: 'a.png' },
+      { file: png('b.png', 2), path: 'b.png' },
+    ]);
+    const ctx = await context(fakeEncoder().embed);
+    // Another tab commits a.png's photo while this worker's matrix does not know it yet.
+    const bytes = new Uint8Array([1, 1, 2, 3]);
+    const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    await db.put('photos', { hash, width: 2, height: 2, type: 'image/png', size: 4, addedAt: 1 });
+    await db.put('files', { path: 'other-tab/a.png', name: 'a.png', folder: 'other-tab', hash, size: 4, lastModified: 1, type: 'image/png', addedAt: 1 });
+    await db.put('embeddings', { model: MODEL, hash, vector: new Float32Array([1, 0, 0, 0]) });
+    const s = await indexQueue(ctx, never, summary());
+    expect(s).toMatchObject({ files: 2, embedded: 1 });
+    expect(ctx.matrix.has(hash)).toBe(true);
+    expect(await counts()).toMatchObject({ photos: 2, files: 3, embeddings: 2, queue: 0 });
+  });
+
+  it('leaves files that wait for a folder permission queued, and keeps their job', async () => {
+    await enqueue(db, [
+      { file: png('a.png', 1), path: 'Locked/a.png' },
+      { file: png('b.png', 2), path: 'b.png' },
+    ]);
+    const s = await indexQueue(await context(fakeEncoder().embed), never, summary());
+    expect(s).toMatchObject({ embedded: 1, waitingForPermission: 1, left: 1 });
+    expect(await counts()).toMatchObject({ embeddings: 1, queue: 1, jobs: 1 });
+  });
+
+  it('a full disk stops the run with "Storage is full"; what was committed stays, the rest stays queued', async () => {
+    await enqueue(db, Array.from({ length: 8 }, (_, i) => ({ file: png(`p${i}.png`, i + 1), path: `p${i}.png` })));
+    let full = false;
+    // The browser refuses the transaction: nothing of it is written, and it fails with QuotaExceededError.
+    const realTransaction = db.transaction.bind(db);
+    const fullDb = new Proxy(db, {
+      get(target, prop) {
+        if (prop === 'transaction') {
+          return (stores: never, mode?: IDBTransactionMode) => {
+            const tx = realTransaction(stores, mode);
+            if (!full || mode !== 'readwrite') return tx;
+            return new Proxy(tx, {
+              get(t, p) {
+                if (p === 'done') {
+                  t.done.catch(() => undefined);
+                  try {
+                    t.abort();
+                  } catch {
+                    // finished
+                  }
+                  return Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+                }
+                const v = Reflect.get(t, p, t) as unknown;
+                return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+              },
+            });
+          };
+        }
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const ctx = await context(fakeEncoder().embed, { db: fullDb, onIndexed: () => (full = true) });
+    const failure = await indexQueue(ctx, never, summary()).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(StorageFullError);
+    expect((failure as Error).message).toMatch(/^Storage is full: /);
+    expect(await counts()).toMatchObject({ photos: 4, embeddings: 4, queue: 4 });
+    expect(problemsFound(await checkLibrary(db, { key: MODEL, dim: DIM }))).toBe(0);
+    // Space freed: the next run finishes.
+    await indexQueue(await context(fakeEncoder().embed), never, summary());
+    expect(await counts()).toEqual({ photos: 8, files: 8, thumbnails: 8, embeddings: 8, queue: 0, jobs: 0 });
+  });
+});
