@@ -1,25 +1,57 @@
 // The built-in download path against a local server that serves the demo checkpoint and the
 // merges file (the catalog is replaced with ?catalog=): progress, conversion, storage, and
-// rejection of a file whose size or SHA-256 is not the published one.
+// rejection of a file whose size or SHA-256 is not the published one. The server can also drop
+// the connection after some bytes, ignore Range, or stall (the tab is then closed), so that the
+// resume and restart paths of src/worker/download.ts run against a real HTTP stack.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { decisiveQueries, expectStatus, expectTopResult, galleryFiles } from './demo-app';
 import { demoDir, goldensDir } from './shared-files';
 
 const checkpoint = join(demoDir, 'demo-longclip.pt');
 const merges = join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz');
+const MB = 1024 * 1024;
+/** Where the flaky routes drop or stall: past the first kept part (16 MiB). */
+const CUT = 20 * MB;
 let server: Server;
 let base: string;
+let sha = '';
+
+/** How a route answers its n-th request (counted per route): `cut` bytes of the body, then drop or stall. */
+interface Behaviour { cut?: number; after?: 'drop' | 'stall'; ranges: boolean }
+const routes: Record<string, (n: number) => Behaviour> = {
+  files: () => ({ ranges: true }),
+  'bad-etag': () => ({ ranges: true }),
+  // Drops at 20 MB, then drops again before any byte, then serves the rest with Range.
+  flaky: (n) => (n === 0 ? { cut: CUT, after: 'drop', ranges: true } : n === 1 ? { cut: 0, after: 'drop', ranges: true } : { ranges: true }),
+  // Drops at 20 MB, and never honours Range.
+  norange: (n) => (n === 0 ? { cut: CUT, after: 'drop', ranges: false } : { ranges: false }),
+  // Stalls at 20 MB (the test closes the tab), then honours Range.
+  stall: (n) => (n === 0 ? { cut: CUT, after: 'stall', ranges: true } : { ranges: true }),
+};
+/** What each route was asked and answered: Range header, status, body bytes written. */
+const log: Record<string, { range: string | null; status: number; sent: number }[]> = {};
+let preflights = 0;
 
 test.beforeAll(async () => {
-  const sha = createHash('sha256').update(readFileSync(checkpoint)).digest('hex');
+  const body = { [checkpoint]: readFileSync(checkpoint), [merges]: readFileSync(merges) };
+  sha = createHash('sha256').update(body[checkpoint]!).digest('hex');
   server = createServer((req, res) => {
-    const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Content-Length, ETag', 'Cross-Origin-Resource-Policy': 'cross-origin' };
+    const cors = {
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Expose-Headers': 'Content-Length, Content-Range, Accept-Ranges, ETag',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+    };
     const url = new URL(req.url ?? '/', base);
+    if (req.method === 'OPTIONS') {
+      preflights++;
+      res.writeHead(204, { ...cors, 'Access-Control-Allow-Headers': 'Range', 'Access-Control-Allow-Methods': 'GET' }).end();
+      return;
+    }
     if (url.pathname === '/catalog.json') {
       const entry = (id: string, name: string, extra: object) => ({
         id, name, description: 'The demo model, served locally.',
@@ -31,24 +63,58 @@ test.beforeAll(async () => {
         entry('demo', 'Demo model', {}),
         entry('wrong-size', 'Wrong size', { checkpointSize: statSync(checkpoint).size + 4096 }),
         entry('wrong-hash', 'Wrong hash', { checkpointUrl: `${base}/bad-etag/demo-longclip.pt` }),
+        entry('flaky', 'Flaky', { checkpointUrl: `${base}/flaky/demo-longclip.pt` }),
+        entry('norange', 'No range', { checkpointUrl: `${base}/norange/demo-longclip.pt` }),
+        entry('stall', 'Stalls', { checkpointUrl: `${base}/stall/demo-longclip.pt` }),
       ]));
       return;
     }
+    const route = url.pathname.split('/')[1]!;
     const file = url.pathname.endsWith('.pt') ? checkpoint : url.pathname.endsWith('.gz') ? merges : null;
-    if (!file) {
+    if (!file || !routes[route]) {
       res.writeHead(404, cors).end();
       return;
     }
-    const body = readFileSync(file);
+    const content = body[file]!;
+    const calls = (log[`${route}${file === merges ? ':merges' : ''}`] ??= []);
+    const how = routes[route]!(file === merges ? 99 : calls.length);
+    const range = req.headers.range ?? null;
+    const entry = { range, status: 200, sent: 0 };
+    calls.push(entry);
     // An LFS-style ETag carries the SHA-256; the bad-etag route announces a wrong one.
-    const etag = file === checkpoint ? `"${url.pathname.startsWith('/bad-etag') ? '0'.repeat(64) : sha}"` : '"merges"';
-    res.writeHead(200, { ...cors, 'Content-Type': 'application/octet-stream', 'Content-Length': body.length, ETag: etag });
+    const etag = file === checkpoint ? `"${route === 'bad-etag' ? '0'.repeat(64) : sha}"` : '"merges"';
+    const headers: Record<string, string | number> = { ...cors, 'Content-Type': 'application/octet-stream', ETag: etag };
+    if (how.ranges) headers['Accept-Ranges'] = 'bytes';
+    let start = 0;
+    const asked = range?.match(/^bytes=(\d+)-$/);
+    if (asked && how.ranges) {
+      start = Number(asked[1]);
+      if (start >= content.length) {
+        res.writeHead((entry.status = 416), { ...cors, 'Content-Range': `bytes */${content.length}` }).end();
+        return;
+      }
+      entry.status = 206;
+      headers['Content-Range'] = `bytes ${start}-${content.length - 1}/${content.length}`;
+    }
+    const rest = content.subarray(start);
+    res.writeHead(entry.status, { ...headers, 'Content-Length': rest.length });
+    res.flushHeaders();
     // Sent in slices, so the progress bar has something to show.
+    const limit = how.cut ?? rest.length;
     let at = 0;
+    let closed = false;
+    res.on('close', () => (closed = true));
     const next = () => {
-      if (at >= body.length) return void res.end();
-      res.write(body.subarray(at, (at += 2 * 1024 * 1024)));
-      setTimeout(next, 15);
+      if (closed) return;
+      if (at >= limit) {
+        if (how.after === 'drop') res.socket?.end(); // a connection that ends before Content-Length
+        else if (how.after !== 'stall') res.end();
+        return;
+      }
+      const slice = rest.subarray(at, Math.min(limit, at + 2 * MB));
+      at += slice.length;
+      entry.sent = at;
+      res.write(slice, () => setTimeout(next, 15));
     };
     next();
   });
@@ -59,7 +125,7 @@ test.beforeAll(async () => {
 test.afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
 test('a built-in model downloads with progress, converts, and searches; bad files are rejected', async ({ page }) => {
-  await page.goto(`/?provider=wasm&catalog=${encodeURIComponent(`${base}/catalog.json`)}`);
+  await page.goto(catalogPage());
   const alert = page.getByRole('alert');
 
   await page.getByRole('button', { name: 'Download Wrong size' }).click();
@@ -70,6 +136,8 @@ test('a built-in model downloads with progress, converts, and searches; bad file
   await expect(alert).toContainText(/SHA-256/);
   await alert.getByRole('button', { name: 'Dismiss' }).click();
   await expect(page.getByRole('group', { name: 'Active model' })).toHaveCount(0);
+  // A refused file is not kept for a later resume either.
+  expect(await keptDownloads(page)).toEqual([]);
 
   await page.getByRole('button', { name: 'Download Demo model' }).click();
   await expect(page.getByRole('progressbar', { name: 'Downloading' })).toBeVisible();
@@ -85,4 +153,66 @@ test('a built-in model downloads with progress, converts, and searches; bad file
   await page.reload();
   await expect(page.getByRole('group', { name: 'Active model' })).toBeVisible({ timeout: 120_000 });
   await expect(page.getByRole('progressbar', { name: 'Downloading' })).toHaveCount(0);
+});
+
+const catalogPage = () => `/?provider=wasm&catalog=${encodeURIComponent(`${base}/catalog.json`)}`;
+
+/** URLs of the unfinished-download entries the worker keeps in the Cache API. */
+function keptDownloads(page: Page): Promise<string[]> {
+  return page.evaluate(async () => (await (await caches.open('longclip-downloads-v1')).keys()).map((r) => r.url));
+}
+
+/** The model that was stored and loaded: its key starts with the SHA-256 the converter computed from the bytes it got. */
+async function expectConvertedFromTheRightBytes(page: Page): Promise<void> {
+  await expect(page.getByRole('group', { name: 'Active model' })).toBeVisible({ timeout: 180_000 });
+  expect(await page.evaluate(() => localStorage.getItem('longclip-search:last-model'))).toMatch(new RegExp(`^${sha}:`));
+  expect(await keptDownloads(page)).toEqual([]);
+}
+
+test('a dropped connection is retried by itself, resumes with Range where it stopped, and the file is whole', async ({ page }) => {
+  await page.goto(catalogPage());
+  await page.getByRole('button', { name: 'Download Flaky' }).click();
+  // The drop is said, with what happens next. (The page resumes from the bytes it had read when
+  // the connection ended: at least the first kept part, at most the 20 MB sent.)
+  await expect(page.getByText(/Downloading Flaky: connection lost at \d+ MB of 53 MB \(the connection dropped: .*\); retrying in 1 s \(retry 1 of 5\)/)).toBeVisible();
+  await expect(page.getByText(/Downloading Flaky: connection lost at \d+ MB of 53 MB .*retrying in 2 s \(retry 2 of 5\)/)).toBeVisible();
+  await expectConvertedFromTheRightBytes(page);
+  const [first, second, third] = log.flaky!;
+  expect(log.flaky).toHaveLength(3);
+  expect([first!.range, first!.status, first!.sent]).toEqual([null, 200, CUT]);
+  const from = Number(second!.range?.match(/^bytes=(\d+)-$/)?.[1]);
+  expect(from).toBeGreaterThanOrEqual(16 * MB);
+  expect(from).toBeLessThanOrEqual(CUT);
+  expect([second!.status, second!.sent, third!.range, third!.status]).toEqual([206, 0, `bytes=${from}-`, 206]);
+  // The retry fetched only the rest of the file.
+  expect(third!.sent).toBe(statSync(checkpoint).size - from);
+  expect(preflights, 'Range: bytes=N- is CORS-safelisted: no preflight').toBe(0);
+});
+
+test('a server that ignores Range: the download starts again cleanly and completes', async ({ page }) => {
+  await page.goto(catalogPage());
+  await page.getByRole('button', { name: 'Download No range' }).click();
+  await expect(page.getByText(/Downloading No range: the server cannot resume downloads; starting again/)).toBeVisible();
+  await expectConvertedFromTheRightBytes(page);
+  expect(log.norange!.map((r) => [r.range?.replace(/\d+/, 'N') ?? null, r.status, r.sent])).toEqual([[null, 200, CUT], ['bytes=N-', 200, statSync(checkpoint).size]]);
+});
+
+test('a tab closed mid-download: the next visit continues from the kept part; nothing half-downloaded is converted', async ({ page, context }) => {
+  await page.goto(catalogPage());
+  await page.getByRole('button', { name: 'Download Stalls' }).click();
+  await expect.poll(() => log.stall?.[0]?.sent ?? 0, { timeout: 60_000 }).toBe(CUT);
+  // The first 16 MiB part and its meta are kept in the Cache API before the tab goes.
+  await expect.poll(async () => (await keptDownloads(page)).filter((u) => u.endsWith('/meta')).length, { timeout: 30_000 }).toBe(1);
+  await page.close();
+
+  const next = await context.newPage();
+  await next.goto(catalogPage());
+  // Nothing was stored as a model from the half file, and nothing blocks a new download.
+  await expect(next.getByRole('button', { name: 'Download Stalls' })).toBeEnabled();
+  await expect(next.getByRole('group', { name: 'Active model' })).toHaveCount(0);
+  await expect(next.getByText('Partly downloaded: 16 MB of 53 MB kept; Download continues from there.')).toBeVisible();
+  await next.getByRole('button', { name: 'Download Stalls' }).click();
+  await expectConvertedFromTheRightBytes(next);
+  await expect(next.getByText(/Partly downloaded/)).toHaveCount(0);
+  expect(log.stall!.map((r) => [r.range, r.status])).toEqual([[null, 200], [`bytes=${16 * MB}-`, 206]]);
 });

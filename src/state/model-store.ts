@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { WeightDType } from '../engine/graph/weights';
 import { loadCatalog, type CatalogEntry } from '../models/catalog';
 import { CancelledError } from '../worker/client';
-import type { ComputeInfo, ModelInfo, ModelSource, StoredModel, TaskProgress } from '../worker/protocol';
+import type { ComputeInfo, ModelInfo, ModelSource, PartialDownload, StoredModel, TaskProgress } from '../worker/protocol';
 import { engineClient, forcedProvider } from './engine-client';
 
 const LAST_MODEL_KEY = 'longclip-search:last-model';
@@ -24,6 +24,8 @@ export interface ModelState {
   catalog: CatalogEntry[];
   stored: StoredModel[];
   hosted: string[];
+  /** Downloads that stopped part-way; downloading the same file again continues them. */
+  partial: PartialDownload[];
   active: ModelInfo | null;
   task: ModelTask | null;
   error: string | null;
@@ -48,8 +50,8 @@ export const useModelStore = create<ModelState>((set, get) => {
   let workerReady: Promise<unknown> = Promise.resolve();
 
   async function refreshLists(): Promise<void> {
-    const { stored, hosted } = await engineClient().call({ type: 'models' });
-    set({ stored, hosted });
+    const { stored, hosted, partial = [] } = await engineClient().call({ type: 'models' });
+    set({ stored, hosted, partial });
   }
 
   async function load(source: ModelSource): Promise<void> {
@@ -69,6 +71,8 @@ export const useModelStore = create<ModelState>((set, get) => {
       await refreshLists();
     } catch (e) {
       if (!(e instanceof CancelledError)) set({ error: (e as Error).message });
+      // A failed or cancelled download may have kept (or dropped) parts.
+      if (source.kind === 'builtin') await refreshLists().catch(() => undefined);
     } finally {
       set({ task: null });
     }
@@ -79,6 +83,7 @@ export const useModelStore = create<ModelState>((set, get) => {
     catalog: [],
     stored: [],
     hosted: [],
+    partial: [],
     active: null,
     task: null,
     error: null,

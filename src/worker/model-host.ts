@@ -7,13 +7,27 @@ import { BlobSource } from '../engine/io/source';
 import { ClipEngine } from '../engine/session/clip-engine';
 import type { LibraryDb } from '../library/db';
 import type { CatalogEntry } from '../models/catalog';
-import type { ComputeInfo, ModelInfo, ModelSource, StoredModel, TaskProgress } from './protocol';
+import type { ComputeInfo, ModelInfo, ModelSource, PartialDownload, StoredModel, TaskProgress } from './protocol';
 import type { ProviderChoice } from './compute';
-import { download } from './download';
+import { download, partialDownloads, type DownloadProgress } from './download';
 import { ort } from './ort-setup';
 import { deleteBundle, modelKey, storeBundle, storedBundleFiles } from './model-storage';
 
 type Report = (p: TaskProgress) => void;
+
+interface DeviceWatch {
+  /** Why the device was lost; null while it is alive. */
+  lost: string | null;
+  /** Runs in flight: each is given up on LOST_GRACE_MS after the device is lost. */
+  waiting: Set<(e: Error) => void>;
+}
+
+class DeviceLostError extends Error {}
+
+/** How long a run (or the old engine's queue) may take to end after its device is lost. */
+const LOST_GRACE_MS = 5_000;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Owns the loaded model: gets bundles from any source, keeps them in storage, runs the engine. */
 export class ModelHost {
@@ -21,6 +35,11 @@ export class ModelHost {
   info: ModelInfo | null = null;
   /** Where each loaded model's files can be read again (for a WebGPU -> WASM fallback). */
   private readonly sources = new Map<string, BundleFiles>();
+  /** The device under each WebGPU engine, and why it was lost once it is. */
+  private readonly lostDevices = new WeakMap<ClipEngine, DeviceWatch>();
+  private readonly fallbacks = new WeakMap<ClipEngine, Promise<ClipEngine | null>>();
+  /** Why onnxruntime's WebGPU device was lost, once it is. */
+  private gpuLost: string | null = null;
 
   constructor(private readonly db: LibraryDb, private choice: ProviderChoice) {}
 
@@ -28,9 +47,10 @@ export class ModelHost {
     return { ...this.choice, compute: this.engine?.compute ?? 'float32', wasmThreads: ort.env.wasm.numThreads ?? 1 };
   }
 
-  async list(): Promise<{ stored: StoredModel[]; hosted: string[] }> {
+  async list(): Promise<{ stored: StoredModel[]; hosted: string[]; partial: PartialDownload[] }> {
     const stored = (await this.db.getAll('models')).map(({ key, name, bytes, storedAt, manifest }) => ({ key, name, bytes, storedAt, manifest }));
-    return { stored: stored.sort((a, b) => b.storedAt - a.storedAt), hosted: await hostedModels() };
+    const partial = (await partialDownloads()).map((m) => ({ url: m.url, done: m.parts.reduce((a, b) => a + b, 0), total: m.total }));
+    return { stored: stored.sort((a, b) => b.storedAt - a.storedAt), hosted: await hostedModels(), partial };
   }
 
   async remove(key: string): Promise<void> {
@@ -50,34 +70,99 @@ export class ModelHost {
     return this.info;
   }
 
-  /** Runs `task` on the engine; a WebGPU failure (a lost device, a failed session) falls back to WASM once. */
+  /**
+   * Runs `task` on the engine. A WebGPU failure (a lost device, a failed run) switches this
+   * visit to WASM once and runs the task again there; `onFallback` hears the new compute info.
+   * onnxruntime fails a run on a lost device by itself (its readback's mapAsync rejects); a run
+   * still pending LOST_GRACE_MS after the loss is given up on, so a dead device never hangs the app.
+   */
   async run<T>(task: (engine: ClipEngine) => Promise<T>, onFallback: (compute: ComputeInfo) => void): Promise<T> {
     const engine = this.engine;
     if (!engine || !this.info) throw new Error('No model is loaded yet.');
+    if (engine.provider !== 'webgpu') return task(engine);
+    const watch = this.lostDevices.get(engine);
+    let giveUp: ((e: Error) => void) | null = null;
     try {
-      return await task(engine);
+      if (watch?.lost) throw new DeviceLostError(watch.lost);
+      const hung = new Promise<never>((_, reject) => (giveUp = reject));
+      if (watch && giveUp) watch.waiting.add(giveUp);
+      return await Promise.race([task(engine), hung]);
     } catch (e) {
-      if (engine.provider !== 'webgpu') throw e;
-      this.choice = { provider: 'wasm', reason: `WebGPU failed while running (${(e as Error).message}); switched to WASM`, shaderF16: false };
-      const files = this.sources.get(this.info.key);
-      if (!files) throw e;
-      this.engine = await this.createEngine(files);
-      void engine.release().catch(() => undefined);
-      this.info = { ...this.info, compute: this.computeInfo() };
-      onFallback(this.info.compute);
-      return task(this.engine);
+      // The engine's own argument checks are not WebGPU failures.
+      if (e instanceof RangeError) throw e;
+      const next = await this.fallBack(engine, watch?.lost ? new DeviceLostError(watch.lost) : e);
+      if (!next) throw e;
+      onFallback(this.computeInfo());
+      return task(next);
+    } finally {
+      if (watch && giveUp) watch.waiting.delete(giveUp);
     }
   }
 
+  /** The WASM engine that replaces a failed WebGPU one: made once per failed engine, whoever asks. */
+  private fallBack(from: ClipEngine, error: unknown): Promise<ClipEngine | null> {
+    let next = this.fallbacks.get(from);
+    if (!next) {
+      next = (async () => {
+        const key = this.info?.key;
+        const files = key ? this.sources.get(key) : undefined;
+        if (this.engine !== from || !files) return null;
+        this.choice = {
+          provider: 'wasm',
+          reason:
+            error instanceof DeviceLostError || /device (?:was |is )?lost/i.test(brief(error, Infinity))
+              ? `the WebGPU device was lost (${brief(error)}); switched to WASM`
+              : `WebGPU failed while running (${brief(error)}); switched to WASM`,
+          shaderF16: false,
+        };
+        // One onnxruntime call at a time: let the old engine's queued runs end (they fail fast on
+        // a lost device) before WASM sessions are created, unless one of them hangs.
+        await Promise.race([from.release().catch(() => undefined), delay(LOST_GRACE_MS)]);
+        const wasm = await ClipEngine.load(ort, files, { provider: 'wasm' });
+        if (this.engine === from) {
+          this.engine = wasm;
+          if (this.info) this.info = { ...this.info, compute: this.computeInfo() };
+        }
+        return wasm;
+      })();
+      this.fallbacks.set(from, next);
+    }
+    return next;
+  }
+
   private async createEngine(files: BundleFiles): Promise<ClipEngine> {
+    // onnxruntime keeps one device for the visit: once it is lost, WebGPU is over until a reload.
+    if (this.choice.provider === 'webgpu' && this.gpuLost) this.choice = { provider: 'wasm', reason: `the WebGPU device was lost (${this.gpuLost}); using WASM until the page is reloaded`, shaderF16: false };
     if (this.choice.provider === 'webgpu') {
       try {
-        return await ClipEngine.load(ort, files, { provider: 'webgpu', shaderF16: this.choice.shaderF16 });
+        const engine = await ClipEngine.load(ort, files, { provider: 'webgpu', shaderF16: this.choice.shaderF16 });
+        await this.watchDevice(engine);
+        return engine;
       } catch (e) {
-        this.choice = { provider: 'wasm', reason: `the WebGPU session could not be created (${(e as Error).message}); using WASM`, shaderF16: false };
+        this.choice = { provider: 'wasm', reason: `the WebGPU session could not be created (${brief(e)}); using WASM`, shaderF16: false };
       }
     }
     return ClipEngine.load(ort, files, { provider: 'wasm' });
+  }
+
+  /** Notes when the GPU device under a WebGPU engine is lost (driver reset, GPU process crash, eviction). */
+  private async watchDevice(engine: ClipEngine): Promise<void> {
+    try {
+      const device = (await (ort.env.webgpu as { device?: unknown }).device) as GPUDevice | undefined;
+      if (!device?.lost) return;
+      const watch: DeviceWatch = { lost: null, waiting: new Set() };
+      void device.lost.then((info) => {
+        watch.lost = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
+        this.gpuLost ??= watch.lost;
+        const why = new DeviceLostError(watch.lost);
+        setTimeout(() => {
+          for (const giveUp of watch.waiting) giveUp(why);
+        }, LOST_GRACE_MS);
+      });
+      this.lostDevices.set(engine, watch);
+    } catch {
+      // No device to watch: a run on a lost device still fails and falls back.
+    }
   }
 
   private async bundleFrom(source: ModelSource, signal: AbortSignal, report: Report): Promise<{ files: BundleFiles; manifest: BundleManifest; name: string }> {
@@ -104,15 +189,28 @@ export class ModelHost {
   private async fromCatalog(entry: CatalogEntry, dtype: WeightDType, signal: AbortSignal, report: Report) {
     const existing = (await this.db.getAll('models')).find((m) => m.origin === `builtin:${entry.id}` && m.manifest.dtype === dtype);
     if (existing) return this.remember({ files: storedBundleFiles(existing), manifest: existing.manifest, name: existing.name }, existing.key);
-    const merges = await download(entry.mergesUrl, { expectedSize: entry.mergesSize, tolerance: 0, sha256: null }, () => {}, signal);
+    const progress = (label: string) => (p: DownloadProgress) =>
+      report({ phase: 'download', label: p.note ? `${label}: ${p.note}` : label, done: p.done, total: p.total, rate: p.bytesPerSecond, etaSeconds: p.etaSeconds });
+    const mergesFile = await download(entry.mergesUrl, { expectedSize: entry.mergesSize, tolerance: 0, sha256: null }, progress(`Downloading ${entry.name} (tokenizer)`), signal);
+    let merges: Uint8Array;
+    try {
+      merges = new Uint8Array(await mergesFile.blob.arrayBuffer());
+    } finally {
+      await mergesFile.discard();
+    }
     const checkpoint = await download(
       entry.checkpointUrl,
       { expectedSize: entry.checkpointSize, tolerance: entry.sizeTolerance, sha256: entry.checkpointSha256 },
-      (p) => report({ phase: 'download', label: `Downloading ${entry.name}`, done: p.done, total: p.total, rate: p.bytesPerSecond, etaSeconds: p.etaSeconds }),
+      progress(`Downloading ${entry.name}`),
       signal,
     );
-    const name = entry.checkpointUrl.split('/').pop()!;
-    return this.convert(new File([checkpoint], name), new Uint8Array(await merges.arrayBuffer()), dtype, entry.name, `builtin:${entry.id}`, signal, report);
+    // Only a whole, checked file gets here; its parts are deleted once it is converted (or not).
+    try {
+      const name = entry.checkpointUrl.split('/').pop()!;
+      return await this.convert(new File([checkpoint.blob], name), merges, dtype, entry.name, `builtin:${entry.id}`, signal, report);
+    } finally {
+      await checkpoint.discard();
+    }
   }
 
   private async fromFiles(files: File[], dtype: WeightDType, signal: AbortSignal, report: Report) {
@@ -164,6 +262,12 @@ export class ModelHost {
     this.sources.set(key, bundle.files);
     return bundle;
   }
+}
+
+/** An error short enough for the Compute line: onnxruntime's carry source paths; the end says what happened. */
+function brief(error: unknown, max = 200): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.length <= max ? message : `…${message.slice(-max).replace(/^\S*\s/, '')}`;
 }
 
 async function readAll(files: BundleFiles, manifest: BundleManifest): Promise<Map<string, Blob>> {
