@@ -5,10 +5,10 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { expectStatus, galleryFiles, importDemoModel } from './demo-app';
+import { pngClaiming } from '../src/engine/preprocess/testing/png-bytes';
 
 const REASON_HEIC = 'HEIC photos are not decoded by this browser — export them as JPEG';
 const REASON_RAW = 'RAW files are not decoded by browsers';
@@ -49,25 +49,6 @@ function pattern(width: number, height: number, seed: number, channels: 3 | 4 = 
     }
   }
   return sharp(data, { raw: { width, height, channels } });
-}
-
-function pngChunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-
-/** A valid PNG structure (signature, IHDR with a correct CRC, a tiny IDAT, IEND) claiming width x height. */
-function pngClaiming(width: number, height: number, comment = ''): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const idat = new Uint8Array([0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x04, 0x00, 0x01]);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), ...(comment ? [pngChunk('tEXt', Buffer.from(`Comment\0${comment}`, 'latin1'))] : []), pngChunk('IDAT', idat), pngChunk('IEND', new Uint8Array())]);
 }
 
 /** The JPEG with its entropy-coded data scrambled (markers up to the first scan and the final EOI kept). */

@@ -1,28 +1,11 @@
 // What decodePhoto refuses before the browser's decoder sees the bytes (no DOM here: a
 // createImageBitmap stub proves it is never called for them). The decoding itself is tested
 // in Chromium (e2e/decode.spec.ts, e2e/bad-photos.spec.ts).
-import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { REASON_EMPTY, REASON_HEIC } from '../library/classify';
 import { checkPhotoBytes, decodePhoto, REASON_NOT_IMAGE, REASON_TRUNCATED } from './photo-decode';
-
-function pngChunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-
-function pngClaiming(width: number, height: number): Uint8Array {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IEND', new Uint8Array())]);
-}
+import { pngClaiming } from '../engine/preprocess/testing/png-bytes';
 
 const photo = async (format: 'png' | 'jpeg') => new Uint8Array(await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } })[format]().toBuffer());
 

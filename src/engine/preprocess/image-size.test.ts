@@ -2,11 +2,11 @@
 // format browsers decode, on hand-made headers, and on the golden and demo images.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { demoDir, goldensDir } from '../testing/shared';
 import { checkComplete, readImageHeader, sniffFormat } from './image-size';
+import { pngClaiming } from './testing/png-bytes';
 
 const W = 37;
 const H = 23;
@@ -16,24 +16,6 @@ const raw = (width = W, height = H, channels: 3 | 4 = 3) => {
   return sharp(data, { raw: { width, height, channels } });
 };
 const bytes = async (s: ReturnType<typeof sharp>) => new Uint8Array(await s.toBuffer());
-
-function pngChunk(type: string, data: Uint8Array): Uint8Array {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-
-/** A PNG whose IHDR claims width x height, with one empty-ish IDAT and IEND. */
-function pngClaiming(width: number, height: number): Uint8Array {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', new Uint8Array([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])), pngChunk('IEND', new Uint8Array())]);
-}
 
 function bmpHeader(dib: number, width: number, height: number, pixelBytes = 16): Uint8Array {
   const b = Buffer.alloc(14 + dib + pixelBytes);
