@@ -129,6 +129,40 @@ describe('indexing the persisted queue', () => {
     expect((await db.get('files', 'copy-of-p0.png'))!.hash).toBe(p0);
   });
 
+  it('two different photos with the same name, added without a folder, both keep a file ("a (2).png"); adding them again changes nothing', async () => {
+    const both = () => [
+      { file: png('a.png', 1), path: 'a.png' },
+      { file: png('a.png', 2), path: 'a.png' },
+    ];
+    await enqueue(db, both());
+    await indexQueue(await context(fakeEncoder().embed), never, summary());
+    // A third photo named a.png, in a later run (its bytes embedded in a batch of its own).
+    await enqueue(db, [{ file: png('a.png', 3), path: 'a.png' }]);
+    await indexQueue(await context(fakeEncoder().embed), never, summary());
+    const byPath = async () => Object.fromEntries((await db.getAll('files')).map((f) => [f.path, f.hash]));
+    const first = await byPath();
+    expect(Object.keys(first).sort()).toEqual(['a (2).png', 'a (3).png', 'a.png']);
+    expect(new Set(Object.values(first)).size).toBe(3);
+    expect((await db.get('files', 'a (2).png'))!.name).toBe('a (2).png');
+    // Nothing is orphaned: the start-up check finds no problem and deletes nothing.
+    expect(problemsFound(await checkLibrary(db, { key: MODEL, dim: DIM }))).toBe(0);
+    expect(await counts()).toMatchObject({ photos: 3, files: 3, embeddings: 3 });
+
+    await enqueue(db, both());
+    await indexQueue(await context(fakeEncoder().embed), never, summary());
+    expect(await byPath()).toEqual(first);
+  });
+
+  it('a file inside a folder whose bytes changed replaces its old record', async () => {
+    await enqueue(db, [{ file: png('a.png', 1), path: 'Trip/a.png' }]);
+    await indexQueue(await context(fakeEncoder().embed), never, summary());
+    const old = (await db.get('files', 'Trip/a.png'))!.hash;
+    await enqueue(db, [{ file: png('a.png', 2), path: 'Trip/a.png' }]);
+    await indexQueue(await context(fakeEncoder().embed), never, summary());
+    expect((await db.getAll('files')).map((f) => f.path)).toEqual(['Trip/a.png']);
+    expect((await db.get('files', 'Trip/a.png'))!.hash).not.toBe(old);
+  });
+
   it('a second copy of a photo in the same batch is written with that batch, never before its photo', async () => {
     await enqueue(db, [
       { file: png('a.png', 1), path: 'a.png' },

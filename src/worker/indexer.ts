@@ -162,18 +162,11 @@ class Run {
         quiet(tx.objectStore('photos').put({ hash, width: p.width, height: p.height, type, size, addedAt: now }));
         if (p.thumbnail) quiet(tx.objectStore('thumbnails').put({ hash, ...p.thumbnail }));
         quiet(tx.objectStore('embeddings').put({ model: this.ctx.modelKey, hash, vector: vectors[i]! }));
-        quiet(files.put(p.record));
         if (p.entry !== undefined) quiet(queue.delete(p.entry));
       });
-      for (const f of batchFiles) {
-        quiet(files.put(f.record));
-        if (f.entry !== undefined) quiet(queue.delete(f.entry));
-      }
-      for (const record of light.files) {
-        // A file already recorded for these bytes is left alone (its date added stays).
-        const existing = await files.get(record.path);
-        if (existing?.hash !== record.hash) quiet(files.put(record));
-      }
+      for (const f of batchFiles) if (f.entry !== undefined) quiet(queue.delete(f.entry));
+      // In order, awaited: each placement sees the paths the ones before it took.
+      for (const record of [...batch.map((p) => p.record), ...batchFiles.map((f) => f.record), ...light.files]) await placeFile(files, record);
       for (const id of light.entries) quiet(queue.delete(id));
       const jobs = tx.objectStore('jobs');
       for (const job of new Set(light.skips.map((s) => s.job))) {
@@ -276,6 +269,42 @@ export async function indexQueue(ctx: IndexContext, more: () => boolean, summary
   summary.left = await ctx.db.count('queue');
   report(done, done);
   return summary;
+}
+
+/** Paths tried for a loose file before giving up ("a.jpg", "a (2).jpg", ... "a (1000).jpg"). */
+const MAX_NAME_TRIES = 1000;
+
+/** The parts of the `files` store (in a readwrite transaction) that placing a record uses. */
+export interface FilesStore {
+  get(path: string): Promise<FileRecord | undefined>;
+  put(record: FileRecord): Promise<unknown>;
+}
+
+/**
+ * Writes a file record without losing another one. A file already recorded with these bytes is
+ * left alone (its date added stays). A file inside a folder whose path holds other bytes has
+ * changed on disk: the new bytes replace the old. A loose file (added without a folder) whose
+ * name is taken by other bytes is another photo with the same name: it gets the next free name,
+ * "a (2).jpg", as a download folder does.
+ */
+export async function placeFile(files: FilesStore, record: FileRecord): Promise<void> {
+  const loose = !record.path.includes('/');
+  for (let n = 1; n <= (loose ? MAX_NAME_TRIES : 1); n++) {
+    const path = n === 1 ? record.path : numberedName(record.path, n);
+    const existing = await files.get(path);
+    if (existing?.hash === record.hash) return;
+    if (!existing || !loose) {
+      quiet(files.put(n === 1 ? record : { ...record, path, name: path }));
+      return;
+    }
+  }
+  throw new Error(`more than ${MAX_NAME_TRIES} different photos are named "${record.path}"`);
+}
+
+/** "IMG_1.jpg", 2 -> "IMG_1 (2).jpg"; "README", 3 -> "README (3)". */
+export function numberedName(name: string, n: number): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
 }
 
 function fileRecord(file: File, path: string, hash: string): FileRecord {
