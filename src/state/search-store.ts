@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { FileRecord } from '../library/schema';
-import type { RankedPhoto } from '../worker/protocol';
+import type { SentenceStats } from '../engine/query/sentence-matches';
+import type { Query, RankedPhoto } from '../worker/protocol';
 import { engineClient } from './engine-client';
 import { useLibraryStore } from './library-store';
 import { useModelStore } from './model-store';
@@ -16,6 +17,10 @@ export interface ResultItem {
 export interface SearchState {
   text: string;
   clipView: boolean;
+  /** Sentence-aware scoring: the whole text and each sentence count (off: the plain cosine of the whole text). */
+  sentenceMode: boolean;
+  /** With sentence-aware scoring, the sentences of the last text query and their spread over the library. */
+  sentences: SentenceStats[] | null;
   /** Token count of the whole text (start and end included), null before a model is loaded. */
   tokenCount: number | null;
   /** A photo used as the query ("More like this"), by content hash. */
@@ -26,9 +31,29 @@ export interface SearchState {
 
   setText(text: string): void;
   setClipView(on: boolean): void;
+  setSentenceMode(on: boolean): void;
   moreLikeThis(hash: string): void;
   clearPhotoQuery(): void;
   refresh(): void;
+}
+
+const SENTENCE_MODE_KEY = 'longclip-search:sentence-mode';
+
+/** A setting kept across visits (localStorage; off where storage is not available). */
+function loadFlag(key: string): boolean {
+  try {
+    return typeof localStorage !== 'undefined' && localStorage.getItem(key) === '1';
+  } catch {
+    return false;
+  }
+}
+
+function saveFlag(key: string, on: boolean): void {
+  try {
+    localStorage.setItem(key, on ? '1' : '0');
+  } catch {
+    // private mode: the setting lasts for this page only
+  }
 }
 
 /** The context the model reads (248 for Long-CLIP), or 77 in CLIP view. */
@@ -58,14 +83,16 @@ export const useSearchStore = create<SearchState>((set, get) => {
     const mine = ++generation;
     if (!model) return;
     if (!photoQuery && !text.trim()) {
-      set({ ranked: [], searching: false, error: null });
+      set({ ranked: [], sentences: null, searching: false, error: null });
       return;
     }
     set({ searching: true });
     try {
-      const query = photoQuery ? ({ kind: 'photo', hash: photoQuery } as const) : ({ kind: 'text', text, contextLength: contextLength(clipView) } as const);
-      const { results } = await engineClient().call({ type: 'search', query, limit: null });
-      if (mine === generation) set({ ranked: results, error: null });
+      const query: Query = photoQuery
+        ? { kind: 'photo', hash: photoQuery }
+        : { kind: 'text', text, contextLength: contextLength(clipView), sentences: get().sentenceMode };
+      const { results, sentences } = await engineClient().call({ type: 'search', query, limit: null });
+      if (mine === generation) set({ ranked: results, sentences, error: null });
     } catch (e) {
       if (mine === generation) set({ error: (e as Error).message });
     } finally {
@@ -102,6 +129,8 @@ export const useSearchStore = create<SearchState>((set, get) => {
   return {
     text: '',
     clipView: false,
+    sentenceMode: loadFlag(SENTENCE_MODE_KEY),
+    sentences: null,
     tokenCount: null,
     photoQuery: null,
     ranked: [],
@@ -115,6 +144,11 @@ export const useSearchStore = create<SearchState>((set, get) => {
     },
     setClipView(clipView) {
       set({ clipView });
+      schedule(0);
+    },
+    setSentenceMode(sentenceMode) {
+      set({ sentenceMode });
+      saveFlag(SENTENCE_MODE_KEY, sentenceMode);
       schedule(0);
     },
     moreLikeThis(hash) {

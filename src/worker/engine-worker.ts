@@ -11,6 +11,7 @@ import { indexFiles, indexQueue, type IndexContext } from './indexer';
 import { ModelHost } from './model-host';
 import { decodePhoto } from './photo-decode';
 import { PauseGate } from './pause-gate';
+import { search } from './search';
 import type { Envelope, ModelInfo, QueueRunSummary, Request, RequestOf, ResultOf, TaskProgress, WorkerMessage } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -232,14 +233,11 @@ const handlers: { [T in Request['type']]: Handler<T> } = {
 
   async search(req) {
     const { host: h, matrix: m } = needModel();
-    if (req.query.kind === 'photo') {
-      const vector = m.get(req.query.hash);
-      if (!vector) throw new Error('That photo is not indexed under this model.');
-      return { results: m.rank(vector, req.limit).map((r) => ({ hash: r.key, score: r.score })) };
-    }
-    const { text, contextLength } = req.query;
-    const [t] = await h.run((engine) => engine.encodeTexts([text], contextLength), (compute) => post({ type: 'compute', compute }));
-    return { results: m.rank(t!.embedding, req.limit).map((r) => ({ hash: r.key, score: r.score })) };
+    return search(req.query, req.limit, {
+      matrix: m,
+      embedTexts: async (texts, contextLength) =>
+        (await h.run((engine) => engine.encodeTexts(texts, contextLength), (compute) => post({ type: 'compute', compute }))).map((t) => t.embedding),
+    });
   },
 
   async cancel(req) {

@@ -5,6 +5,7 @@ import type { ComputeDType } from '../engine/graph/onnx-graph';
 import type { WeightDType } from '../engine/graph/weights';
 import type { CatalogEntry } from '../models/catalog';
 import type { IntegrityReport } from '../library/integrity';
+import type { SentenceStats } from '../engine/query/sentence-matches';
 
 /** Which execution provider runs the model, and why (shown in the UI's "Compute" element). */
 export interface ComputeInfo {
@@ -84,9 +85,26 @@ export type { IntegrityReport };
 export interface RankedPhoto {
   hash: string;
   score: number;
+  /** With sentence-aware scoring: the photo's cosine with each sentence, in sentence order. */
+  sentenceScores?: number[];
 }
 
-export type Query = { kind: 'text'; text: string; contextLength: number } | { kind: 'photo'; hash: string };
+/** One part of an advanced query: a text or an indexed photo, with a signed weight (negative: "not like this"). */
+export type QueryTerm = { kind: 'text'; text: string; weight: number } | { kind: 'photo'; hash: string; weight: number };
+
+export type Query =
+  /** A plain description. `sentences`: score the whole text and each sentence (src/engine/query/sentence-scoring.ts). */
+  | { kind: 'text'; text: string; contextLength: number; sentences: boolean }
+  /** "More like this": an indexed photo. */
+  | { kind: 'photo'; hash: string }
+  /** An advanced query: the weighted sum of its terms' unit embeddings. */
+  | { kind: 'terms'; terms: QueryTerm[]; contextLength: number };
+
+export interface SearchResult {
+  results: RankedPhoto[];
+  /** With sentence-aware scoring of a text of two sentences or more: each sentence and its spread over the library. */
+  sentences: SentenceStats[] | null;
+}
 
 /** Requests: UI -> worker. Each gets exactly one `result` or `error` reply with its id. */
 export type Request =
@@ -121,7 +139,7 @@ export interface ResultOf {
   index: IndexSummary;
   'index-queue': QueueRunSummary;
   'check-index': IntegrityReport;
-  search: { results: RankedPhoto[] };
+  search: SearchResult;
   cancel: null;
   'pause-indexing': null;
   'resume-indexing': null;
