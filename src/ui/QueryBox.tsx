@@ -8,6 +8,8 @@ export function QueryBox() {
   const setText = useSearchStore((s) => s.setText);
   const clipView = useSearchStore((s) => s.clipView);
   const setClipView = useSearchStore((s) => s.setClipView);
+  const sentenceMode = useSearchStore((s) => s.sentenceMode);
+  const setSentenceMode = useSearchStore((s) => s.setSentenceMode);
   const photoQuery = useSearchStore((s) => s.photoQuery);
   const clearPhotoQuery = useSearchStore((s) => s.clearPhotoQuery);
   const error = useSearchStore((s) => s.error);
@@ -33,6 +35,11 @@ export function QueryBox() {
           <input type="checkbox" role="switch" checked={clipView} onChange={(e) => setClipView(e.currentTarget.checked)} />
           <span className="switch-track" aria-hidden="true" />
           CLIP view
+        </label>
+        <label className="switch" title="Score the whole text and each sentence, so a detail late in a long description still counts">
+          <input type="checkbox" role="switch" checked={sentenceMode} onChange={(e) => setSentenceMode(e.currentTarget.checked)} />
+          <span className="switch-track" aria-hidden="true" />
+          Sentence-aware
         </label>
       </div>
       {photoQuery && (

@@ -3,6 +3,7 @@ import { useLibraryStore } from '../state/library-store';
 import { useModelStore } from '../state/model-store';
 import { useSearchStore } from '../state/search-store';
 import { useViewerStore } from '../state/viewer-store';
+import { SentenceMatches } from './SentenceMatches';
 import { useObjectUrl } from './useObjectUrl';
 import type { ShownItem } from './useShownItems';
 import { useThumbnailUrl } from './useThumbnailUrl';
@@ -95,6 +96,7 @@ export function ViewerDialog({ item, index, count }: Props) {
             {index + 1} of {count}
           </span>
         </p>
+        <SentenceMatches hash={file.hash} />
         {!fullUrl && <p className="hint">Add the folder again to view full size.</p>}
         <div className="viewer-actions">
           <button type="button" aria-disabled={index === 0} onClick={() => step(-1, count)}>

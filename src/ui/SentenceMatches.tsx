@@ -1,0 +1,36 @@
+import { useMemo } from 'react';
+import { matchedSentences } from '../engine/query/sentence-matches';
+import { useSearchStore } from '../state/search-store';
+
+/**
+ * With sentence-aware scoring: which sentences of the query this photo matches ("Matches
+ * sentences 1, 3, 4 of 5"), and its score for each sentence.
+ */
+export function SentenceMatches({ hash }: { hash: string }) {
+  const sentences = useSearchStore((s) => s.sentences);
+  const ranked = useSearchStore((s) => s.ranked);
+  const scores = useMemo(() => ranked.find((r) => r.hash === hash)?.sentenceScores ?? null, [ranked, hash]);
+  if (!sentences || !scores) return null;
+  const matched = matchedSentences(scores, sentences);
+  const summary = matched.length
+    ? `Matches ${matched.length === 1 ? 'sentence' : 'sentences'} ${matched.map((i) => i + 1).join(', ')} of ${sentences.length}`
+    : `Matches none of the ${sentences.length} sentences`;
+
+  return (
+    <details className="sentence-matches">
+      <summary aria-label="Sentence matches">{summary}</summary>
+      <ol>
+        {sentences.map((s, i) => {
+          const match = matched.includes(i);
+          return (
+            <li key={i} className={match ? 'match' : undefined}>
+              <span className="sentence-score">{scores[i]!.toFixed(3)}</span>
+              <span className="sentence-text">{s.text}</span>
+              {match && <span className="sentence-tag">matches</span>}
+            </li>
+          );
+        })}
+      </ol>
+    </details>
+  );
+}
