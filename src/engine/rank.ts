@@ -59,6 +59,11 @@ export class EmbeddingMatrix {
     return row === undefined ? null : this.data.slice(row * this.dim, (row + 1) * this.dim);
   }
 
+  /** The keys in row order and their unit rows, packed: a view, not a copy (a later `add` of one of these keys shows in it). */
+  rows(): { keys: string[]; rows: Float32Array } {
+    return { keys: this.keys.slice(), rows: this.data.subarray(0, this.keys.length * this.dim) };
+  }
+
   add(key: string, vector: ArrayLike<number>): void {
     if (vector.length !== this.dim) throw new RangeError(`embedding of ${vector.length} values, the index holds ${this.dim}`);
     let row = this.index.get(key);
