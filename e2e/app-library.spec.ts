@@ -6,9 +6,12 @@ import { expectStatus, galleryDir, galleryFiles, importDemoModel } from './demo-
 
 test('a reload keeps the model and the index; the same folder again embeds nothing', async ({ page }) => {
   await page.goto('/?provider=wasm');
-  await importDemoModel(page);
+  // Photos added before any model wait for it; indexing them is not "resuming" anything.
   await page.getByLabel('Add folder').setInputFiles(galleryDir);
+  await expect(page.getByText(`${galleryFiles.length} photos wait for a model`)).toBeVisible();
+  await importDemoModel(page);
   await expectStatus(page, `${galleryFiles.length} photos indexed (${galleryFiles.length} newly embedded)`);
+  await expect(page.getByText(/Resuming indexing/)).toHaveCount(0);
 
   await page.reload();
   await expect(page.getByRole('group', { name: 'Active model' })).toBeVisible({ timeout: 120_000 });

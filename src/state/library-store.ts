@@ -70,6 +70,8 @@ export interface LibraryState {
   resumeWithPermission(): Promise<void>;
   /** Drops everything still queued. */
   discardQueue(): Promise<void>;
+  /** Reads the library again and re-ranks (after something other than an indexing run wrote to it: an imported index). */
+  reload(): Promise<void>;
   thumbnail(hash: string): Promise<Blob | null>;
   /** The file itself when it was added in this page session (full-size viewing); null after a reload. */
   sessionFile(path: string): File | null;
@@ -106,6 +108,8 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
   let runActive = false;
   /** Files were queued while the run went on (it may have ended before it saw them). */
   let addedDuringRun = false;
+  /** Files still queued when the page opened (left by a closed tab): what the start-up run resumes. */
+  let leftFromBefore = 0;
   /** The start-up resume ran (once, when the first model is ready). */
   let started = false;
   /** Models whose embeddings were checked in this page (each once, when first loaded). */
@@ -195,7 +199,9 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
     set({ queued: 0, permissionNeeded: waiting.map(({ name, files, handle }) => ({ name, files, handle })) });
     const ready = count - waiting.reduce((n, f) => n + f.files, 0);
     if (ready <= 0 || runActive) return;
-    if (resume) notice(`Resuming indexing: ${plural(ready, 'photo')} left.`);
+    // Only files a closed tab left are "resumed"; files added while the model was loading are not.
+    if (resume && leftFromBefore > 0) notice(`Resuming indexing: ${plural(Math.min(ready, leftFromBefore), 'photo')} left.`);
+    if (resume) leftFromBefore = 0;
     await run();
   }
 
@@ -309,6 +315,7 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
         const skippedBefore = await queuedSkips(d);
         const folders = (await d.getAllKeys('folders')).sort();
         const queued = await queuedCount(d);
+        leftFromBefore = queued;
         set((s) => ({ folders, queued, skipped: [...s.skipped, ...skippedBefore] }));
       } catch (e) {
         if (!closedMessage) set({ error: `The photo library could not be opened: ${(e as Error).message}` });
@@ -386,6 +393,11 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
       } catch (e) {
         fail('')(e);
       }
+    },
+
+    async reload() {
+      await refresh();
+      set((s) => ({ revision: s.revision + 1 }));
     },
 
     async thumbnail(hash) {
