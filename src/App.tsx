@@ -1,9 +1,12 @@
 import type { DragEvent } from 'react';
+import { useDuplicatesStore } from './state/duplicates-store';
 import { useLibraryStore } from './state/library-store';
 import { useModelStore } from './state/model-store';
 import { ComputeBadge } from './ui/ComputeBadge';
+import { DuplicatesView } from './ui/DuplicatesView';
 import { ErrorBanner } from './ui/ErrorBanner';
 import { IndexingProgress } from './ui/IndexingProgress';
+import { IndexTransfer } from './ui/IndexTransfer';
 import { LibraryNotices } from './ui/LibraryNotices';
 import { ModelPanel } from './ui/ModelPanel';
 import { PhotoIntake } from './ui/PhotoIntake';
@@ -22,6 +25,7 @@ export function App() {
   const dismissModelError = useModelStore((s) => s.dismissError);
   const hasModel = useModelStore((s) => s.active !== null);
   const libraryError = useLibraryStore((s) => s.error);
+  const showDuplicates = useDuplicatesStore((s) => s.open);
   const dismissLibraryError = useLibraryStore((s) => s.dismissError);
 
   return (
@@ -39,12 +43,13 @@ export function App() {
         <aside className="sidebar">
           {/* First things first: the model until one runs, then the photos. */}
           {hasModel ? [<PhotoIntake key="photos" />, <SkippedList key="skipped" />, <ModelPanel key="model" />] : [<ModelPanel key="model" />, <PhotoIntake key="photos" />, <SkippedList key="skipped" />]}
+          <IndexTransfer />
         </aside>
         <main className="main">
           <LibraryNotices />
           <IndexingProgress />
           <QueryBox />
-          <ResultsGrid />
+          {showDuplicates ? <DuplicatesView /> : <ResultsGrid />}
         </main>
       </div>
       <Viewer />

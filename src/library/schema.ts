@@ -26,6 +26,11 @@ export interface FileRecord {
   lastModified: number;
   type: string;
   addedAt: number;
+  /**
+   * The EXIF capture date (engine/preprocess/exif-date.ts): epoch ms, or the camera's wall-clock
+   * time written as UTC ms when the photo gives no offset. Absent in records from before it was read.
+   */
+  takenAt?: number;
 }
 
 export interface ThumbnailRecord {

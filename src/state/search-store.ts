@@ -1,7 +1,9 @@
 import { create } from 'zustand';
 import type { FileRecord } from '../library/schema';
 import type { SentenceStats } from '../engine/query/sentence-matches';
+import { appendTerm, photoTerm } from '../engine/query/query-language';
 import type { Query, RankedPhoto } from '../worker/protocol';
+import { advancedTerms, type QueryProblem } from './advanced-query';
 import { engineClient } from './engine-client';
 import { useLibraryStore } from './library-store';
 import { useModelStore } from './model-store';
@@ -28,8 +30,15 @@ export interface SearchState {
   ranked: RankedPhoto[];
   searching: boolean;
   error: string | null;
+  /** The "Advanced query" field (src/engine/query/query-language.ts); with content, the search is its terms plus the description. */
+  advanced: string;
+  /** Why the advanced query cannot run (syntax, an unknown photo), at which span of it; the last results stay. */
+  advancedError: QueryProblem | null;
 
   setText(text: string): void;
+  setAdvanced(advanced: string): void;
+  /** Adds `+photo:"<path>"` (or `-photo:`) to the advanced query. */
+  addExample(path: string, positive: boolean): void;
   setClipView(on: boolean): void;
   setSentenceMode(on: boolean): void;
   moreLikeThis(hash: string): void;
@@ -78,19 +87,23 @@ export const useSearchStore = create<SearchState>((set, get) => {
   let generation = 0;
 
   async function run(): Promise<void> {
-    const { text, clipView, photoQuery } = get();
+    const { text, clipView, photoQuery, advanced } = get();
     const model = useModelStore.getState().active;
     const mine = ++generation;
     if (!model) return;
-    if (!photoQuery && !text.trim()) {
-      set({ ranked: [], sentences: null, searching: false, error: null });
+    if (!photoQuery && !text.trim() && !advanced.trim()) {
+      set({ ranked: [], sentences: null, searching: false, error: null, advancedError: null });
       return;
     }
-    set({ searching: true });
+    const built = !photoQuery && advanced.trim() ? advancedTerms(advanced, text, useLibraryStore.getState()) : null;
+    if (built?.problem) return set({ advancedError: built.problem, searching: false, error: null });
+    set({ searching: true, advancedError: null });
     try {
       const query: Query = photoQuery
         ? { kind: 'photo', hash: photoQuery }
-        : { kind: 'text', text, contextLength: contextLength(clipView), sentences: get().sentenceMode };
+        : built
+          ? { kind: 'terms', terms: built.terms, contextLength: contextLength(clipView) }
+          : { kind: 'text', text, contextLength: contextLength(clipView), sentences: get().sentenceMode };
       const { results, sentences } = await engineClient().call({ type: 'search', query, limit: null });
       if (mine === generation) set({ ranked: results, sentences, error: null });
     } catch (e) {
@@ -136,11 +149,21 @@ export const useSearchStore = create<SearchState>((set, get) => {
     ranked: [],
     searching: false,
     error: null,
+    advanced: '',
+    advancedError: null,
 
     setText(text) {
       set({ text, photoQuery: null });
       void count(text);
       schedule(250);
+    },
+    setAdvanced(advanced) {
+      set({ advanced, photoQuery: null });
+      schedule(250);
+    },
+    addExample(path, positive) {
+      set({ advanced: appendTerm(get().advanced, photoTerm(path, positive)), photoQuery: null });
+      schedule(0);
     },
     setClipView(clipView) {
       set({ clipView });

@@ -1,5 +1,6 @@
 import { useLibraryStore } from '../state/library-store';
 import { useSearchStore } from '../state/search-store';
+import { AdvancedQuery } from './AdvancedQuery';
 import { TokenCounter } from './TokenCounter';
 
 /** The query: a long description (Long-CLIP reads up to 248 tokens), CLIP view, or a photo. */
@@ -42,6 +43,7 @@ export function QueryBox() {
           Sentence-aware
         </label>
       </div>
+      <AdvancedQuery />
       {photoQuery && (
         <div className="photo-query">
           <p>

@@ -1,13 +1,16 @@
-import { plural } from '../state/format';
 import { useLibraryStore } from '../state/library-store';
 import { useModelStore } from '../state/model-store';
+import { shownCount } from '../state/refine';
 import { useSearchStore } from '../state/search-store';
+import { FindDuplicatesButton } from './FindDuplicatesButton';
 import { PhotoGrid } from './PhotoGrid';
+import { RefineEmpty } from './RefineEmpty';
+import { ResultsToolbar } from './ResultsToolbar';
 import { useShownItems } from './useShownItems';
 
 /** The results of the query in rank order, or the library to browse while there is no query. */
 export function ResultsGrid() {
-  const { items, querying } = useShownItems();
+  const { items, querying, total, hiddenAll } = useShownItems();
   const hasModel = useModelStore((s) => s.active !== null);
   const modelBusy = useModelStore((s) => s.task !== null);
   const fileCount = useLibraryStore((s) => s.files.length);
@@ -15,6 +18,7 @@ export function ResultsGrid() {
   const searching = useSearchStore((s) => s.searching);
   const text = useSearchStore((s) => s.text);
   const photoQuery = useSearchStore((s) => s.photoQuery);
+  const advanced = useSearchStore((s) => s.advanced);
   const clipView = useSearchStore((s) => s.clipView);
 
   const title = querying ? 'Results' : 'Library';
@@ -29,7 +33,7 @@ export function ResultsGrid() {
     empty = 'No photos yet. Drop photos or a folder on the Photos panel, or use Add photos or Add folder.';
   } else if (querying && !hasModel) {
     empty = modelBusy ? 'The model is getting ready; the search runs as soon as it is loaded.' : 'Load a model in the Model panel to search your photos.';
-  } else if (querying && items.length === 0 && !searching) {
+  } else if (querying && total === 0 && !searching) {
     empty = indexing ? 'No matches yet: results appear as photos are indexed.' : 'No photos match. Try describing the photo differently.';
   }
 
@@ -37,7 +41,7 @@ export function ResultsGrid() {
     <section className="results" aria-labelledby="results-heading">
       <div className="results-head">
         <h2 id="results-heading">{title}</h2>
-        <span className="results-count">{items.length > 0 && plural(items.length, querying ? 'result' : 'photo')}</span>
+        <span className="results-count">{items.length > 0 && shownCount(items.length, total, querying ? 'result' : 'photo')}</span>
         <span className="searching" aria-live="polite">
           {searching && (
             <>
@@ -45,14 +49,18 @@ export function ResultsGrid() {
             </>
           )}
         </span>
+        {fileCount > 0 && <FindDuplicatesButton />}
       </div>
       {!querying && fileCount > 0 && (
         <p className="hint">{hasModel ? 'Describe a photo above to rank your library.' : 'Load a model to search these photos.'}</p>
       )}
+      {fileCount > 0 && <ResultsToolbar querying={querying} hiddenAll={hiddenAll !== null} />}
       {empty ? (
         <p className="empty">{empty}</p>
+      ) : hiddenAll ? (
+        <RefineEmpty hiddenAll={hiddenAll} total={total} querying={querying} />
       ) : (
-        <PhotoGrid items={items} label={title} resetKey={`${photoQuery ?? ''}|${text}|${clipView}`} />
+        <PhotoGrid items={items} label={title} resetKey={`${photoQuery ?? ''}|${text}|${advanced}|${clipView}`} />
       )}
     </section>
   );

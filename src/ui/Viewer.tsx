@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useViewerStore } from '../state/viewer-store';
+import { useDuplicateGroups } from './useDuplicateGroups';
 import { useShownItems } from './useShownItems';
 import { ViewerDialog } from './ViewerDialog';
 
@@ -7,7 +8,9 @@ import { ViewerDialog } from './ViewerDialog';
 export function Viewer() {
   const index = useViewerStore((s) => s.index);
   const close = useViewerStore((s) => s.close);
-  const { items } = useShownItems();
+  const shown = useShownItems();
+  // While the duplicates view is open the viewer steps through its files.
+  const items = useDuplicateGroups()?.items ?? shown.items;
   const item = index === null ? undefined : items[index];
 
   // The list changed under the viewer (a new query) and no longer has that item.

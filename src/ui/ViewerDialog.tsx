@@ -1,8 +1,10 @@
 import { useEffect, useRef } from 'react';
 import { useLibraryStore } from '../state/library-store';
 import { useModelStore } from '../state/model-store';
+import { photoDateLabel } from '../state/refine';
 import { useSearchStore } from '../state/search-store';
 import { useViewerStore } from '../state/viewer-store';
+import { ExampleButtons } from './ExampleButtons';
 import { SentenceMatches } from './SentenceMatches';
 import { useObjectUrl } from './useObjectUrl';
 import type { ShownItem } from './useShownItems';
@@ -91,6 +93,7 @@ export function ViewerDialog({ item, index, count }: Props) {
         </h2>
         <p className="viewer-meta">
           {file.folder && <span>{file.folder}</span>}
+          <span>{photoDateLabel(file)}</span>
           {score !== null && <span>Score {score.toFixed(3)}</span>}
           <span>
             {index + 1} of {count}
@@ -108,6 +111,7 @@ export function ViewerDialog({ item, index, count }: Props) {
           <button type="button" disabled={!hasModel} onClick={onMoreLikeThis}>
             More like this
           </button>
+          <ExampleButtons path={file.path} disabled={!hasModel} />
           <button type="button" ref={closeRef} className="ghost" onClick={close}>
             Close
           </button>

@@ -42,6 +42,7 @@ export const PHASE_NAMES: Record<TaskProgress['phase'], string> = {
   convert: 'Converting',
   load: 'Loading',
   index: 'Indexing',
+  duplicates: 'Comparing',
 };
 
 export interface Skipped {

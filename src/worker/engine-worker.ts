@@ -8,10 +8,12 @@ import { checkLibrary } from '../library/integrity';
 import { clearQueue } from '../library/queue';
 import { chooseProvider } from './compute';
 import { indexFiles, indexQueue, type IndexContext } from './indexer';
+import { exportIndex, importIndex } from './index-transfer';
 import { ModelHost } from './model-host';
 import { decodePhoto } from './photo-decode';
 import { PauseGate } from './pause-gate';
 import { search } from './search';
+import { duplicateGroups } from './duplicate-search';
 import type { Envelope, ModelInfo, QueueRunSummary, Request, RequestOf, ResultOf, TaskProgress, WorkerMessage } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -240,6 +242,8 @@ const handlers: { [T in Request['type']]: Handler<T> } = {
     });
   },
 
+  duplicates: (req, signal, progress) => duplicateGroups(needModel().matrix, req.threshold, signal, progress),
+
   async cancel(req) {
     running.get(req.target)?.abort();
     return null;
@@ -261,6 +265,26 @@ const handlers: { [T in Request['type']]: Handler<T> } = {
     const pixels: Float32Array[] = [];
     for (const f of req.files) pixels.push(preprocessClip((await decodePhoto(f.file, false)).image, r, info.manifest.mean, info.manifest.std));
     return { resolution: r, pixels };
+  },
+
+  async 'export-index'() {
+    return exportIndex(await database(), needModel().info);
+  },
+
+  async 'import-index'(req, signal, progress) {
+    const { info, matrix: m } = needModel();
+    return importIndex(req.file, {
+      db: await database(),
+      model: info,
+      matrix: m,
+      signal,
+      onProgress: progress,
+      // As after indexing: this page's library and ranking refresh, and other tabs take the vectors in.
+      onImported: (hashes) => {
+        post({ type: 'indexed', hashes, embeddedSinceLoad });
+        channel?.postMessage({ model: info.key, hashes });
+      },
+    });
   },
 };
 

@@ -8,7 +8,7 @@ import type { ClipEngine } from '../engine/session/clip-engine';
 import { openLibraryDb, type LibraryDb } from '../library/db';
 import { checkLibrary, problemsFound } from '../library/integrity';
 import { enqueue } from '../library/queue';
-import { indexQueue, StorageFullError, type IndexContext } from './indexer';
+import { indexQueue, placeFile, StorageFullError, type IndexContext } from './indexer';
 import type { QueueRunSummary } from './protocol';
 
 // The first byte of a test file picks its "content"; 0xff is not an image.
@@ -151,6 +151,15 @@ describe('indexing the persisted queue', () => {
     await enqueue(db, both());
     await indexQueue(await context(fakeEncoder().embed), never, summary());
     expect(await byPath()).toEqual(first);
+  });
+
+  it('placing a record of the same bytes keeps the old one, filling in a capture date it lacked', async () => {
+    const old = { path: 'Trip/a.jpg', name: 'a.jpg', folder: 'Trip', hash: 'h'.repeat(64), size: 3, lastModified: 1, type: 'image/jpeg', addedAt: 10 };
+    await db.put('files', old);
+    await placeFile(db.transaction('files', 'readwrite').objectStore('files'), { ...old, addedAt: 99 });
+    expect(await db.get('files', 'Trip/a.jpg')).toEqual(old);
+    await placeFile(db.transaction('files', 'readwrite').objectStore('files'), { ...old, addedAt: 99, takenAt: 5 });
+    expect(await db.get('files', 'Trip/a.jpg')).toEqual({ ...old, takenAt: 5 });
   });
 
   it('a file inside a folder whose bytes changed replaces its old record', async () => {

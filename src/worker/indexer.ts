@@ -1,5 +1,6 @@
 import { normalized, type EmbeddingMatrix } from '../engine/rank';
 import { preprocessClip } from '../engine/preprocess/clip-preprocess';
+import { exifDate } from '../engine/preprocess/exif-date';
 import type { ClipEngine } from '../engine/session/clip-engine';
 import type { LibraryDb } from '../library/db';
 import { deleteFinishedJobs, isQuotaError, PermissionNeededError, quiet, readQueued } from '../library/queue';
@@ -85,7 +86,7 @@ class Run {
       const bytes = await file.arrayBuffer();
       if (bytes.byteLength === 0) throw new Error('empty file');
       const hash = await sha256Hex(bytes);
-      const record = fileRecord(file, path, hash);
+      const record = fileRecord(file, path, hash, bytes);
       if (this.ctx.matrix.has(hash) || (await this.embeddedElsewhere(hash))) {
         this.light.files.push(record);
         if (entry !== undefined) this.light.entries.push(entry);
@@ -282,7 +283,7 @@ export interface FilesStore {
 
 /**
  * Writes a file record without losing another one. A file already recorded with these bytes is
- * left alone (its date added stays). A file inside a folder whose path holds other bytes has
+ * left alone (its date added stays; only a missing capture date is filled in). A file inside a folder whose path holds other bytes has
  * changed on disk: the new bytes replace the old. A loose file (added without a folder) whose
  * name is taken by other bytes is another photo with the same name: it gets the next free name,
  * "a (2).jpg", as a download folder does.
@@ -292,7 +293,11 @@ export async function placeFile(files: FilesStore, record: FileRecord): Promise<
   for (let n = 1; n <= (loose ? MAX_NAME_TRIES : 1); n++) {
     const path = n === 1 ? record.path : numberedName(record.path, n);
     const existing = await files.get(path);
-    if (existing?.hash === record.hash) return;
+    if (existing?.hash === record.hash) {
+      // Recorded before capture dates were read: the date is filled in, the rest stays.
+      if (record.takenAt !== undefined && existing.takenAt === undefined) quiet(files.put({ ...existing, takenAt: record.takenAt }));
+      return;
+    }
     if (!existing || !loose) {
       quiet(files.put(n === 1 ? record : { ...record, path, name: path }));
       return;
@@ -307,8 +312,9 @@ export function numberedName(name: string, n: number): string {
   return dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
 }
 
-function fileRecord(file: File, path: string, hash: string): FileRecord {
+function fileRecord(file: File, path: string, hash: string, bytes: ArrayBuffer): FileRecord {
   const slash = path.lastIndexOf('/');
+  const takenAt = exifDate(bytes);
   return {
     path,
     name: file.name,
@@ -318,6 +324,7 @@ function fileRecord(file: File, path: string, hash: string): FileRecord {
     lastModified: file.lastModified,
     type: file.type,
     addedAt: Date.now(),
+    ...(takenAt !== null && { takenAt }),
   };
 }
 

@@ -100,6 +100,20 @@ export type Query =
   /** An advanced query: the weighted sum of its terms' unit embeddings. */
   | { kind: 'terms'; terms: QueryTerm[]; contextLength: number };
 
+/** Photos whose embeddings are nearly identical, linked single-link, with the lowest and highest cosine between two of them. */
+export interface SimilarGroup {
+  hashes: string[];
+  minSimilarity: number;
+  maxSimilarity: number;
+}
+
+export interface DuplicatesResult {
+  /** Largest first, then the most alike. */
+  groups: SimilarGroup[];
+  /** Photos compared (the model's indexed photos). */
+  compared: number;
+}
+
 export interface SearchResult {
   results: RankedPhoto[];
   /** With sentence-aware scoring of a text of two sentences or more: each sentence and its spread over the library. */
@@ -123,11 +137,17 @@ export type Request =
   /** The start-up integrity check of the library under the loaded model (src/library/integrity.ts). */
   | { type: 'check-index' }
   | { type: 'search'; query: Query; limit: number | null }
+  /** Groups of indexed photos whose embeddings have a cosine of at least `threshold` (src/engine/duplicates.ts). */
+  | { type: 'duplicates'; threshold: number }
   | { type: 'cancel'; target: number }
   | { type: 'pause-indexing' }
   | { type: 'resume-indexing' }
   /** Test-only: the pixels the indexer would feed the image encoder. */
-  | { type: 'debug-pixels'; files: IntakeFile[] };
+  | { type: 'debug-pixels'; files: IntakeFile[] }
+  /** The loaded model's index as an index file (src/worker/index-transfer.ts). */
+  | { type: 'export-index' }
+  /** Adds an index file made with the loaded model to the library. */
+  | { type: 'import-index'; file: File };
 
 /** What each request resolves to. */
 export interface ResultOf {
@@ -144,13 +164,35 @@ export interface ResultOf {
   'pause-indexing': null;
   'resume-indexing': null;
   'debug-pixels': { resolution: number; pixels: Float32Array[] };
+  duplicates: DuplicatesResult;
+  'export-index': IndexExport;
+  'import-index': IndexImportSummary;
+}
+
+/** An exported index file (`.lcindex`) and what it holds. */
+export interface IndexExport {
+  blob: Blob;
+  photos: number;
+  files: number;
+}
+
+/** What importing an index file did. */
+export interface IndexImportSummary {
+  /** Photos in the file. */
+  photos: number;
+  /** Photos newly indexed for the loaded model. */
+  added: number;
+  /** Photos already indexed for the loaded model (kept as they were). */
+  alreadyIndexed: number;
+  /** File records added to the library. */
+  filesAdded: number;
 }
 
 export type RequestType = Request['type'];
 export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
 
 export interface TaskProgress {
-  phase: 'download' | 'convert' | 'load' | 'index';
+  phase: 'download' | 'convert' | 'load' | 'index' | 'duplicates';
   label: string;
   done: number;
   total: number;
