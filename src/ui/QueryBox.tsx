@@ -32,16 +32,18 @@ export function QueryBox() {
       />
       <div className="query-bar">
         <TokenCounter />
-        <label className="switch">
-          <input type="checkbox" role="switch" checked={clipView} onChange={(e) => setClipView(e.currentTarget.checked)} />
-          <span className="switch-track" aria-hidden="true" />
-          CLIP view
-        </label>
-        <label className="switch" title="Score the whole text and each sentence, so a detail late in a long description still counts">
-          <input type="checkbox" role="switch" checked={sentenceMode} onChange={(e) => setSentenceMode(e.currentTarget.checked)} />
-          <span className="switch-track" aria-hidden="true" />
-          Sentence-aware
-        </label>
+        <div className="query-switches">
+          <label className="switch">
+            <input type="checkbox" role="switch" checked={clipView} onChange={(e) => setClipView(e.currentTarget.checked)} />
+            <span className="switch-track" aria-hidden="true" />
+            CLIP view
+          </label>
+          <label className="switch" title="Score the whole text and each sentence, so a detail late in a long description still counts">
+            <input type="checkbox" role="switch" checked={sentenceMode} onChange={(e) => setSentenceMode(e.currentTarget.checked)} />
+            <span className="switch-track" aria-hidden="true" />
+            Sentence-aware
+          </label>
+        </div>
       </div>
       <AdvancedQuery />
       {photoQuery && (
