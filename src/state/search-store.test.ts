@@ -8,8 +8,9 @@ const results: RankedPhoto[] = [{ hash: 'h1', score: 0.5 }];
 
 vi.mock('./engine-client', () => ({
   engineClient: () => ({
-    call: async (request: { type: string; query?: Query }) => {
-      if (request.type === 'tokens') return { count: 3, contextLength: 248 };
+    call: async (request: { type: string; query?: Query; text?: string }) => {
+      // A stand-in tokenizer: one token per word, plus start and end.
+      if (request.type === 'tokens') return { count: request.text!.split(' ').length + 2, contextLength: 248 };
       sent.push(request.query!);
       return { results, sentences: null };
     },
@@ -89,5 +90,19 @@ describe('search store queries', () => {
     useSearchStore.getState().addExample('gallery/a.png', false);
     useSearchStore.getState().addExample('d/say "hi".png', true);
     expect(useSearchStore.getState().advanced).toBe('-photo:"gallery/a.png" +photo:"d/say \\"hi\\".png"');
+  });
+
+  it('says which advanced text terms are cut at the context length (not the description: it has its own counter)', async () => {
+    const long = Array.from({ length: 300 }, (_, i) => `w${i}`).join(' ');
+    useSearchStore.getState().setText(long);
+    useSearchStore.getState().setAdvanced('"short" -"people"');
+    await settle();
+    expect(useSearchStore.getState().advancedWarning).toBeNull();
+    useSearchStore.getState().setAdvanced(`"short" -"${long}"`);
+    await settle();
+    expect(useSearchStore.getState().advancedWarning).toBe('"w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w…" is 302 tokens: only the first 248 tokens of a term are read.');
+    useSearchStore.getState().setAdvanced('');
+    await settle();
+    expect(useSearchStore.getState().advancedWarning).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { FileRecord } from '../library/schema';
 import type { SentenceStats } from '../engine/query/sentence-matches';
 import { appendTerm, photoTerm } from '../engine/query/query-language';
-import type { Query, RankedPhoto } from '../worker/protocol';
+import type { Query, QueryTerm, RankedPhoto } from '../worker/protocol';
 import { advancedTerms, type QueryProblem } from './advanced-query';
 import { engineClient } from './engine-client';
 import { useLibraryStore } from './library-store';
@@ -34,6 +34,8 @@ export interface SearchState {
   advanced: string;
   /** Why the advanced query cannot run (syntax, an unknown photo), at which span of it; the last results stay. */
   advancedError: QueryProblem | null;
+  /** Text terms of the advanced query that are cut at the context length, said in words. */
+  advancedWarning: string | null;
 
   setText(text: string): void;
   setAdvanced(advanced: string): void;
@@ -92,11 +94,12 @@ export const useSearchStore = create<SearchState>((set, get) => {
     const mine = ++generation;
     if (!model) return;
     if (!photoQuery && !text.trim() && !advanced.trim()) {
-      set({ ranked: [], sentences: null, searching: false, error: null, advancedError: null });
+      set({ ranked: [], sentences: null, searching: false, error: null, advancedError: null, advancedWarning: null });
       return;
     }
     const built = !photoQuery && advanced.trim() ? advancedTerms(advanced, text, useLibraryStore.getState()) : null;
     if (built?.problem) return set({ advancedError: built.problem, searching: false, error: null });
+    if (!built) set({ advancedWarning: null });
     set({ searching: true, advancedError: null });
     try {
       const query: Query = photoQuery
@@ -104,13 +107,27 @@ export const useSearchStore = create<SearchState>((set, get) => {
         : built
           ? { kind: 'terms', terms: built.terms, contextLength: contextLength(clipView) }
           : { kind: 'text', text, contextLength: contextLength(clipView), sentences: get().sentenceMode };
-      const { results, sentences } = await engineClient().call({ type: 'search', query, limit: null });
-      if (mine === generation) set({ ranked: results, sentences, error: null });
+      const [{ results, sentences }, advancedWarning] = await Promise.all([
+        engineClient().call({ type: 'search', query, limit: null }),
+        built ? cutTermsWarning(text.trim() ? built.terms.slice(0, -1) : built.terms, contextLength(clipView)) : null,
+      ]);
+      if (mine === generation) set({ ranked: results, sentences, error: null, advancedWarning });
     } catch (e) {
       if (mine === generation) set({ error: (e as Error).message });
     } finally {
       if (mine === generation) set({ searching: false });
     }
+  }
+
+  /** Text terms of the advanced query longer than the context are cut: say which (the description has its own counter). */
+  async function cutTermsWarning(terms: readonly QueryTerm[], context: number): Promise<string | null> {
+    const cut: string[] = [];
+    for (const t of terms) {
+      if (t.kind !== 'text') continue;
+      const { count } = await engineClient().call({ type: 'tokens', text: t.text });
+      if (count > context) cut.push(`"${t.text.length > 40 ? `${t.text.slice(0, 39)}…` : t.text}" is ${count} tokens`);
+    }
+    return cut.length ? `${cut.join('; ')}: only the first ${context} tokens of a term are read.` : null;
   }
 
   async function count(text: string): Promise<void> {
@@ -151,6 +168,7 @@ export const useSearchStore = create<SearchState>((set, get) => {
     error: null,
     advanced: '',
     advancedError: null,
+    advancedWarning: null,
 
     setText(text) {
       set({ text, photoQuery: null });

@@ -6,6 +6,7 @@ export function AdvancedQuery() {
   const advanced = useSearchStore((s) => s.advanced);
   const setAdvanced = useSearchStore((s) => s.setAdvanced);
   const problem = useSearchStore((s) => s.advancedError);
+  const warning = useSearchStore((s) => s.advancedWarning);
   const withDescription = useSearchStore((s) => s.text.trim() !== '' && s.advanced.trim() !== '');
   const sentenceMode = useSearchStore((s) => s.sentenceMode);
   const [open, setOpen] = useState(advanced.trim() !== '');
@@ -44,6 +45,11 @@ export function AdvancedQuery() {
         {problem && (
           <p className="error-text" role="alert">
             {problem.message} At column {problem.column}: <code>{problem.excerpt}</code>
+          </p>
+        )}
+        {!problem && warning && (
+          <p className="term-warning" role="status">
+            {warning}
           </p>
         )}
       </div>
