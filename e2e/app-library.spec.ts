@@ -30,7 +30,7 @@ test('two different photos with the same name, added without a folder, both stay
   await page.getByLabel('Add photos').setInputFiles([a!]);
   await expectStatus(page, '1 photo indexed (1 newly embedded)');
   await page.getByLabel('Add photos').setInputFiles([b!]);
-  await expectStatus(page, '1 photo indexed (1 newly embedded)');
+  await expectStatus(page, '2 photos indexed (1 newly embedded)');
 
   // The start-up integrity check runs on the reload: neither photo is an orphan it would delete.
   await page.reload();
