@@ -4,16 +4,9 @@
 // library's are (typical cosine about 0.56). Prints a Markdown table and, last, one JSON line.
 import { findDuplicates } from '../src/engine/duplicates';
 import { dotAt } from '../src/engine/rank';
+import { seededRandom } from './lib/stats';
 
 const DIM = 512;
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function gauss(r: () => number): number {
   return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
@@ -21,7 +14,7 @@ function gauss(r: () => number): number {
 
 /** n unit rows: `shared` of each along one common direction, the rest random. */
 function rows(n: number, shared: number, seed: number): Float32Array {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const mean = Array.from({ length: DIM }, () => gauss(r));
   const norm = Math.hypot(...mean);
   const out = new Float32Array(n * DIM);

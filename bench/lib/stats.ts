@@ -1,4 +1,5 @@
 /** Small statistics for benchmark samples. */
+import { Rng } from '../../src/engine/testing/fuzz';
 
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
@@ -31,12 +32,6 @@ export async function timeRuns(runs: number, fn: (i: number) => Promise<unknown>
 
 /** A seeded generator of uniform numbers in [0, 1) (mulberry32): benchmark inputs are reproducible. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }

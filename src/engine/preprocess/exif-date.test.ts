@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { exifCaptureTime, exifDate, parseDateTime, parseOffset } from './exif-date';
+import { Rng } from '../testing/fuzz';
 
 type Value = string | number;
 interface TiffSpec {
@@ -143,16 +144,10 @@ describe('exifDate', () => {
   });
 });
 
-/** mulberry32: a small seeded generator, so a failing case can be replayed. */
+/** Seeded (mulberry32, as the other fuzz tests), so a failing case can be replayed. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 function mutate(src: Uint8Array, rnd: () => number): Uint8Array {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendTerm, MAX_WEIGHT, parseQuery, photoTerm, QuerySyntaxError, quoteText, type ParsedTerm } from './query-language';
+import { Rng } from '../testing/fuzz';
 
 /** The error parseQuery throws for `input` (fails the test when it parses). */
 function syntaxError(input: string, options = {}): QuerySyntaxError {
@@ -119,16 +120,10 @@ describe('quoteText, photoTerm, appendTerm', () => {
   });
 });
 
-/** mulberry32: a small seeded generator, so a failure reproduces. */
+/** Seeded (mulberry32, as the other fuzz tests), so a failing case can be replayed. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 describe('parseQuery fuzz', () => {
