@@ -103,4 +103,15 @@ describe('EmbeddingMatrix', () => {
     expect(again[1]!.key).not.toBe('k5');
     expect(m.rank(random(dim, 4242), 1)[0]!.key).toBe('k5');
   });
+
+  test('scoreAll gives every row its cosine in row order, as rank does', () => {
+    const dim = 16;
+    const m = new EmbeddingMatrix(dim, 2, { prefilter: 'never' });
+    for (let i = 0; i < 40; i++) m.add(`k${i}`, random(dim, i + 1));
+    const q = random(dim, 99);
+    const all = m.scoreAll(q);
+    expect(all).toHaveLength(40);
+    for (const r of m.rank(q)) expect(all[m.rowOf(r.key)!]).toBe(r.score);
+    expect(m.rowOf('nope')).toBeUndefined();
+  });
 });

@@ -59,6 +59,21 @@ export class EmbeddingMatrix {
     return row === undefined ? null : this.data.slice(row * this.dim, (row + 1) * this.dim);
   }
 
+  /** The cosine of every row with `query`, in row order (rows as `rows()` lists them). */
+  scoreAll(query: ArrayLike<number>): Float32Array {
+    if (query.length !== this.dim) throw new RangeError(`query of ${query.length} values, the index holds ${this.dim}`);
+    const q = normalized(query);
+    const n = this.keys.length;
+    const out = new Float32Array(n);
+    for (let r = 0, base = 0; r < n; r++, base += this.dim) out[r] = dotAt(this.data, base, q, this.dim);
+    return out;
+  }
+
+  /** The row of a key (its place in `rows()` and `scoreAll()`), or undefined. */
+  rowOf(key: string): number | undefined {
+    return this.index.get(key);
+  }
+
   /** The keys in row order and their unit rows, packed: a view, not a copy (a later `add` of one of these keys shows in it). */
   rows(): { keys: string[]; rows: Float32Array } {
     return { keys: this.keys.slice(), rows: this.data.subarray(0, this.keys.length * this.dim) };

@@ -3,6 +3,7 @@
 import type { FileRecord } from '../library/schema';
 import type { SimilarGroup } from '../worker/protocol';
 import { plural } from './format';
+import { filesByHash } from './files-by-hash';
 
 export interface DuplicatePhoto {
   hash: string;
@@ -28,12 +29,7 @@ export interface DuplicateGroupView {
  * inside a similar group stays there, with all its files; photos no file holds any more are left out.
  */
 export function duplicateGroupViews(similar: readonly SimilarGroup[], files: readonly FileRecord[]): DuplicateGroupView[] {
-  const byHash = new Map<string, FileRecord[]>();
-  for (const f of files) {
-    const list = byHash.get(f.hash);
-    if (list) list.push(f);
-    else byHash.set(f.hash, [f]);
-  }
+  const byHash = filesByHash(files);
   for (const list of byHash.values()) list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const inSimilar = new Set<string>();

@@ -5,6 +5,7 @@ import { appendTerm, photoTerm } from '../engine/query/query-language';
 import type { Query, QueryTerm, RankedPhoto } from '../worker/protocol';
 import { advancedTerms, type QueryProblem } from './advanced-query';
 import { engineClient } from './engine-client';
+import { filesByHash } from './files-by-hash';
 import { useLibraryStore } from './library-store';
 import { useModelStore } from './model-store';
 
@@ -75,12 +76,7 @@ export function contextLength(clipView: boolean): number {
 
 /** Ranked photos expanded to the files that hold them (a photo added twice shows twice). */
 export function resultItems(ranked: readonly RankedPhoto[], files: readonly FileRecord[]): ResultItem[] {
-  const byHash = new Map<string, FileRecord[]>();
-  for (const f of files) {
-    const list = byHash.get(f.hash);
-    if (list) list.push(f);
-    else byHash.set(f.hash, [f]);
-  }
+  const byHash = filesByHash(files);
   return ranked.flatMap((r) => (byHash.get(r.hash) ?? []).map((file) => ({ file, score: r.score })));
 }
 

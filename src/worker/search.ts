@@ -25,10 +25,13 @@ export async function search(query: Query, limit: number | null, deps: SearchDep
   const [whole, ...parts] = await deps.embedTexts([query.text, ...sentences], query.contextLength);
   const combined = sentenceAwareQuery(whole!, parts);
   const results = ranked(matrix, combined, limit);
-  // Every photo's score per sentence: the spread over the library says what a match is.
-  const perSentence = parts.map((p) => new Map(matrix.rank(p, null).map((r) => [r.key, r.score])));
-  const stats: SentenceStats[] = sentences.map((text, i) => sentenceStats(text, [...perSentence[i]!.values()]));
-  for (const r of results) r.sentenceScores = perSentence.map((m) => m.get(r.hash) ?? 0);
+  // Every photo's score per sentence (row order, unsorted): the spread over the library says what a match is.
+  const perSentence = parts.map((p) => matrix.scoreAll(p));
+  const stats: SentenceStats[] = sentences.map((text, i) => sentenceStats(text, perSentence[i]!));
+  for (const r of results) {
+    const row = matrix.rowOf(r.hash)!;
+    r.sentenceScores = perSentence.map((scores) => scores[row]!);
+  }
   return { results, sentences: stats };
 }
 
