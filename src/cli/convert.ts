@@ -5,7 +5,7 @@ import { convertCheckpoint } from '../engine/bundle/convert';
 import { parseArgs, single, UsageError } from './args';
 import { DirBundleOutput } from './dir-bundle';
 import { progress, runCli } from './main';
-import { NodeFileSource } from './node-source';
+import { NodeFileSource } from '../engine/io/node-file-source';
 
 const USAGE = 'npm run convert -- <checkpoint.pt|.safetensors> --vocab <merges.txt.gz> --out <dir> [--dtype fp32|fp16|int8]';
 

@@ -11,7 +11,7 @@ import { dirBundleFiles } from './dir-bundle';
 import { buildIndex, type Spooled } from './index-builder';
 import { progress, runCli } from './main';
 import { loadNodeEngine } from './node-engine';
-import { NodeFileSource } from './node-source';
+import { NodeFileSource } from '../engine/io/node-file-source';
 
 const USAGE = 'npm run index -- <folder> --model <dir> --out <file.lcindex> [--in <file.lcindex>]';
 

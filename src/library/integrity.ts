@@ -1,7 +1,7 @@
 // The library's start-up integrity check: finds records that do not fit together (a crash in an
 // older version, storage trouble, a half-cleared site) and removes them, so the ranking and the
 // grid only ever see whole photos. Files that lie under a remembered folder are queued again.
-import { plural } from '../state/format';
+import { plural } from '../engine/format';
 import type { LibraryDb } from './db';
 import { quiet } from './queue';
 import type { EmbeddingRecord, FileRecord, PhotoRecord, QueueEntry, ThumbnailRecord } from './schema';

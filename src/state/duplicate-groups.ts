@@ -2,7 +2,7 @@
 // and photos kept as several files (same bytes, so one photo) as groups of identical files.
 import type { FileRecord } from '../library/schema';
 import type { SimilarGroup } from '../worker/protocol';
-import { plural } from './format';
+import { plural } from '../engine/format';
 import { filesByHash } from './files-by-hash';
 
 export interface DuplicatePhoto {

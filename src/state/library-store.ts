@@ -7,7 +7,7 @@ import type { FileRecord } from '../library/schema';
 import { CancelledError } from '../worker/client';
 import type { IntakeFile, TaskProgress } from '../worker/protocol';
 import { engineClient } from './engine-client';
-import { plural } from './format';
+import { plural } from '../engine/format';
 import { useModelStore } from './model-store';
 
 export interface IndexingState extends TaskProgress {

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { INDEX_EXTENSION } from '../engine/index-file/types';
 import type { TaskProgress } from '../worker/protocol';
 import { engineClient } from './engine-client';
-import { plural } from './format';
+import { plural } from '../engine/format';
 import { useLibraryStore } from './library-store';
 import { useModelStore } from './model-store';
 

@@ -1,4 +1,4 @@
-import { formatBytes } from '../state/format';
+import { formatBytes } from '../engine/format';
 import { useModelStore } from '../state/model-store';
 
 /** The official models, downloaded and converted on first use. */

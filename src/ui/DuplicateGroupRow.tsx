@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { plural } from '../state/format';
+import { plural } from '../engine/format';
 import { groupLabel, type DuplicateGroupView } from '../state/duplicate-groups';
 import { Thumbnail } from './Thumbnail';
 

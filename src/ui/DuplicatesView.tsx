@@ -1,7 +1,7 @@
 import type { ReactElement } from 'react';
 import { duplicatesSummary } from '../state/duplicate-groups';
 import { useDuplicatesStore } from '../state/duplicates-store';
-import { plural } from '../state/format';
+import { plural } from '../engine/format';
 import { useModelStore } from '../state/model-store';
 import { useViewerStore } from '../state/viewer-store';
 import { taskDetail } from './describe';

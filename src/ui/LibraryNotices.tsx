@@ -1,4 +1,4 @@
-import { plural } from '../state/format';
+import { plural } from '../engine/format';
 import { useLibraryStore } from '../state/library-store';
 
 /**

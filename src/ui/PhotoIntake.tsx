@@ -1,5 +1,5 @@
 import { useState, type ChangeEvent, type DragEvent } from 'react';
-import { plural } from '../state/format';
+import { plural } from '../engine/format';
 import { canPickFolders, useLibraryStore } from '../state/library-store';
 import { useModelStore } from '../state/model-store';
 import { RememberedFolders } from './RememberedFolders';

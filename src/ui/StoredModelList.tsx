@@ -1,4 +1,4 @@
-import { formatBytes } from '../state/format';
+import { formatBytes } from '../engine/format';
 import { useModelStore } from '../state/model-store';
 
 /** Models already in browser storage and bundles served by the app: one click to load. */

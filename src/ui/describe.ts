@@ -1,7 +1,7 @@
 // Words for what the stores hold: pure functions, shared by the components and tested alone.
 import type { Architecture } from '../engine/checkpoint/architecture-types';
 import type { TaskProgress } from '../worker/protocol';
-import { formatBytes, formatDuration, plural } from '../state/format';
+import { formatBytes, formatDuration, plural } from '../engine/format';
 
 const VIT_SIZES: Record<number, string> = { 768: 'B', 1024: 'L', 1280: 'H' };
 

@@ -1,5 +1,5 @@
 import { createSHA256, type IHasher } from 'hash-wasm';
-import { formatBytes } from '../state/format';
+import { formatBytes } from '../engine/format';
 import { cacheParts, memoryParts, type PartialMeta, type PartStore } from './download-parts';
 
 export interface DownloadCheck {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BufferSource } from '../io/source.ts';
-import { architectureFromStateDict } from './architecture.ts';
-import { openCheckpoint } from './open-checkpoint.ts';
-import type { LazyTensor, StateDict } from './tensor.ts';
-import { writeSafetensors } from './testing/safetensors-writer.ts';
-import { clipShapes, zeroEntries } from './testing/shapes.ts';
-import { validateStateDict } from './validate.ts';
+import { BufferSource } from '../io/source';
+import { architectureFromStateDict } from './architecture';
+import { openCheckpoint } from './open-checkpoint';
+import type { LazyTensor, StateDict } from './tensor';
+import { writeSafetensors } from './testing/safetensors-writer';
+import { clipShapes, zeroEntries } from './testing/shapes';
+import { validateStateDict } from './validate';
 
 /** A StateDict of shapes only: architecture and validation never read tensor data. */
 function shapesOnly(shapes: Record<string, number[]>): StateDict {

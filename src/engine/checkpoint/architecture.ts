@@ -1,7 +1,7 @@
-import type { Architecture } from './architecture-types.ts';
-import { CheckpointError, type StateDict } from './tensor.ts';
+import type { Architecture } from './architecture-types';
+import { CheckpointError, type StateDict } from './tensor';
 
-export { validateStateDict } from './validate.ts';
+export { validateStateDict } from './validate';
 
 /** Long-CLIP adds `positional_embedding` rows 0..19 to `positional_embedding_res` rows 20.. (model_longclip.py). */
 export const LONGCLIP_KEEP_LENGTH = 20;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { NodeFileSource } from '../../cli/node-source.ts';
-import { BlobSource } from '../io/source.ts';
-import { loadGolden } from '../testing/shared.ts';
-import { architectureFromStateDict } from './architecture.ts';
-import { openCheckpoint } from './open-checkpoint.ts';
-import { CountingSource } from './testing/counting-source.ts';
-import { FIXTURES, readAll, withCheckpoint } from './testing/fixtures.ts';
-import { validateStateDict } from './validate.ts';
+import { NodeFileSource } from '../io/node-file-source';
+import { BlobSource } from '../io/source';
+import { loadGolden } from '../testing/shared';
+import { architectureFromStateDict } from './architecture';
+import { openCheckpoint } from './open-checkpoint';
+import { CountingSource } from './testing/counting-source';
+import { FIXTURES, readAll, withCheckpoint } from './testing/fixtures';
+import { validateStateDict } from './validate';
 
 const golden = loadGolden();
 const config = golden.config as Record<string, number>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeToFloat32Bits, halfToFloat } from './dtype.ts';
+import { decodeToFloat32Bits, halfToFloat } from './dtype';
 
 /** float16 by its definition, independent of the lookup table. */
 function halfByFormula(h: number): number {

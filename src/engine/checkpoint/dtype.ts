@@ -1,4 +1,4 @@
-import type { StorageDType } from './tensor.ts';
+import type { StorageDType } from './tensor';
 
 /** Bytes per element of each storage dtype. */
 export const ELEMENT_SIZE: Readonly<Record<StorageDType, number>> = { float32: 4, float16: 2, bfloat16: 2 };

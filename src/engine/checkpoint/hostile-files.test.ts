@@ -5,19 +5,19 @@
 // huge sparse files or the real 29 MB golden checkpoint, where a careless reader would read a lot.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BufferSource, type ByteSource } from '../io/source.ts';
-import { architectureFromStateDict } from './architecture.ts';
-import { openCheckpoint } from './open-checkpoint.ts';
-import { MAX_TENSOR_ELEMENTS } from './strided-tensor.ts';
-import { CheckpointError } from './tensor.ts';
-import { CountingSource, ReadTooLargeError } from './testing/counting-source.ts';
-import { FIXTURES } from './testing/fixtures.ts';
-import { PickleBuilder, stateDictPickle, type PickledTensor } from './testing/pickle-builder.ts';
-import { writeSafetensors } from './testing/safetensors-writer.ts';
-import { clipShapes, zeroEntries } from './testing/shapes.ts';
-import { SparseSource } from './testing/synthetic-sources.ts';
-import { writeSparseZip, type ZipWriterEntry } from './testing/zip-writer.ts';
-import { validateStateDict } from './validate.ts';
+import { BufferSource, type ByteSource } from '../io/source';
+import { architectureFromStateDict } from './architecture';
+import { openCheckpoint } from './open-checkpoint';
+import { MAX_TENSOR_ELEMENTS } from './strided-tensor';
+import { CheckpointError } from './tensor';
+import { CountingSource, ReadTooLargeError } from './testing/counting-source';
+import { FIXTURES } from './testing/fixtures';
+import { PickleBuilder, stateDictPickle, type PickledTensor } from './testing/pickle-builder';
+import { writeSafetensors } from './testing/safetensors-writer';
+import { clipShapes, zeroEntries } from './testing/shapes';
+import { SparseSource } from './testing/synthetic-sources';
+import { writeSparseZip, type ZipWriterEntry } from './testing/zip-writer';
+import { validateStateDict } from './validate';
 
 /** The largest read a refusal may need: the end-record scan of a zip (22 + 65,535 bytes). */
 const MAX_READ = 70_000;

@@ -1,8 +1,8 @@
 // The checkpoint reader's public surface.
-export { openCheckpoint } from './open-checkpoint.ts';
-export { openTorchZip } from './torch-zip.ts';
-export { openSafetensors } from './safetensors.ts';
-export { architectureFromStateDict } from './architecture.ts';
-export { validateStateDict, expectedTensors } from './validate.ts';
-export { CheckpointError, elementCount, type LazyTensor, type StateDict, type StorageDType } from './tensor.ts';
-export type { Architecture } from './architecture-types.ts';
+export { openCheckpoint } from './open-checkpoint';
+export { openTorchZip } from './torch-zip';
+export { openSafetensors } from './safetensors';
+export { architectureFromStateDict } from './architecture';
+export { validateStateDict, expectedTensors } from './validate';
+export { CheckpointError, elementCount, type LazyTensor, type StateDict, type StorageDType } from './tensor';
+export type { Architecture } from './architecture-types';

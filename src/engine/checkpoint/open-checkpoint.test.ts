@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BufferSource } from '../io/source.ts';
-import { openCheckpoint } from './open-checkpoint.ts';
-import { CheckpointError } from './tensor.ts';
+import { BufferSource } from '../io/source';
+import { openCheckpoint } from './open-checkpoint';
+import { CheckpointError } from './tensor';
 
 const open = (bytes: number[] | Uint8Array, name: string) => openCheckpoint(new BufferSource(Uint8Array.from(bytes), name));
 

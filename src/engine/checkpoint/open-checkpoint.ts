@@ -1,7 +1,7 @@
-import type { ByteSource } from '../io/source.ts';
-import { openSafetensors, safetensorsHeaderLength } from './safetensors.ts';
-import { CheckpointError, type StateDict } from './tensor.ts';
-import { openTorchZip } from './torch-zip.ts';
+import type { ByteSource } from '../io/source';
+import { openSafetensors, safetensorsHeaderLength } from './safetensors';
+import { CheckpointError, type StateDict } from './tensor';
+import { openTorchZip } from './torch-zip';
 
 /** Opens a PyTorch `.pt` (zip) or `.safetensors` checkpoint, telling them apart by their first bytes. */
 export async function openCheckpoint(source: ByteSource): Promise<StateDict> {

@@ -3,19 +3,19 @@
 // refused with a CheckpointError, quickly, with bounded memory.
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'vitest';
-import { BufferSource } from '../io/source.ts';
-import { expectRefusal, fuzz, fuzzSeed, type Rng } from '../testing/fuzz.ts';
-import { architectureFromStateDict } from './architecture.ts';
-import { openCheckpoint } from './open-checkpoint.ts';
-import { CheckpointError } from './tensor.ts';
-import { CountingSource } from './testing/counting-source.ts';
-import { FIXTURES } from './testing/fixtures.ts';
-import { mutate } from './testing/mutate.ts';
-import { PickleBuilder, stateDictPickle } from './testing/pickle-builder.ts';
-import { SparseSource } from './testing/synthetic-sources.ts';
-import { writeSparseZip } from './testing/zip-writer.ts';
-import { validateStateDict } from './validate.ts';
-import { ZipDirectory } from './zip-directory.ts';
+import { BufferSource } from '../io/source';
+import { expectRefusal, fuzz, fuzzSeed, type Rng } from '../testing/fuzz';
+import { architectureFromStateDict } from './architecture';
+import { openCheckpoint } from './open-checkpoint';
+import { CheckpointError } from './tensor';
+import { CountingSource } from './testing/counting-source';
+import { FIXTURES } from './testing/fixtures';
+import { mutate } from './testing/mutate';
+import { PickleBuilder, stateDictPickle } from './testing/pickle-builder';
+import { SparseSource } from './testing/synthetic-sources';
+import { writeSparseZip } from './testing/zip-writer';
+import { validateStateDict } from './validate';
+import { ZipDirectory } from './zip-directory';
 
 interface Base {
   pickle: Uint8Array;

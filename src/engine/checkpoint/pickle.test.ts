@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PICKLE_LIMITS, unpickle, type PickleHooks } from './pickle.ts';
-import { PyDict, PyList, PyTuple } from './pickle-values.ts';
-import { CheckpointError } from './tensor.ts';
-import { PickleBuilder } from './testing/pickle-builder.ts';
-import { findStateDictGlobal } from './torch-globals.ts';
+import { DEFAULT_PICKLE_LIMITS, unpickle, type PickleHooks } from './pickle';
+import { PyDict, PyList, PyTuple } from './pickle-values';
+import { CheckpointError } from './tensor';
+import { PickleBuilder } from './testing/pickle-builder';
+import { findStateDictGlobal } from './torch-globals';
 
 const hooks: PickleHooks = {
   findClass: (m, n) => findStateDictGlobal(m, n),

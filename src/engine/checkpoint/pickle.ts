@@ -1,5 +1,5 @@
-import { CheckpointError } from './tensor.ts';
-import { describe, isPyKey, PyDict, PyList, PyObject, PyTuple, type PyValue } from './pickle-values.ts';
+import { CheckpointError } from './tensor';
+import { describe, isPyKey, PyDict, PyList, PyObject, PyTuple, type PyValue } from './pickle-values';
 
 /**
  * A restricted pickle virtual machine (protocols 2 to 5, the opcodes a torch state_dict uses).

@@ -2,15 +2,15 @@
 // refused with a CheckpointError, quickly, without large reads.
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'vitest';
-import { BufferSource, type ByteSource } from '../io/source.ts';
-import { expectRefusal, fuzz, fuzzSeed, type Rng } from '../testing/fuzz.ts';
-import { openCheckpoint } from './open-checkpoint.ts';
-import { CheckpointError } from './tensor.ts';
-import { CountingSource } from './testing/counting-source.ts';
-import { FIXTURES } from './testing/fixtures.ts';
-import { mutate, mutatePatches } from './testing/mutate.ts';
-import { writeSafetensors } from './testing/safetensors-writer.ts';
-import { PatchedSource } from './testing/synthetic-sources.ts';
+import { BufferSource, type ByteSource } from '../io/source';
+import { expectRefusal, fuzz, fuzzSeed, type Rng } from '../testing/fuzz';
+import { openCheckpoint } from './open-checkpoint';
+import { CheckpointError } from './tensor';
+import { CountingSource } from './testing/counting-source';
+import { FIXTURES } from './testing/fixtures';
+import { mutate, mutatePatches } from './testing/mutate';
+import { writeSafetensors } from './testing/safetensors-writer';
+import { PatchedSource } from './testing/synthetic-sources';
 
 const f32 = (...v: number[]) => new Uint8Array(new Float32Array(v).buffer);
 const base = writeSafetensors([

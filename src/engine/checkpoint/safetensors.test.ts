@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BufferSource } from '../io/source.ts';
-import { openCheckpoint } from './open-checkpoint.ts';
-import { writeSafetensors } from './testing/safetensors-writer.ts';
+import { BufferSource } from '../io/source';
+import { openCheckpoint } from './open-checkpoint';
+import { writeSafetensors } from './testing/safetensors-writer';
 
 const f32 = (...v: number[]) => new Uint8Array(new Float32Array(v).buffer);
 const open = (bytes: Uint8Array) => openCheckpoint(new BufferSource(bytes, 'm.safetensors'));

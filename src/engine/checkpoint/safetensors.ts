@@ -1,7 +1,7 @@
-import type { ByteSource } from '../io/source.ts';
-import { ELEMENT_SIZE } from './dtype.ts';
-import { contiguousStrides, StridedTensor } from './strided-tensor.ts';
-import { CheckpointError, elementCount, type LazyTensor, type StateDict, type StorageDType } from './tensor.ts';
+import type { ByteSource } from '../io/source';
+import { ELEMENT_SIZE } from './dtype';
+import { contiguousStrides, StridedTensor } from './strided-tensor';
+import { CheckpointError, elementCount, type LazyTensor, type StateDict, type StorageDType } from './tensor';
 
 /** The safetensors reference implementation refuses headers above 100 MB; ours are a few KB. */
 export const MAX_SAFETENSORS_HEADER = 64 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BufferSource } from '../io/source.ts';
-import { StridedTensor } from './strided-tensor.ts';
-import { CheckpointError } from './tensor.ts';
+import { BufferSource } from '../io/source';
+import { StridedTensor } from './strided-tensor';
+import { CheckpointError } from './tensor';
 
 const values = Float32Array.from({ length: 24 }, (_, i) => i);
 const source = new BufferSource(new Uint8Array(values.buffer), 'test.pt');

@@ -1,6 +1,6 @@
-import type { ByteSource } from '../io/source.ts';
-import { decodeToFloat32Bits, ELEMENT_SIZE } from './dtype.ts';
-import { CheckpointError, elementCount, type LazyTensor, type StorageDType } from './tensor.ts';
+import type { ByteSource } from '../io/source';
+import { decodeToFloat32Bits, ELEMENT_SIZE } from './dtype';
+import { CheckpointError, elementCount, type LazyTensor, type StorageDType } from './tensor';
 
 /** Where a tensor's storage lies in the file: `numel` elements of `dtype` from byte `start`. */
 export interface StorageRange {

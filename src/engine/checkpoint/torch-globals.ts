@@ -1,5 +1,5 @@
-import { describe, PyCallable, PyDict, PyObject, PyTuple, type PyValue } from './pickle-values.ts';
-import type { StorageDType } from './tensor.ts';
+import { describe, PyCallable, PyDict, PyObject, PyTuple, type PyValue } from './pickle-values';
+import type { StorageDType } from './tensor';
 
 /**
  * The only globals a state_dict pickle may name, and the objects they produce. Nothing here

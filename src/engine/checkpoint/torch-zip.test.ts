@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BufferSource } from '../io/source.ts';
-import { openCheckpoint } from './open-checkpoint.ts';
-import { PickleBuilder, stateDictPickle, type PickledTensor } from './testing/pickle-builder.ts';
-import { CountingSource } from './testing/counting-source.ts';
-import { writeZip, type ZipWriterEntry } from './testing/zip-writer.ts';
+import { BufferSource } from '../io/source';
+import { openCheckpoint } from './open-checkpoint';
+import { PickleBuilder, stateDictPickle, type PickledTensor } from './testing/pickle-builder';
+import { CountingSource } from './testing/counting-source';
+import { writeZip, type ZipWriterEntry } from './testing/zip-writer';
 
 const f32 = (...v: number[]) => new Uint8Array(new Float32Array(v).buffer);
 const text = (s: string) => new TextEncoder().encode(s);

@@ -1,11 +1,11 @@
-import type { ByteSource } from '../io/source.ts';
-import { ELEMENT_SIZE } from './dtype.ts';
-import { unpickle } from './pickle.ts';
-import { describe, PyDict, type PyValue } from './pickle-values.ts';
-import { StridedTensor, type StorageRange } from './strided-tensor.ts';
-import { CheckpointError, type LazyTensor, type StateDict } from './tensor.ts';
-import { findStateDictGlobal, parseStoragePid, StorageRef, TensorRef } from './torch-globals.ts';
-import { ZipDirectory, type ZipEntry } from './zip-directory.ts';
+import type { ByteSource } from '../io/source';
+import { ELEMENT_SIZE } from './dtype';
+import { unpickle } from './pickle';
+import { describe, PyDict, type PyValue } from './pickle-values';
+import { StridedTensor, type StorageRange } from './strided-tensor';
+import { CheckpointError, type LazyTensor, type StateDict } from './tensor';
+import { findStateDictGlobal, parseStoragePid, StorageRef, TensorRef } from './torch-globals';
+import { ZipDirectory, type ZipEntry } from './zip-directory';
 
 /** data.pkl of a real checkpoint is tens of kilobytes; anything this large is not a state_dict. */
 export const MAX_PICKLE_BYTES = 64 * 1024 * 1024;

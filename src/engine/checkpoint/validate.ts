@@ -1,5 +1,5 @@
-import type { Architecture } from './architecture-types.ts';
-import { CheckpointError, type StateDict } from './tensor.ts';
+import type { Architecture } from './architecture-types';
+import { CheckpointError, type StateDict } from './tensor';
 
 /** Keys a CLIP state_dict may carry that the encoders do not use. */
 const KNOWN_UNUSED = new Set(['logit_scale', 'input_resolution', 'context_length', 'vocab_size']);

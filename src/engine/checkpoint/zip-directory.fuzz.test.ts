@@ -2,17 +2,17 @@
 // every input is read or refused with a CheckpointError, quickly, without large reads.
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'vitest';
-import { BufferSource, type ByteSource } from '../io/source.ts';
-import { expectRefusal, fuzz, fuzzSeed } from '../testing/fuzz.ts';
-import { openCheckpoint } from './open-checkpoint.ts';
-import { CheckpointError } from './tensor.ts';
-import { CountingSource } from './testing/counting-source.ts';
-import { FIXTURES } from './testing/fixtures.ts';
-import { mutate, mutatePatches } from './testing/mutate.ts';
-import { stateDictPickle } from './testing/pickle-builder.ts';
-import { PatchedSource } from './testing/synthetic-sources.ts';
-import { writeZip, type ZipWriterEntry } from './testing/zip-writer.ts';
-import { ZipDirectory } from './zip-directory.ts';
+import { BufferSource, type ByteSource } from '../io/source';
+import { expectRefusal, fuzz, fuzzSeed } from '../testing/fuzz';
+import { openCheckpoint } from './open-checkpoint';
+import { CheckpointError } from './tensor';
+import { CountingSource } from './testing/counting-source';
+import { FIXTURES } from './testing/fixtures';
+import { mutate, mutatePatches } from './testing/mutate';
+import { stateDictPickle } from './testing/pickle-builder';
+import { PatchedSource } from './testing/synthetic-sources';
+import { writeZip, type ZipWriterEntry } from './testing/zip-writer';
+import { ZipDirectory } from './zip-directory';
 
 const f32 = (...v: number[]) => new Uint8Array(new Float32Array(v).buffer);
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BufferSource } from '../io/source.ts';
-import { CountingSource } from './testing/counting-source.ts';
-import { FIXTURES } from './testing/fixtures.ts';
-import { writeZip } from './testing/zip-writer.ts';
-import { ZipDirectory } from './zip-directory.ts';
+import { BufferSource } from '../io/source';
+import { CountingSource } from './testing/counting-source';
+import { FIXTURES } from './testing/fixtures';
+import { writeZip } from './testing/zip-writer';
+import { ZipDirectory } from './zip-directory';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 

@@ -1,5 +1,5 @@
-import type { ByteSource } from '../io/source.ts';
-import { CheckpointError } from './tensor.ts';
+import type { ByteSource } from '../io/source';
+import { CheckpointError } from './tensor';
 
 /**
  * A minimal reader for the central directory of a zip archive (ZIP64 included). It reads only

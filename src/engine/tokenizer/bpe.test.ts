@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { goldensDir } from '../testing/shared';
-import { BpeModel } from './bpe.ts';
-import { BYTE_TO_CHAR, utf8Bytes } from './byte-unicode.ts';
-import { parseMerges, type MergePair } from './merges.ts';
+import { BpeModel } from './bpe';
+import { BYTE_TO_CHAR, utf8Bytes } from './byte-unicode';
+import { parseMerges, type MergePair } from './merges';
 
 /** The official `bpe()` loop, on strings, as an oracle for the heap version. */
 function referenceBpe(token: string, ranks: Map<string, number>): string[] {

@@ -1,8 +1,8 @@
 // CLIP's byte-level BPE over vocabulary ids. The official loop (merge every occurrence of the
 // lowest-ranked pair, left to right, then look again) is quadratic in the word length; this
 // does the same merges with a heap and a linked list, so a pasted 100k-character "word" stays fast.
-import { BYTE_ORDER, BYTE_TO_CHAR, BYTE_TO_ID } from './byte-unicode.ts';
-import type { MergePair } from './merges.ts';
+import { BYTE_ORDER, BYTE_TO_CHAR, BYTE_TO_ID } from './byte-unicode';
+import type { MergePair } from './merges';
 
 export const START_ID = 49406;
 export const END_ID = 49407;

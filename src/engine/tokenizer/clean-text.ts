@@ -1,6 +1,6 @@
 // The official text preparation: `whitespace_clean(basic_clean(text)).lower()`.
-import { fixSurrogates, fixText } from './ftfy.ts';
-import { pythonHtmlUnescape } from './html-unescape.ts';
+import { fixSurrogates, fixText } from './ftfy';
+import { pythonHtmlUnescape } from './html-unescape';
 
 /**
  * `\s` of Python's `regex` module (the official code's `re`): Unicode White_Space. JavaScript's

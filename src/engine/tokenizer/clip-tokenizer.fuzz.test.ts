@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fuzz, fuzzSeed, type Rng } from '../testing/fuzz.ts';
-import { goldensDir, loadGolden } from '../testing/shared.ts';
-import { ClipTokenizer, END_ID, START_ID } from './clip-tokenizer.ts';
+import { fuzz, fuzzSeed, type Rng } from '../testing/fuzz';
+import { goldensDir, loadGolden } from '../testing/shared';
+import { ClipTokenizer, END_ID, START_ID } from './clip-tokenizer';
 
 /** Code point ranges to draw from, each chosen equally often. */
 const RANGES: [number, number][] = [

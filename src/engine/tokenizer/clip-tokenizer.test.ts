@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoDir, goldensDir, loadGolden } from '../testing/shared';
-import { cleanText } from './clean-text.ts';
-import { ClipTokenizer, END_ID, START_ID } from './clip-tokenizer.ts';
+import { cleanText } from './clean-text';
+import { ClipTokenizer, END_ID, START_ID } from './clip-tokenizer';
 
 let tokenizer: ClipTokenizer;
 

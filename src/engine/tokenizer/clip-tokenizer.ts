@@ -1,10 +1,10 @@
 // The Long-CLIP tokenizer (OpenAI CLIP's simple_tokenizer with a 248-token context).
-import { BYTE_ORDER, BYTE_TO_CHAR, utf8Bytes } from './byte-unicode.ts';
-import { BpeModel, END_ID, END_TOKEN, START_ID, START_TOKEN } from './bpe.ts';
-import { cleanText, REGEX_WHITESPACE } from './clean-text.ts';
-import { parseMerges, type MergePair } from './merges.ts';
+import { BYTE_ORDER, BYTE_TO_CHAR, utf8Bytes } from './byte-unicode';
+import { BpeModel, END_ID, END_TOKEN, START_ID, START_TOKEN } from './bpe';
+import { cleanText, REGEX_WHITESPACE } from './clean-text';
+import { parseMerges, type MergePair } from './merges';
 
-export { END_ID, START_ID } from './bpe.ts';
+export { END_ID, START_ID } from './bpe';
 export const DEFAULT_CONTEXT_LENGTH = 248;
 
 export interface EncodedText {

@@ -1,8 +1,8 @@
 // The part of `ftfy.fix_text` (ftfy 6, default config) that applies to well-formed text.
 // Not ported: `fix_encoding`, ftfy's mojibake detector and repairer (heuristic, large tables);
 // its C1-control case is still covered by `fix_c1_controls` below.
-import { ftfyUnescapeHtml } from './html-unescape.ts';
-import { c1ToWindows1252 } from './windows-1252.ts';
+import { ftfyUnescapeHtml } from './html-unescape';
+import { c1ToWindows1252 } from './windows-1252';
 
 /** ftfy splits text into lines, and lines longer than this into pieces. */
 const MAX_DECODE_LENGTH = 1_000_000;

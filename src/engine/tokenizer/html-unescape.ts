@@ -3,7 +3,7 @@
 // `html.entities.html5` holds); numeric references follow Python's replacement rules, which
 // differ from the browser's for control characters and noncharacters (Python drops them).
 import { decodeHTML, decodeHTMLStrict, DecodingMode } from 'entities';
-import { c1ToWindows1252 } from './windows-1252.ts';
+import { c1ToWindows1252 } from './windows-1252';
 
 const CHARREF = /&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)/gu;
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { gzipSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { goldensDir } from '../testing/shared';
-import { ClipTokenizer } from './clip-tokenizer.ts';
-import { MERGE_COUNT, MergesFileError, parseMerges, parseMergesText } from './merges.ts';
+import { ClipTokenizer } from './clip-tokenizer';
+import { MERGE_COUNT, MergesFileError, parseMerges, parseMergesText } from './merges';
 
 const mergesGz = () => new Uint8Array(readFileSync(join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz')));
 

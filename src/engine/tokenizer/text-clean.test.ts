@@ -1,8 +1,8 @@
 // Expected strings come from the official stack (ftfy 6.3 with fix_encoding off, Python 3.11 html).
 import { describe, expect, it } from 'vitest';
-import { cleanText } from './clean-text.ts';
-import { fixText } from './ftfy.ts';
-import { ftfyUnescapeHtml, pythonHtmlUnescape } from './html-unescape.ts';
+import { cleanText } from './clean-text';
+import { fixText } from './ftfy';
+import { ftfyUnescapeHtml, pythonHtmlUnescape } from './html-unescape';
 
 describe('fixText (ftfy.fix_text)', () => {
   it.each([

@@ -1,7 +1,7 @@
 // Test-only: a ByteSource wrapper that records every read, to prove the reader reads ranges only.
 // With `maxRead` it also refuses any single read above that many bytes (before passing it on),
 // to prove a hostile file is turned away before anything large is fetched, so allocated.
-import type { ByteSource } from '../../io/source.ts';
+import type { ByteSource } from '../../io/source';
 
 export class ReadTooLargeError extends Error {
   override name = 'ReadTooLargeError';

@@ -1,9 +1,9 @@
 // Test-only: open the read-only checkpoints in ../shared and read them whole for comparisons.
 import { join } from 'node:path';
-import { NodeFileSource } from '../../../cli/node-source.ts';
-import { demoDir, goldensDir } from '../../testing/shared.ts';
-import { openCheckpoint } from '../open-checkpoint.ts';
-import type { StateDict } from '../tensor.ts';
+import { NodeFileSource } from '../../io/node-file-source';
+import { demoDir, goldensDir } from '../../testing/shared';
+import { openCheckpoint } from '../open-checkpoint';
+import type { StateDict } from '../tensor';
 
 export const FIXTURES = {
   fp32: join(goldensDir, 'tiny-longclip-fp32.pt'),

@@ -1,5 +1,5 @@
 // Test-only: byte-level mutations of valid files, for fuzzing the readers.
-import type { Rng } from '../../testing/fuzz.ts';
+import type { Rng } from '../../testing/fuzz';
 
 /** Values that tend to break size and offset checks, for 2-, 4- and 8-byte fields. */
 const INTERESTING = [

@@ -1,6 +1,6 @@
 // Test-only: the tensor shapes of a tiny CLIP ViT state_dict, as safetensors entries.
-import type { SafetensorsEntry } from './safetensors-writer.ts';
-import { zerosF32 } from './safetensors-writer.ts';
+import type { SafetensorsEntry } from './safetensors-writer';
+import { zerosF32 } from './safetensors-writer';
 
 export function clipShapes(opts: { width?: number; embed?: number; context?: number; long?: boolean } = {}): Record<string, number[]> {
   const w = opts.width ?? 64;

@@ -1,7 +1,7 @@
 // Test-only: files that are never held whole. `SparseSource` is a file of any size (up to 2^53
 // bytes) that reads as zeros except for a few written parts, so tests can hand the readers a
 // "4 TB checkpoint"; `PatchedSource` is a real file with some bytes changed and its end cut.
-import { checkRange, type ByteSource } from '../../io/source.ts';
+import { checkRange, type ByteSource } from '../../io/source';
 
 export interface SparseFile {
   size: number;

@@ -1,7 +1,7 @@
 // Test-only: writes small zip archives of stored entries the way torch.save does (data-descriptor
 // flag, zero sizes in local headers, ZIP64 end records), with knobs to lie about sizes, and
 // sparse ones whose entries hold terabytes of zeros that are never materialised.
-import type { SparseFile } from './synthetic-sources.ts';
+import type { SparseFile } from './synthetic-sources';
 
 export interface ZipWriterEntry {
   name: string;

@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { checkRange, type ByteSource } from '../engine/io/source.ts';
+import { checkRange, type ByteSource } from './source';
 
 /** A file on disk read range by range through one `fs/promises` handle (CLI and tests). */
 export class NodeFileSource implements ByteSource {
