@@ -2,18 +2,19 @@
 // and gallery (../shared/demo): top-1 accuracy and mean reciprocal rank of each query's target,
 // at the full 248-token context and cut to 77. Prints a Markdown table and, last, one JSON line.
 import { readFileSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { convertCheckpoint } from '../src/engine/bundle/convert';
 import { blobBundleFiles } from '../src/engine/bundle/files';
 import { BlobBundleOutput } from '../src/engine/bundle/output';
 import { BlobSource } from '../src/engine/io/source';
-import { preprocessClip } from '../src/engine/preprocess/clip-preprocess';
+import { ImageEmbedder, type EmbeddedImage } from '../src/engine/embed/image-embedder';
 import { sentenceAwareQuery } from '../src/engine/query/sentence-scoring';
 import { splitSentences } from '../src/engine/query/sentences';
 import { EmbeddingMatrix } from '../src/engine/rank';
 import { ClipEngine } from '../src/engine/session/clip-engine';
-import { decodeImageFile } from '../src/cli/decode-node';
+import { sharpPhotoDecoder, type BytesThumbnail } from '../src/cli/sharp-decoder';
 import { demoDir, goldensDir } from '../src/engine/testing/shared';
 
 ort.env.wasm.numThreads = 1;
@@ -28,10 +29,13 @@ const engine = await ClipEngine.load(ort, blobBundleFiles(out.files), { provider
 
 const gallery = readdirSync(join(demoDir, 'gallery')).filter((f) => f.endsWith('.png')).sort();
 const matrix = new EmbeddingMatrix(engine.embedDim, gallery.length, { prefilter: 'never' });
+const embedder = new ImageEmbedder<BytesThumbnail, string>(engine.manifest, (pixels, n) => engine.encodeImages(pixels, n), sharpPhotoDecoder, { thumbnails: false });
+const keep = (batch: EmbeddedImage<BytesThumbnail, string>[]) => batch.forEach((p) => matrix.addUnit(p.payload, p.vector));
 for (const file of gallery) {
-  const pixels = preprocessClip(await decodeImageFile(join(demoDir, 'gallery', file)), engine.resolution, engine.manifest.mean, engine.manifest.std);
-  matrix.add(file, (await engine.encodeImages(pixels, 1))[0]!);
+  await embedder.addPhoto(await readFile(join(demoDir, 'gallery', file)), 'image/png', file);
+  if (embedder.full) keep(await embedder.embed());
 }
+keep(await embedder.embed());
 
 type Strategy = 'whole' | 'sentence-aware';
 const ranks: Record<Strategy, { q: DemoQuery; rank: number }[]> = { whole: [], 'sentence-aware': [] };

@@ -1,6 +1,8 @@
+// The app's entry: renders it, registers the offline service worker, and starts the stores.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { useIndexingStore } from './state/indexing-store';
 import { useLibraryStore } from './state/library-store';
 import { useModelStore } from './state/model-store';
 import { installTestHooks } from './state/test-hooks';
@@ -19,4 +21,7 @@ createRoot(root).render(
 registerServiceWorker();
 installTestHooks();
 void useModelStore.getState().init();
-void useLibraryStore.getState().init();
+void (async () => {
+  // The indexing run starts from the library as it is read.
+  if (await useLibraryStore.getState().init()) await useIndexingStore.getState().init();
+})();

@@ -3,7 +3,10 @@
 // Everything measured runs in a dedicated worker (bench-worker.ts), except indexApp, which drives
 // the app's own inference worker through its client.
 import type { Provider } from '../../src/engine/session/ort';
+import { LibraryConnection } from '../../src/library/connection';
+import { enqueue } from '../../src/library/queue';
 import { EngineClient } from '../../src/worker/client';
+import { NO_DEBUG } from '../../src/worker/debug-flags';
 import type { BenchRequest, BenchResults, FromWorker, IndexReplicaArgs } from './protocol';
 
 let worker: Worker | null = null;
@@ -79,20 +82,21 @@ const bench = {
 
   /**
    * The app's own path: its inference worker (src/worker/engine-worker.ts) through its client,
-   * with the bundle imported from the Files in #bundle and the photos in #photos indexed
-   * (IndexedDB writes, thumbnails and all). Times the `index` request only.
+   * with the bundle imported from the Files in #bundle and the photos in #photos queued in the
+   * library and indexed as the app indexes them (IndexedDB writes, thumbnails and all). Times
+   * the `index-queue` request only.
    */
   async indexApp(provider: Provider) {
     const appWorker = new Worker(new URL('../../src/worker/engine-worker.ts', import.meta.url), { type: 'module', name: 'longclip-engine' });
     const client = new EngineClient(appWorker);
     try {
-      const compute = await client.call({ type: 'init', forceProvider: provider });
+      const compute = await client.call({ type: 'init', forceProvider: provider, debug: NO_DEBUG });
       const t0 = performance.now();
       const model = await client.call({ type: 'load-model', source: { kind: 'files', files: filesOf('bundle'), dtype: 'float32' } });
       const load_s = (performance.now() - t0) / 1000;
-      const files = filesOf('photos').map((file) => ({ file, path: `photos/${file.name}` }));
+      await enqueue(await new LibraryConnection().open(), filesOf('photos').map((file) => ({ file, path: `photos/${file.name}` })));
       const t1 = performance.now();
-      const summary = await client.call({ type: 'index', files });
+      const summary = await client.call({ type: 'index-queue', join: false });
       const seconds = (performance.now() - t1) / 1000;
       return {
         provider: compute.provider,

@@ -6,12 +6,14 @@ import { convertCheckpoint } from '../../src/engine/bundle/convert';
 import { urlBundleFiles } from '../../src/engine/bundle/files';
 import { BlobBundleOutput } from '../../src/engine/bundle/output';
 import { BlobSource } from '../../src/engine/io/source';
-import { preprocessClip } from '../../src/engine/preprocess/clip-preprocess';
-import { EmbeddingMatrix, normalized } from '../../src/engine/rank';
+import { ImageEmbedder, type PhotoDecoder } from '../../src/engine/embed/image-embedder';
+import { sha256Hex } from '../../src/engine/io/sha256';
+import { THUMBNAIL_QUALITY, THUMBNAIL_TYPE, thumbnailSize } from '../../src/engine/preprocess/thumbnail';
+import { EmbeddingMatrix } from '../../src/engine/rank';
 import { ClipEngine } from '../../src/engine/session/clip-engine';
 import type { Provider } from '../../src/engine/session/ort';
 import { ort } from '../../src/worker/ort-setup';
-import { decodePhoto, readPixels } from '../../src/worker/photo-decode';
+import { browserPhotoDecoder, readPixels, type BlobThumbnail } from '../../src/worker/photo-decoder';
 import type {
   BenchRequest,
   BenchResults,
@@ -237,7 +239,7 @@ function rankBench(args: RankArgs): RankResult {
 }
 
 /**
- * Where decodePhoto's time goes, step by step (its own steps, redone here on a few photos after
+ * Where the browser decoder's time goes, step by step (its own steps, redone here on a few photos after
  * the timed loop; medians in ms): createImageBitmap, reading the pixels (the app's VideoFrame
  * copy, and the canvas drawImage + getImageData it replaced), the thumbnail.
  */
@@ -254,27 +256,23 @@ async function decodeBreakdown(files: File[]): Promise<IndexReplicaResult['decod
     await readPixels(bmp, 'canvas');
     canvas.push(performance.now() - t);
     t = performance.now();
-    const scale = Math.min(1, 320 / Math.max(bmp.width, bmp.height));
-    const thumb = new OffscreenCanvas(Math.max(1, Math.round(bmp.width * scale)), Math.max(1, Math.round(bmp.height * scale)));
+    const size = thumbnailSize(bmp.width, bmp.height);
+    const thumb = new OffscreenCanvas(size.width, size.height);
     const tctx = thumb.getContext('2d')!;
     tctx.imageSmoothingQuality = 'high';
     tctx.drawImage(bmp, 0, 0, thumb.width, thumb.height);
-    await thumb.convertToBlob({ type: 'image/webp', quality: 0.8 });
+    await thumb.convertToBlob({ type: THUMBNAIL_TYPE, quality: THUMBNAIL_QUALITY });
     thumbnail.push(performance.now() - t);
     bmp.close();
   }
   return { photos: files.length, create_image_bitmap: median(bitmap), read_pixels_video_frame: median(pixels), read_pixels_canvas: median(canvas), thumbnail: median(thumbnail) };
 }
 
-async function sha256(bytes: ArrayBuffer): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /**
- * The app's indexing loop (src/worker/indexer.ts) with the same functions — read, SHA-256,
- * decodePhoto (createImageBitmap + VideoFrame readback + thumbnail), preprocessClip, encodeImages in
- * batches, normalise — timed stage by stage; no IndexedDB writes.
+ * The app's indexing loop (src/worker/indexer.ts) with the same code — read, SHA-256, the image
+ * embedder with the browser decoder (createImageBitmap + VideoFrame readback + thumbnail),
+ * preprocessing into the batch tensor, the encoder, normalising — timed stage by stage (the
+ * decoder is timed by wrapping it); no IndexedDB writes.
  */
 async function indexReplica(args: IndexReplicaArgs): Promise<IndexReplicaResult> {
   setThreads(args.threads);
@@ -283,45 +281,46 @@ async function indexReplica(args: IndexReplicaArgs): Promise<IndexReplicaResult>
     shaderF16: await shaderF16(args.provider),
   });
   try {
-    const r = engine.resolution;
-    const size = 3 * r * r;
-    const { mean, std } = engine.manifest;
     // Warm-up: the first run of a batch shape is not indexing.
-    await engine.encodeImages(randomPixels(args.batch, r), args.batch);
-    let hash_s = 0, decode_s = 0, preprocess_s = 0, encode_s = 0;
-    const sink: Float32Array[] = [];
-    let pending: Awaited<ReturnType<typeof decodePhoto>>[] = [];
-    const flush = async () => {
-      if (!pending.length) return;
-      let t = performance.now();
-      const pixels = new Float32Array(pending.length * size);
-      pending.forEach((p, i) => preprocessClip(p.image, r, mean, std, pixels, i * size));
-      preprocess_s += (performance.now() - t) / 1000;
-      t = performance.now();
-      const vectors = await engine.encodeImages(pixels, pending.length);
-      sink.push(...vectors.map(normalized));
+    await engine.encodeImages(randomPixels(args.batch, engine.resolution), args.batch);
+    let hash_s = 0, decode_s = 0, add_s = 0, encode_s = 0;
+    const timedDecoder: PhotoDecoder<BlobThumbnail> = {
+      async decode(bytes, type, withThumbnail) {
+        const t = performance.now();
+        try {
+          return await browserPhotoDecoder.decode(bytes, type, withThumbnail);
+        } finally {
+          decode_s += (performance.now() - t) / 1000;
+        }
+      },
+    };
+    const embedder = new ImageEmbedder(engine.manifest, (pixels, n) => engine.encodeImages(pixels, n), timedDecoder, { batchSize: args.batch });
+    let photos = 0;
+    const embed = async () => {
+      const t = performance.now();
+      photos += (await embedder.embed()).length;
       encode_s += (performance.now() - t) / 1000;
-      pending = [];
     };
     const started = performance.now();
     for (const { file } of args.files) {
       let t = performance.now();
-      const bytes = await file.arrayBuffer();
-      await sha256(bytes);
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      await sha256Hex(bytes);
       hash_s += (performance.now() - t) / 1000;
       t = performance.now();
-      pending.push(await decodePhoto(new Blob([bytes], { type: file.type })));
-      decode_s += (performance.now() - t) / 1000;
-      if (pending.length >= args.batch) await flush();
+      await embedder.addPhoto(bytes, file.type, null);
+      add_s += (performance.now() - t) / 1000;
+      if (embedder.full) await embed();
     }
-    await flush();
+    await embed();
+    const preprocess_s = add_s - decode_s;
     const seconds = (performance.now() - started) / 1000;
     const decode_breakdown_ms = await decodeBreakdown(args.files.slice(0, 2).map((f) => f.file));
     const result = {
       ...runtimeInfo(),
-      photos: sink.length,
+      photos,
       seconds,
-      photos_per_s: sink.length / seconds,
+      photos_per_s: photos / seconds,
       hash_s,
       decode_s,
       preprocess_s,

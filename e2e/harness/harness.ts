@@ -6,10 +6,10 @@ import { blobBundleFiles } from '../../src/engine/bundle/files';
 import { BlobBundleOutput } from '../../src/engine/bundle/output';
 import type { WeightDType } from '../../src/engine/graph/weights';
 import { BlobSource } from '../../src/engine/io/source';
-import { preprocessClip } from '../../src/engine/preprocess/clip-preprocess';
+import { ImageEmbedder } from '../../src/engine/embed/image-embedder';
 import { ClipEngine } from '../../src/engine/session/clip-engine';
 import type { Provider } from '../../src/engine/session/ort';
-import { decodePhoto, readPixels } from '../../src/worker/photo-decode';
+import { browserPhotoDecoder, readPixels, type BlobThumbnail } from '../../src/worker/photo-decoder';
 
 let bundle: BlobBundleOutput | null = null;
 let engine: ClipEngine | null = null;
@@ -72,21 +72,15 @@ const harness = {
     return (await e.encodeImages(pixels, urls.length)).map((v) => Array.from(v));
   },
 
-  /** Browser decoding + the engine's preprocessing; returns the pixels and the embeddings. */
+  /** The app's photo pipeline (the image embedder with the browser decoder); returns the pixels and the raw embeddings. */
   async embedImageFiles(urls: string[], batch = 4) {
     const e = need();
-    const { resolution: r, manifest } = e;
-    const size = 3 * r * r;
+    const embedder = new ImageEmbedder<BlobThumbnail, number>(e.manifest, (pixels, n) => e.encodeImages(pixels, n), browserPhotoDecoder, { batchSize: batch, thumbnails: false });
     const out: { pixels: number[]; embedding: number[] }[] = [];
-    for (let start = 0; start < urls.length; start += batch) {
-      const group = urls.slice(start, start + batch);
-      const pixels = new Float32Array(group.length * size);
-      for (let i = 0; i < group.length; i++) {
-        const { image: img } = await decodePhoto(new Blob([(await fetchBytes(group[i]!)) as Uint8Array<ArrayBuffer>]), false);
-        preprocessClip(img, r, manifest.mean, manifest.std, pixels, i * size);
-      }
-      const embeddings = await e.encodeImages(pixels, group.length);
-      group.forEach((_, i) => out.push({ pixels: Array.from(pixels.subarray(i * size, (i + 1) * size)), embedding: Array.from(embeddings[i]!) }));
+    const pixels: number[][] = [];
+    for (const [i, url] of urls.entries()) {
+      pixels.push(Array.from(await embedder.addPhoto(await fetchBytes(url), '', i)));
+      if (embedder.full || i === urls.length - 1) for (const p of await embedder.embed()) out.push({ pixels: pixels[p.payload]!, embedding: Array.from(p.embedding) });
     }
     return out;
   },

@@ -1,15 +1,26 @@
-import { stat } from 'node:fs/promises';
+// `npm run convert`: an official checkpoint (a PyTorch state_dict zip or safetensors) into a model
+// bundle folder, with the same converter the app runs in the browser.
+import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { convertCheckpoint } from '../engine/bundle/convert';
 import { parseArgs, single, UsageError } from './args';
 import { DirBundleOutput } from './dir-bundle';
 import { progress, runCli } from './main';
 import { NodeFileSource } from '../engine/io/node-file-source';
 
-const USAGE = 'npm run convert -- <checkpoint.pt|.safetensors> --vocab <merges.txt.gz> --out <dir> [--dtype fp32|fp16|int8]';
+runCli({
+  usage: 'npm run convert -- <checkpoint.pt|.safetensors> --vocab <merges.txt.gz> --out <dir> [--dtype fp32|fp16|int8]',
+  help: `
+Converts a Long-CLIP (or CLIP ViT) checkpoint into a model bundle: manifest.json, the text and
+image encoders as ONNX with external weights, and the tokenizer's merges file.
 
-runCli(USAGE, async (argv) => {
+  <checkpoint>          a PyTorch state_dict zip (.pt) or the same keys as .safetensors
+  --vocab <file>        CLIP's BPE merges file, bpe_simple_vocab_16e6.txt.gz
+  --out <dir>           the bundle folder (created when missing)
+  --dtype fp32|fp16|int8
+                        how the weight matrices are stored (default fp32; the app's Standard
+                        precision is fp16, Fast on CPU is int8)`,
+  async main(argv) {
   const args = parseArgs(argv, ['vocab', 'out', 'dtype']);
   if (args.positional.length !== 1) throw new UsageError('give exactly one checkpoint file');
   const checkpoint = resolve(args.positional[0]!);
@@ -45,4 +56,5 @@ runCli(USAGE, async (argv) => {
   } finally {
     await source.close();
   }
+  },
 });

@@ -1,64 +1,75 @@
+// `npm run embed`: text and image embeddings of a bundle as JSON, the encoders' raw outputs, for
+// comparing with the official code; images go through the engine's image embedder.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { preprocessClip } from '../engine/preprocess/clip-preprocess';
+import { ImageEmbedder, type EmbeddedImage } from '../engine/embed/image-embedder';
 import { parseArgs, single, UsageError } from './args';
-import { decodeImageFile } from './decode-node';
 import { listImages } from './image-files';
 import { progress, runCli } from './main';
 import { loadNodeEngine } from './node-engine';
+import { sharpPhotoDecoder, type BytesThumbnail } from './sharp-decoder';
 
-const USAGE = 'npm run embed -- --model <dir> [--texts <file.json>] [--images <file or folder>...] [--dump-pixels <dir>] --out <file.json>';
-const BATCH = 8;
+runCli({
+  usage: 'npm run embed -- --model <dir> [--texts <file.json>] [--images <file or folder>...] [--dump-pixels <dir>] --out <file.json>',
+  help: `
+Embeds texts and images with a bundle written by npm run convert.
 
-runCli(USAGE, async (argv) => {
-  const args = parseArgs(argv, ['model', 'texts', 'images', 'dump-pixels', 'out']);
-  if (args.positional.length) throw new UsageError(`unexpected argument ${args.positional[0]}`);
-  const model = single(args, 'model', true);
-  const out = single(args, 'out', true);
-  const textsFile = single(args, 'texts');
-  const dumpDir = single(args, 'dump-pixels');
-  const imageArgs = args.flags.get('images') ?? [];
-  if (args.flags.has('images') && imageArgs.length === 0) throw new UsageError('--images needs at least one file or folder');
+  --model <dir>          the bundle folder
+  --texts <file.json>    a JSON array of strings
+  --images <path>...     image files and folders (searched recursively for .jpg .jpeg .png .webp .gif .avif .bmp .tif .tiff)
+  --dump-pixels <dir>    also write each preprocessed image as <image file name>.f32 (float32, [3, R, R])
+  --out <file.json>      {"texts": [{"text", "tokens", "embedding"}], "images": [{"path", "embedding"}]}
 
-  const texts = textsFile ? await readTexts(textsFile) : [];
-  const images = await listImages(imageArgs);
-  const engine = await loadNodeEngine(model, progress);
-  if (dumpDir) await mkdir(resolve(dumpDir), { recursive: true });
+Embeddings are the encoders' raw outputs (not normalised; rank by cosine). An image that cannot
+be decoded is reported on stderr and skipped.`,
+  async main(argv) {
+    const args = parseArgs(argv, ['model', 'texts', 'images', 'dump-pixels', 'out']);
+    if (args.positional.length) throw new UsageError(`unexpected argument ${args.positional[0]}`);
+    const model = single(args, 'model', true);
+    const out = single(args, 'out', true);
+    const textsFile = single(args, 'texts');
+    const dumpDir = single(args, 'dump-pixels');
+    const imageArgs = args.flags.get('images') ?? [];
+    if (args.flags.has('images') && imageArgs.length === 0) throw new UsageError('--images needs at least one file or folder');
 
-  const textResults = [];
-  for (let i = 0; i < texts.length; i++) {
-    const [r] = await engine.encodeTexts([texts[i]!]);
-    textResults.push({ text: texts[i]!, tokens: Array.from(r!.ids), embedding: Array.from(r!.embedding) });
-    progress(`text ${i + 1}/${texts.length}: ${r!.ids.length} tokens`);
-  }
+    const texts = textsFile ? await readTexts(textsFile) : [];
+    const images = await listImages(imageArgs);
+    const engine = await loadNodeEngine(model, progress);
+    if (dumpDir) await mkdir(resolve(dumpDir), { recursive: true });
 
-  const imageResults: { path: string; embedding: number[] }[] = [];
-  const { resolution: r, manifest } = engine;
-  const size = 3 * r * r;
-  let failed = 0;
-  for (let start = 0; start < images.length; start += BATCH) {
-    const paths = images.slice(start, start + BATCH);
-    const pixels = new Float32Array(paths.length * size);
-    const ok: string[] = [];
-    for (const path of paths) {
+    const textResults = [];
+    for (let i = 0; i < texts.length; i++) {
+      const [r] = await engine.encodeTexts([texts[i]!]);
+      textResults.push({ text: texts[i]!, tokens: Array.from(r!.ids), embedding: Array.from(r!.embedding) });
+      progress(`text ${i + 1}/${texts.length}: ${r!.ids.length} tokens`);
+    }
+
+    // Whatever sharp decodes is embedded (TIFF too), as the official pipeline embeds whatever PIL opens.
+    const embedder = new ImageEmbedder<BytesThumbnail, string>(engine.manifest, (pixels, count) => engine.encodeImages(pixels, count), sharpPhotoDecoder, {
+      thumbnails: false,
+      checkBytes: false,
+    });
+    const imageResults: { path: string; embedding: number[] }[] = [];
+    const keep = (batch: EmbeddedImage<BytesThumbnail, string>[]) => batch.forEach((p) => imageResults.push({ path: p.payload, embedding: Array.from(p.embedding) }));
+    let failed = 0;
+    for (const [n, path] of images.entries()) {
       try {
-        const img = await decodeImageFile(path);
-        preprocessClip(img, r, manifest.mean, manifest.std, pixels, ok.length * size);
-        if (dumpDir) await writeFile(join(resolve(dumpDir), `${basename(path)}.f32`), pixels.subarray(ok.length * size, (ok.length + 1) * size));
-        ok.push(path);
+        const pixels = await embedder.addPhoto(new Uint8Array(await readFile(path)), '', path);
+        if (dumpDir) await writeFile(join(resolve(dumpDir), `${basename(path)}.f32`), pixels);
       } catch (e) {
         failed++;
         progress(`skipped ${path}: ${(e as Error).message}`);
       }
+      if (embedder.full || n === images.length - 1) {
+        keep(await embedder.embed());
+        progress(`images ${n + 1}/${images.length}`);
+      }
     }
-    const embeddings = await engine.encodeImages(pixels.subarray(0, ok.length * size), ok.length);
-    ok.forEach((path, i) => imageResults.push({ path, embedding: Array.from(embeddings[i]!) }));
-    progress(`images ${Math.min(start + BATCH, images.length)}/${images.length}`);
-  }
 
-  await writeFile(resolve(out), JSON.stringify({ texts: textResults, images: imageResults }));
-  progress(`wrote ${resolve(out)}: ${textResults.length} texts, ${imageResults.length} images${failed ? `, ${failed} skipped` : ''}`);
-  await engine.release();
+    await writeFile(resolve(out), JSON.stringify({ texts: textResults, images: imageResults }));
+    progress(`wrote ${resolve(out)}: ${textResults.length} texts, ${imageResults.length} images${failed ? `, ${failed} skipped` : ''}`);
+    await engine.release();
+  },
 });
 
 async function readTexts(file: string): Promise<string[]> {

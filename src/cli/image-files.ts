@@ -1,7 +1,27 @@
+// The CLI's image files: files and folders expanded (recursively, sorted) into image paths, and
+// the MIME type of a file from its extension.
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif', '.bmp', '.tif', '.tiff']);
+const MIME: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.avif': 'image/avif',
+  '.bmp': 'image/bmp',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+};
+
+/** The extensions a folder is searched for. */
+const IMAGE_EXTENSIONS = new Set(Object.keys(MIME));
+
+/** The MIME type the app would record for a file of this name ('' when unknown). */
+export function mimeTypeOf(path: string): string {
+  return MIME[extname(path).toLowerCase()] ?? '';
+}
 
 /** Expands files and folders (recursively, sorted) into image paths. Explicit files are kept whatever their extension. */
 export async function listImages(paths: readonly string[]): Promise<string[]> {

@@ -1,22 +1,19 @@
-// `npm run index`'s work: every image under a folder hashed, decoded, preprocessed and embedded
-// as the app does it, with the app's thumbnails; what an earlier index (--in) already holds
-// is reused, never embedded again.
-import { createHash } from 'node:crypto';
-import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
+// `npm run index`'s work: every image under a folder hashed and embedded through the engine's
+// image embedder, as the app's worker does it (sharp decodes here), with the app's thumbnails;
+// what an earlier index (--in) already holds is reused, never embedded again.
+import { readFile, stat, type FileHandle } from 'node:fs/promises';
 import { basename, extname, relative, resolve, sep } from 'node:path';
+import { ImageEmbedder, type EmbeddedImage } from '../engine/embed/image-embedder';
+import type { ModelIdentity } from '../engine/bundle/identity';
+import { toIndexRecord } from '../engine/index-file/file-records';
 import type { IndexReader } from '../engine/index-file/reader';
-import type { IndexFileRecord, ModelIdentity } from '../engine/index-file/types';
+import type { IndexFileRecord } from '../engine/index-file/types';
 import type { PhotoToWrite } from '../engine/index-file/writer';
-import { preprocessClip } from '../engine/preprocess/clip-preprocess';
-import { exifDate } from '../engine/preprocess/exif-date';
-import { normalized } from '../engine/rank';
+import { sha256Hex } from '../engine/io/sha256';
+import { fileRecordFor, type PhotoMeta } from '../engine/records';
 import type { ClipEngine } from '../engine/session/clip-engine';
-import { checkPhotoBytes } from '../worker/photo-decode';
-import { decodeImageFile } from './decode-node';
-import { listImages } from './image-files';
-import { makeThumbnail } from './thumbnail-node';
-
-const BATCH = 8;
+import { listImages, mimeTypeOf } from './image-files';
+import { sharpPhotoDecoder, type BytesThumbnail } from './sharp-decoder';
 
 /** A thumbnail already written to the spool file: only its size travels to the writer. */
 export interface Spooled {
@@ -42,36 +39,17 @@ export interface BuiltIndex {
   skipped: number;
 }
 
-const MIME: Record<string, string> = {
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.png': 'image/png',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.avif': 'image/avif',
-  '.bmp': 'image/bmp',
-  '.tif': 'image/tiff',
-  '.tiff': 'image/tiff',
-};
-
-interface Pending {
-  hash: string;
-  width: number;
-  height: number;
-  type: string;
-  size: number;
-  thumbnail: Awaited<ReturnType<typeof makeThumbnail>>;
-}
+/** What is known of a photo before it is decoded. */
+type Known = Omit<PhotoMeta, 'width' | 'height'>;
 
 export async function buildIndex(input: BuildInput): Promise<BuiltIndex> {
   const { engine, previous, log } = input;
-  const { resolution: r, manifest } = engine;
-  const pixelCount = 3 * r * r;
   const root = resolve(input.folder);
   const rootName = basename(root);
   const previousAt = new Map(previous?.header.photos.map((p, i) => [p.hash, i]) ?? []);
   const photos = new Map<string, PhotoToWrite<Spooled>>();
   const files: IndexFileRecord[] = [];
+  const embedder = new ImageEmbedder<BytesThumbnail, Known>(engine.manifest, (pixels, count) => engine.encodeImages(pixels, count), sharpPhotoDecoder);
   let spooled = 0;
   let embedded = 0;
   let reused = 0;
@@ -94,18 +72,12 @@ export async function buildIndex(input: BuildInput): Promise<BuiltIndex> {
     reused++;
   }
 
-  let batch: Pending[] = [];
-  let pixels = new Float32Array(BATCH * pixelCount);
-  async function flush(): Promise<void> {
-    if (!batch.length) return;
-    const vectors = await engine.encodeImages(pixels.subarray(0, batch.length * pixelCount), batch.length);
-    for (const [i, p] of batch.entries()) {
-      const t = p.thumbnail;
-      photos.set(p.hash, { hash: p.hash, width: p.width, height: p.height, type: p.type, size: p.size, vector: normalized(vectors[i]!), thumbnail: { data: await spool(t.bytes), type: t.type, width: t.width, height: t.height } });
+  async function keep(batch: EmbeddedImage<BytesThumbnail, Known>[]): Promise<void> {
+    for (const p of batch) {
+      const t = p.thumbnail!;
+      photos.set(p.payload.hash, { ...p.payload, width: p.width, height: p.height, vector: p.vector, thumbnail: { ...t, data: await spool(t.data) } });
     }
     embedded += batch.length;
-    batch = [];
-    pixels = new Float32Array(BATCH * pixelCount);
   }
 
   const paths = await listImages([root]);
@@ -116,43 +88,27 @@ export async function buildIndex(input: BuildInput): Promise<BuiltIndex> {
     try {
       const bytes = new Uint8Array(await readFile(full));
       const info = await stat(full);
-      const hash = createHash('sha256').update(bytes).digest('hex');
-      const type = MIME[extname(full).toLowerCase()] ?? '';
+      const hash = await sha256Hex(bytes);
+      const type = mimeTypeOf(full);
       if (!photos.has(hash) && !inBatch.has(hash)) {
         if (previousAt.has(hash)) await reuse(hash);
         else {
-          checkPhotoBytes(bytes);
-          const image = await decodeImageFile(full);
-          preprocessClip(image, r, manifest.mean, manifest.std, pixels, batch.length * pixelCount);
-          batch.push({ hash, width: image.width, height: image.height, type, size: bytes.length, thumbnail: await makeThumbnail(image) });
+          await embedder.addPhoto(bytes, type, { hash, type, size: bytes.length });
           inBatch.add(hash);
         }
       }
-      const slash = path.lastIndexOf('/');
-      const takenAt = exifDate(bytes);
-      files.push({
-        path,
-        name: basename(full),
-        folder: path.slice(0, slash),
-        hash,
-        size: bytes.length,
-        lastModified: Math.floor(info.mtimeMs),
-        type,
-        addedAt: Date.now(),
-        // The capture date, as the app's indexer reads it (the date filters and sorting use it).
-        ...(takenAt !== null && { extra: { takenAt } }),
-      });
+      files.push(toIndexRecord(fileRecordFor({ path, name: basename(full), size: bytes.length, lastModified: Math.floor(info.mtimeMs), type }, hash, bytes)));
     } catch (e) {
       skipped++;
-      log(`skipped ${path}: ${(e as Error).message.replace(`${full}: `, '')}`);
+      log(`skipped ${path}: ${(e as Error).message}`);
     }
-    if (batch.length >= BATCH) {
-      await flush();
+    if (embedder.full) {
+      await keep(await embedder.embed());
       inBatch.clear();
       report(n + 1);
     }
   }
-  await flush();
+  await keep(await embedder.embed());
   report(paths.length);
 
   // The earlier index's other files stay (a path scanned now takes the new bytes).

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { BundleManifest } from '../engine/bundle/manifest';
-import { modelIdentity } from '../engine/index-file/identity';
+import { modelIdentity, modelKey } from '../engine/bundle/identity';
 import { openIndexFile, type IndexReader } from '../engine/index-file/reader';
 import { concat, identity } from '../engine/index-file/testing';
 import { writeIndexFile } from '../engine/index-file/writer';
@@ -17,8 +17,7 @@ import { BufferSource } from '../engine/io/source';
 import { preprocessClip } from '../engine/preprocess/clip-preprocess';
 import { normalized } from '../engine/rank';
 import { cosine, demoDir, goldensDir } from '../engine/testing/shared';
-import { modelKey } from '../worker/model-storage';
-import { decodeImageFile } from './decode-node';
+import { decodeImageFile } from './sharp-decoder';
 import { loadNodeEngine } from './node-engine';
 
 const tsx = join(process.cwd(), 'node_modules/.bin/tsx');

@@ -1,9 +1,11 @@
+// `npm run index`: a folder of photos into an index file (.lcindex) the app imports, embedded as
+// the app embeds them; --in continues an earlier index without embedding its photos again.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { readManifest } from '../engine/bundle/files';
-import { bundleModelName, checkSameModel, modelIdentity } from '../engine/index-file/identity';
+import { checkSameModel, modelIdentity } from '../engine/bundle/identity';
 import { openIndexFile, type IndexReader } from '../engine/index-file/reader';
 import { writeIndexFile } from '../engine/index-file/writer';
 import { parseArgs, single, UsageError } from './args';
@@ -13,9 +15,19 @@ import { progress, runCli } from './main';
 import { loadNodeEngine } from './node-engine';
 import { NodeFileSource } from '../engine/io/node-file-source';
 
-const USAGE = 'npm run index -- <folder> --model <dir> --out <file.lcindex> [--in <file.lcindex>]';
+runCli({
+  usage: 'npm run index -- <folder> --model <dir> --out <file.lcindex> [--in <file.lcindex>]',
+  help: `
+Indexes every image under a folder (recursively) into an index file the app imports: hashed,
+checked and decoded as the app does (what the app would skip is skipped, with a line on stderr),
+embedded, and given the app's thumbnail. Paths start with the folder's name.
 
-runCli(USAGE, async (argv) => {
+  <folder>              the photos
+  --model <dir>         a bundle written by npm run convert (the app's Standard precision is --dtype fp16)
+  --out <file>          the index file to write
+  --in <file>           an earlier index of the same model (an app export, or an earlier run): its
+                        photos are not embedded again and its other files are kept`,
+  async main(argv) {
   const args = parseArgs(argv, ['model', 'out', 'in']);
   if (args.positional.length !== 1) throw new UsageError('give exactly one folder');
   const folder = resolve(args.positional[0]!);
@@ -25,7 +37,7 @@ runCli(USAGE, async (argv) => {
   if (!(await stat(folder).catch(() => null))?.isDirectory()) throw new Error(`${folder} is not a folder`);
 
   const manifest = await readManifest(dirBundleFiles(modelDir));
-  const model = modelIdentity(manifest, bundleModelName(manifest));
+  const model = modelIdentity(manifest);
   let source: NodeFileSource | null = null;
   let previous: IndexReader | null = null;
   if (inFile) {
@@ -59,6 +71,7 @@ runCli(USAGE, async (argv) => {
     await source?.close();
     await engine.release();
   }
+  },
 });
 
 /** Writes the parts in order; the thumbnails (the spooled parts, at the end) are copied from the spool file. */

@@ -1,5 +1,19 @@
+// Ranking: the library's embeddings of one model in one matrix, the best matches of a query
+// found exactly, and the vector helpers the rest of the engine shares.
 import { Int8Rows } from './rank-int8';
 import { kthLargest, topK } from './rank-select';
+
+/** How an EmbeddingMatrix ranks. */
+export interface EmbeddingMatrixOptions {
+  /**
+   * The int8 prefilter: `auto` uses it for large libraries and small limits, `always` whenever
+   * WebAssembly SIMD is there (tests), `never` scores every row in float.
+   */
+  prefilter?: 'auto' | 'always' | 'never';
+}
+
+/** Below this many rows a float scan is as fast. */
+const PREFILTER_MIN_ROWS = 4096;
 
 /**
  * Unit-length embeddings packed in one growing Float32Array, ranked by cosine (a dot product
@@ -13,17 +27,6 @@ import { kthLargest, topK } from './rank-select';
  * full float scan (same scores, same order, ties by lower row). Where WebAssembly SIMD is
  * missing, or the memory cannot grow, every row is scored in float.
  */
-export interface EmbeddingMatrixOptions {
-  /**
-   * The int8 prefilter: `auto` uses it for large libraries and small limits, `always` whenever
-   * WebAssembly SIMD is there (tests), `never` scores every row in float.
-   */
-  prefilter?: 'auto' | 'always' | 'never';
-}
-
-/** Below this many rows a float scan is as fast. */
-const PREFILTER_MIN_ROWS = 4096;
-
 export class EmbeddingMatrix {
   private data: Float32Array;
   private capacity: number;
@@ -79,8 +82,14 @@ export class EmbeddingMatrix {
     return { keys: this.keys.slice(), rows: this.data.subarray(0, this.keys.length * this.dim) };
   }
 
+  /** Adds (or replaces) a key's vector, made unit length here. */
   add(key: string, vector: ArrayLike<number>): void {
-    if (vector.length !== this.dim) throw new RangeError(`embedding of ${vector.length} values, the index holds ${this.dim}`);
+    this.addUnit(key, normalized(vector));
+  }
+
+  /** Adds (or replaces) a vector that is unit length already (the embedder's, the library's): stored as it is. */
+  addUnit(key: string, unit: Float32Array): void {
+    if (unit.length !== this.dim) throw new RangeError(`embedding of ${unit.length} values, the index holds ${this.dim}`);
     let row = this.index.get(key);
     if (row === undefined) {
       row = this.keys.length;
@@ -94,7 +103,6 @@ export class EmbeddingMatrix {
       this.keys.push(key);
       this.index.set(key, row);
     }
-    const unit = normalized(vector);
     this.data.set(unit, row * this.dim);
     this.int8?.set(row, unit);
   }

@@ -1,6 +1,7 @@
 // Which added files the indexer gets: the formats browsers decode, each other file skipped with
 // a reason a person can act on. Plain TypeScript: no DOM beyond `File`, so Node tests run it.
-import type { IntakeFile } from '../worker/protocol';
+import { formatNotDecoded, REASON_EMPTY, REASON_HEIC, REASON_RAW, REASON_SYSTEM } from '../engine/preprocess/skip-reasons';
+import type { IntakeFile } from './intake-file';
 
 export interface SkippedFile {
   path: string;
@@ -13,11 +14,6 @@ export interface Classified {
   /** Everything else, sorted by path. */
   skipped: SkippedFile[];
 }
-
-export const REASON_SYSTEM = 'system file';
-export const REASON_EMPTY = 'empty file';
-export const REASON_HEIC = 'HEIC photos are not decoded by this browser — export them as JPEG';
-export const REASON_RAW = 'RAW files are not decoded by browsers';
 
 /** MIME types of the formats every current browser's image decoder handles (GIF: first frame). */
 const ACCEPTED_TYPES = new Set([
@@ -105,7 +101,7 @@ export function skipReason({ file, path }: IntakeFile): string | null {
 
   const label = !generic ? type : ext ? `.${ext}` : 'no extension';
   if (type.startsWith('image/') || (generic && OTHER_IMAGE_EXTENSIONS.has(ext))) {
-    return `image format not decoded by browsers (${label}) — export it as JPEG or PNG`;
+    return formatNotDecoded(label);
   }
   return `not an image (${label})`;
 }

@@ -3,8 +3,8 @@
 // like Chromium's: readEntries returns at most 100 entries a call, callbacks are asynchronous,
 // and the DataTransfer is emptied once the drop handler yields.
 import { describe, expect, it } from 'vitest';
-import type { IntakeFile } from '../worker/protocol';
-import { REASON_EMPTY, REASON_HEIC, REASON_RAW, REASON_SYSTEM } from './classify';
+import type { IntakeFile } from './intake-file';
+import { REASON_EMPTY, REASON_HEIC, REASON_RAW, REASON_SYSTEM } from '../engine/preprocess/skip-reasons';
 import { classifyFiles, filesFromDataTransfer, filesFromDirectoryHandle, filesFromInput, readAllEntries } from './intake';
 
 const bytes = (n = 4) => new Uint8Array(n).fill(7);

@@ -1,7 +1,7 @@
 // Photo intake: turns what the user added (file inputs, a drop, a picked folder) into
 // IntakeFiles with paths inside what was added. Only the browser objects' own methods are
 // used, so the tests drive every walker with fake entries and handles in Node.
-import type { IntakeFile } from '../worker/protocol';
+import type { IntakeFile } from './intake-file';
 import { unreadableFile } from './classify';
 
 export { classifyFiles, skipReason, type Classified, type SkippedFile } from './classify';

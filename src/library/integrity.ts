@@ -211,7 +211,6 @@ function usableSource(e: QueueEntry): boolean {
   if (typeof e.path !== 'string' || !s) return false;
   if (s.kind === 'file') return s.blob instanceof Blob;
   if (s.kind === 'folder') return !!s.root;
-  if (s.kind === 'handle') return !!s.handle;
   return false;
 }
 

@@ -85,11 +85,6 @@ describe('the indexing queue', () => {
     expect(await permissionOf(root)).toBe('prompt');
   });
 
-  it('reads a file that came with its own handle', async () => {
-    const handle = { kind: 'file', name: 'x.png', getFile: async () => file('x.png', [9]) } as unknown as FileSystemFileHandle;
-    expect((await readQueued(entry({ source: { kind: 'handle', handle } }))).name).toBe('x.png');
-  });
-
   it('keeps the skips of a queued job, deletes finished jobs, and clears everything on cancel', async () => {
     const a = await enqueue(db, [{ file: file('a.png', [1]), path: 'a.png' }]);
     const b = await enqueue(db, [{ file: file('b.png', [2]), path: 'b.png' }]);

@@ -2,13 +2,8 @@
 // The UI thread enqueues (a job record and one entry per file); the worker's indexer drains the
 // queue in order and deletes each entry in the transaction that commits its records.
 import type { LibraryDb } from './db';
+import type { IntakeFile } from './intake-file';
 import type { JobRecord, QueueEntry, QueueSource } from './schema';
-
-/** A file to queue: the File as added, its path, and the folder handle it came from, if any. */
-export interface QueueInput {
-  file: File;
-  path: string;
-}
 
 /** Entries written per transaction when queueing. */
 const CHUNK = 500;
@@ -19,7 +14,7 @@ const CHUNK = 500;
  * commits. Entries are written in chunks of one transaction each (the job record with the first),
  * so a large add does not hold one huge transaction.
  */
-export async function enqueue(db: LibraryDb, files: QueueInput[], root?: FileSystemDirectoryHandle, origin: JobRecord['origin'] = 'add'): Promise<number> {
+export async function enqueue(db: LibraryDb, files: IntakeFile[], root?: FileSystemDirectoryHandle, origin: JobRecord['origin'] = 'add'): Promise<number> {
   let job = -1;
   for (let start = 0; start < files.length || job < 0; start += CHUNK) {
     const tx = db.transaction(['jobs', 'queue'], 'readwrite');
@@ -61,7 +56,6 @@ export async function readQueued(entry: QueueEntry): Promise<File> {
       if (!(blob instanceof Blob)) throw new Error('the queued copy is missing');
       return blob instanceof File && blob.name === entry.name ? blob : new File([blob], entry.name, { type: entry.type || blob.type, lastModified: entry.lastModified });
     }
-    if (src.kind === 'handle') return await src.handle.getFile();
     // A path below the folder: "Holidays/2019/a.jpg" under the handle of "Holidays".
     const parts = entry.path.split('/').slice(1);
     const name = parts.pop();

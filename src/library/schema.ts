@@ -1,44 +1,23 @@
+// The library database (IndexedDB): its stores and records. Photo and file records are the
+// engine's (src/engine/records.ts), so the index file and the CLI share them.
 import type { DBSchema } from 'idb';
 import type { BundleManifest } from '../engine/bundle/manifest';
+import type { Thumbnail } from '../engine/preprocess/thumbnail';
+import type { FileRecord, PhotoMeta } from '../engine/records';
+
+export type { FileRecord };
 
 export const DB_NAME = 'longclip-search';
 /** Bump with a migration in db.ts whenever a store or index changes. */
 export const DB_VERSION = 2;
 
-/** One distinct photo, keyed by the SHA-256 of its bytes: a renamed or moved copy is the same photo. */
-export interface PhotoRecord {
-  hash: string;
-  width: number;
-  height: number;
-  type: string;
-  size: number;
+/** One distinct photo (PhotoMeta: keyed by the SHA-256 of its bytes), with when it was first added. */
+export interface PhotoRecord extends PhotoMeta {
   addedAt: number;
 }
 
-/** One file the user added; several files can share a photo. */
-export interface FileRecord {
-  /** Path inside what was added ("Holidays/2019/IMG_0001.jpg"); the key. */
-  path: string;
-  name: string;
-  folder: string;
-  hash: string;
-  size: number;
-  lastModified: number;
-  type: string;
-  addedAt: number;
-  /**
-   * The EXIF capture date (engine/preprocess/exif-date.ts): epoch ms, or the camera's wall-clock
-   * time written as UTC ms when the photo gives no offset. Absent in records from before it was read.
-   */
-  takenAt?: number;
-}
-
-export interface ThumbnailRecord {
-  hash: string;
-  blob: Blob;
-  width: number;
-  height: number;
-}
+/** A photo's thumbnail (its type is the Blob's). */
+export type ThumbnailRecord = { hash: string; blob: Blob } & Pick<Thumbnail, 'width' | 'height'>;
 
 /** An image embedding of one photo under one model, normalised to unit length. */
 export interface EmbeddingRecord {
@@ -89,9 +68,7 @@ export type QueueSource =
   /** A temporary copy of a File (an input, a drop without handles), deleted with its entry. */
   | { kind: 'file'; blob: Blob }
   /** A file under a folder picked with the File System Access API: the folder's handle; the path below it. */
-  | { kind: 'folder'; root: FileSystemDirectoryHandle }
-  /** A file that came with its own handle. */
-  | { kind: 'handle'; handle: FileSystemFileHandle };
+  | { kind: 'folder'; root: FileSystemDirectoryHandle };
 
 /**
  * One file still to index (v2). It is deleted in the transaction that writes its photo,

@@ -1,9 +1,11 @@
+// The model as the page sees it: the compute provider, the built-in, stored and hosted models,
+// the one loaded, and the download / conversion / load task with its progress.
 import { create } from 'zustand';
 import type { WeightDType } from '../engine/graph/weights';
 import { loadCatalog, type CatalogEntry } from '../models/catalog';
 import { CancelledError } from '../worker/client';
 import type { ComputeInfo, ModelInfo, ModelSource, PartialDownload, StoredModel, TaskProgress } from '../worker/protocol';
-import { engineClient, forcedProvider } from './engine-client';
+import { engineClient, initRequest } from './engine-client';
 
 const LAST_MODEL_KEY = 'longclip-search:last-model';
 const PRECISION_KEY = 'longclip-search:precision';
@@ -99,7 +101,7 @@ export const useModelStore = create<ModelState>((set, get) => {
         if (m.type === 'compute') set((s) => ({ compute: m.compute, active: s.active ? { ...s.active, compute: m.compute } : null }));
       });
       try {
-        const initCall = client.call({ type: 'init', forceProvider: forcedProvider() });
+        const initCall = client.call(initRequest());
         workerReady = initCall.catch(() => undefined);
         const [compute, catalog] = await Promise.all([initCall, loadCatalog(location.search)]);
         set({ compute, catalog });

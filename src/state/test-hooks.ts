@@ -1,4 +1,6 @@
-import type { IntakeFile } from '../worker/protocol';
+// With `?e2e` only: window.__longclipTest lets tests ask the running worker for the pixels it
+// would embed (the worker answers `debug-pixels` only under the same flag).
+import { debugFlagsFrom } from '../worker/debug-flags';
 import { engineClient } from './engine-client';
 
 declare global {
@@ -8,13 +10,11 @@ declare global {
   }
 }
 
-/** With `?e2e`, tests can ask the running worker for the pixels it would embed. */
 export function installTestHooks(): void {
-  if (!new URLSearchParams(location.search).has('e2e')) return;
+  if (!debugFlagsFrom(location.search).e2e) return;
   window.__longclipTest = {
     async pixels(files) {
-      const intake: IntakeFile[] = files.map((file) => ({ file, path: file.name }));
-      const { resolution, pixels } = await engineClient().call({ type: 'debug-pixels', files: intake });
+      const { resolution, pixels } = await engineClient().call({ type: 'debug-pixels', files: files.map((file) => ({ file, path: file.name })) });
       return { resolution, pixels: pixels.map((p) => Array.from(p)) };
     },
   };

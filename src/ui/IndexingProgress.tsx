@@ -1,13 +1,15 @@
-import { useLibraryStore } from '../state/library-store';
+import { useIndexingStore } from '../state/indexing-store';
+import { indexedFileCount, useLibraryStore } from '../state/library-store';
 import { indexedMessage, indexingDetail } from './describe';
 
 /** The indexing run: progress with pause and cancel, then what it did. */
 export function IndexingProgress() {
-  const indexing = useLibraryStore((s) => s.indexing);
-  const lastRun = useLibraryStore((s) => s.lastRun);
-  const pause = useLibraryStore((s) => s.pause);
-  const resume = useLibraryStore((s) => s.resume);
-  const cancel = useLibraryStore((s) => s.cancel);
+  const indexing = useIndexingStore((s) => s.indexing);
+  const lastRun = useIndexingStore((s) => s.lastRun);
+  const indexed = useLibraryStore(indexedFileCount);
+  const pause = useIndexingStore((s) => s.pause);
+  const resume = useIndexingStore((s) => s.resume);
+  const cancel = useIndexingStore((s) => s.cancel);
   const label = indexing && indexing.label && indexing.label !== 'Indexing' ? indexing.label : null;
 
   return (
@@ -47,7 +49,7 @@ export function IndexingProgress() {
         </div>
       )}
       <p role="status" className="run-summary">
-        {!indexing && lastRun ? indexedMessage(lastRun) : ''}
+        {!indexing && lastRun ? indexedMessage({ indexed, newlyEmbedded: lastRun.newlyEmbedded }) : ''}
       </p>
     </section>
   );

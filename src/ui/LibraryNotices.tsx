@@ -1,4 +1,5 @@
 import { plural } from '../engine/format';
+import { useIndexingStore } from '../state/indexing-store';
 import { useLibraryStore } from '../state/library-store';
 
 /**
@@ -9,10 +10,10 @@ import { useLibraryStore } from '../state/library-store';
 export function LibraryNotices() {
   const closed = useLibraryStore((s) => s.closed);
   const blocked = useLibraryStore((s) => s.blocked);
-  const permissionNeeded = useLibraryStore((s) => s.permissionNeeded);
+  const permissionNeeded = useIndexingStore((s) => s.permissionNeeded);
   const notices = useLibraryStore((s) => s.notices);
-  const resumeWithPermission = useLibraryStore((s) => s.resumeWithPermission);
-  const discardQueue = useLibraryStore((s) => s.discardQueue);
+  const resumeWithPermission = useIndexingStore((s) => s.resumeWithPermission);
+  const discardQueue = useIndexingStore((s) => s.discardQueue);
   const dismissNotice = useLibraryStore((s) => s.dismissNotice);
   const waitingFiles = permissionNeeded.reduce((n, f) => n + f.files, 0);
 

@@ -1,6 +1,7 @@
 import { useState, type ChangeEvent, type DragEvent } from 'react';
 import { plural } from '../engine/format';
-import { canPickFolders, useLibraryStore } from '../state/library-store';
+import { canPickFolders, useIndexingStore } from '../state/indexing-store';
+import { useLibraryStore } from '../state/library-store';
 import { useModelStore } from '../state/model-store';
 import { RememberedFolders } from './RememberedFolders';
 
@@ -13,9 +14,9 @@ function folderInput(el: HTMLInputElement | null): void {
 export function PhotoIntake() {
   const fileCount = useLibraryStore((s) => s.files.length);
   const embeddedCount = useLibraryStore((s) => s.embedded.size);
-  const waiting = useLibraryStore((s) => s.queued);
-  const addFileList = useLibraryStore((s) => s.addFileList);
-  const addDataTransfer = useLibraryStore((s) => s.addDataTransfer);
+  const waiting = useIndexingStore((s) => s.queued);
+  const addFileList = useIndexingStore((s) => s.addFileList);
+  const addDataTransfer = useIndexingStore((s) => s.addDataTransfer);
   const hasModel = useModelStore((s) => s.active !== null);
   const [over, setOver] = useState(false);
 

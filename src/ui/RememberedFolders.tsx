@@ -1,10 +1,11 @@
+import { useIndexingStore } from '../state/indexing-store';
 import { useLibraryStore } from '../state/library-store';
 
 /** Folders picked with the File System Access API: rescanned or forgotten on request. */
 export function RememberedFolders() {
   const folders = useLibraryStore((s) => s.folders);
-  const pickFolder = useLibraryStore((s) => s.pickFolder);
-  const rescanFolder = useLibraryStore((s) => s.rescanFolder);
+  const pickFolder = useIndexingStore((s) => s.pickFolder);
+  const rescanFolder = useIndexingStore((s) => s.rescanFolder);
   const forgetFolder = useLibraryStore((s) => s.forgetFolder);
 
   return (

@@ -1,3 +1,4 @@
+import { useIndexingStore } from '../state/indexing-store';
 import { useLibraryStore } from '../state/library-store';
 import { useModelStore } from '../state/model-store';
 import { shownCount } from '../state/refine';
@@ -14,7 +15,7 @@ export function ResultsGrid() {
   const hasModel = useModelStore((s) => s.active !== null);
   const modelBusy = useModelStore((s) => s.task !== null);
   const fileCount = useLibraryStore((s) => s.files.length);
-  const indexing = useLibraryStore((s) => s.indexing !== null);
+  const indexing = useIndexingStore((s) => s.indexing !== null);
   const searching = useSearchStore((s) => s.searching);
   const text = useSearchStore((s) => s.text);
   const photoQuery = useSearchStore((s) => s.photoQuery);

@@ -1,5 +1,6 @@
-import { createSHA256, type IHasher } from 'hash-wasm';
+import type { IHasher } from 'hash-wasm';
 import { formatBytes } from '../engine/format';
+import { resumableSha256 } from '../engine/io/sha256';
 import { cacheParts, memoryParts, type PartialMeta, type PartStore } from './download-parts';
 
 export interface DownloadCheck {
@@ -109,8 +110,7 @@ class Download {
   }
 
   async run(): Promise<Downloaded> {
-    this.hash = await createSHA256();
-    this.hash.init();
+    this.hash = await resumableSha256();
     await this.sweep();
     await this.resumeKept();
     try {

@@ -10,7 +10,7 @@ import { openLibraryDb, type LibraryDb } from '../library/db';
 import { checkLibrary, problemsFound } from '../library/integrity';
 import type { FileRecord } from '../library/schema';
 import { exportIndex, importIndex, type ImportContext } from './index-transfer';
-import { modelKey } from './model-storage';
+import { modelKey } from '../engine/bundle/identity';
 import type { ModelInfo } from './protocol';
 
 const DIM = 4;

@@ -1,16 +1,16 @@
 // Index files in the app: export the loaded model's index (its photos, files, thumbnails and
 // embeddings) as one `.lcindex` file, and import one made with the same model here or by the
 // CLI (src/engine/index-file/). An import only adds: what the library holds stays as it is.
-import { checkSameModel, modelIdentity } from '../engine/index-file/identity';
+import { checkSameModel, modelIdentity } from '../engine/bundle/identity';
+import { fromIndexRecord, toIndexRecord } from '../engine/index-file/file-records';
 import { openIndexFile } from '../engine/index-file/reader';
 import { IndexFileError, type IndexFileRecord } from '../engine/index-file/types';
-import { toIndexRecord, writeIndexFile, type PhotoToWrite } from '../engine/index-file/writer';
+import { writeIndexFile, type PhotoToWrite } from '../engine/index-file/writer';
 import { BlobSource } from '../engine/io/source';
 import { normalized, type EmbeddingMatrix } from '../engine/rank';
 import type { LibraryDb } from '../library/db';
+import { placeFile, type FilesStore } from '../library/place-file';
 import { isQuotaError, quiet } from '../library/queue';
-import type { FileRecord } from '../library/schema';
-import { placeFile, type FilesStore } from './indexer';
 import type { IndexExport, IndexImportSummary, ModelInfo, TaskProgress } from './protocol';
 
 /** Photos written per transaction. */
@@ -115,7 +115,7 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
           quiet(tx.objectStore('embeddings').put({ model: model.key, hash: p.hash, vector: vectors[i]! }));
           added.push(i);
         }
-        for (const f of byHash.get(p.hash) ?? []) await placeFile(files, fileRecord(f));
+        for (const f of byHash.get(p.hash) ?? []) await placeFile(files, fromIndexRecord(f));
       }
       await tx.done;
     } catch (e) {
@@ -131,17 +131,11 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
       throw e;
     }
     const hashes = added.map((i) => header.photos[start + i]!.hash);
-    added.forEach((i, n) => matrix.add(hashes[n]!, vectors[i]!));
+    added.forEach((i, n) => matrix.addUnit(hashes[n]!, vectors[i]!));
     summary.added += added.length;
     summary.filesAdded += filesAdded;
     if (hashes.length) ctx.onImported(hashes);
     report(start + count);
   }
   return summary;
-}
-
-/** A file record as the library stores it: the known fields and the extra ones (e.g. takenAt) carried. */
-function fileRecord(f: IndexFileRecord): FileRecord {
-  const { extra, ...known } = f;
-  return { ...extra, ...known } as FileRecord;
 }

@@ -3,28 +3,30 @@
 // next run indexes those, nothing twice; a full disk stops the run cleanly.
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EncodeImages, PhotoDecoder } from '../engine/embed/image-embedder';
 import { EmbeddingMatrix } from '../engine/rank';
-import type { ClipEngine } from '../engine/session/clip-engine';
 import { openLibraryDb, type LibraryDb } from '../library/db';
 import { checkLibrary, problemsFound } from '../library/integrity';
+import { placeFile } from '../library/place-file';
 import { enqueue } from '../library/queue';
-import { indexQueue, placeFile, StorageFullError, type IndexContext } from './indexer';
+import { indexQueue, StorageFullError, type IndexContext } from './indexer';
+import type { BlobThumbnail } from './photo-decoder';
 import type { QueueRunSummary } from './protocol';
 
 // The first byte of a test file picks its "content"; 0xff is not an image.
-vi.mock('./photo-decode', () => ({
-  decodePhoto: async (blob: Blob) => {
-    const bytes = new Uint8Array(await blob.arrayBuffer());
+const decoder: PhotoDecoder<BlobThumbnail> = {
+  async decode(bytes) {
     if (bytes[0] === 0xff) throw new Error('not an image');
-    return { image: { width: 2, height: 2, data: bytes }, thumbnail: { blob: new Blob([bytes]), width: 2, height: 2 } };
+    return { image: { width: 2, height: 2, data: bytes }, thumbnail: { data: new Blob([bytes as Uint8Array<ArrayBuffer>]), type: 'image/webp', width: 2, height: 2 } };
   },
-}));
+};
+vi.mock('../engine/preprocess/photo-check', () => ({ checkPhotoBytes: () => ({ format: 'png', width: 2, height: 2 }) }));
 vi.mock('../engine/preprocess/clip-preprocess', () => ({
-  preprocessClip: (image: { data: Uint8Array }, r: number) => {
-    const p = new Float32Array(3 * r * r);
-    p[0] = image.data[0]!;
-    p[1] = 1;
-    return p;
+  preprocessClip: (image: { data: Uint8Array }, r: number, _mean: unknown, _std: unknown, out: Float32Array, offset: number) => {
+    out.fill(0, offset, offset + 3 * r * r);
+    out[offset] = image.data[0]!;
+    out[offset + 1] = 1;
+    return out;
   },
 }));
 // Files under "Locked/" wait for a folder permission.
@@ -55,14 +57,12 @@ const png = (name: string, first: number) => new File([new Uint8Array([first, 1,
 function fakeEncoder(failOnCall = 0) {
   let calls = 0;
   const size = 3 * R * R;
-  const engine = {
-    async encodeImages(pixels: Float32Array, count: number) {
-      calls++;
-      if (calls === failOnCall) throw new Error('the tab was closed');
-      return Array.from({ length: count }, (_, i) => new Float32Array([pixels[i * size]!, pixels[i * size + 1]!, 0, 0]));
-    },
-  } as unknown as ClipEngine;
-  return { embed: (run: (e: ClipEngine) => Promise<Float32Array[]>) => run(engine), calls: () => calls };
+  const embed: EncodeImages = async (pixels, count) => {
+    calls++;
+    if (calls === failOnCall) throw new Error('the tab was closed');
+    return Array.from({ length: count }, (_, i) => new Float32Array([pixels[i * size]!, pixels[i * size + 1]!, 0, 0]));
+  };
+  return { embed, calls: () => calls };
 }
 
 async function matrixFromDb(): Promise<EmbeddingMatrix> {
@@ -71,15 +71,14 @@ async function matrixFromDb(): Promise<EmbeddingMatrix> {
   return m;
 }
 
-async function context(embed: IndexContext['embed'], overrides: Partial<IndexContext> = {}): Promise<IndexContext> {
+async function context(encode: EncodeImages, overrides: Partial<IndexContext> = {}): Promise<IndexContext> {
   return {
     db,
     modelKey: MODEL,
     matrix: await matrixFromDb(),
-    embed,
-    resolution: R,
-    mean: [0, 0, 0],
-    std: [1, 1, 1],
+    model: { resolution: R, mean: [0, 0, 0], std: [1, 1, 1] },
+    encode,
+    decoder,
     signal: new AbortController().signal,
     whenRunning: async () => {},
     onProgress: () => {},
@@ -88,7 +87,7 @@ async function context(embed: IndexContext['embed'], overrides: Partial<IndexCon
   };
 }
 
-const summary = (): QueueRunSummary => ({ files: 0, embedded: 0, skipped: [], cancelled: false, joined: false, waitingForPermission: 0, left: 0, stopped: null });
+const summary = (): QueueRunSummary => ({ files: 0, embedded: 0, skipped: [], joined: false, waitingForPermission: 0, left: 0, stopped: null });
 const never = () => false;
 
 async function counts() {

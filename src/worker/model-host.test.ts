@@ -2,7 +2,9 @@
 // fails on a lost device, a device lost while a run waits, concurrent runs sharing one fallback,
 // and errors that are not WebGPU's.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Bundle } from './bundle-sources';
 import type { ComputeInfo } from './protocol';
+import { ProviderList } from './providers';
 
 interface FakeEngine {
   provider: 'webgpu' | 'wasm';
@@ -20,18 +22,16 @@ const fake = vi.hoisted(() => ({
   loseDevice: (() => undefined) as (info: { reason: string; message: string }) => void,
 }));
 
-vi.mock('./ort-setup', () => ({
-  ort: {
-    env: {
-      wasm: { numThreads: 2 },
-      webgpu: {
-        get device() {
-          return fake.device;
-        },
+const ort = {
+  env: {
+    wasm: { numThreads: 2 },
+    webgpu: {
+      get device() {
+        return fake.device;
       },
     },
   },
-}));
+} as never;
 
 vi.mock('../engine/session/clip-engine', () => ({
   ClipEngine: {
@@ -55,12 +55,17 @@ vi.mock('../engine/session/clip-engine', () => ({
 const { ModelHost } = await import('./model-host');
 
 const manifest = { source: { sha256: 'ab'.repeat(32) }, dtype: 'float16', converter: { version: '1.0.0' } };
-const record = { key: `${'ab'.repeat(32)}:float16:v1`, name: 'Demo', bytes: 1, storedAt: 0, manifest, files: {}, origin: 'import' };
-const db = { get: async () => record, getAll: async () => [record] } as never;
+const bundle = { files: { location: 'test', read: () => Promise.reject(new Error('not read')) }, manifest, name: 'Demo' } as unknown as Bundle;
+
+/** A provider list whose WebGPU adapter grants everything (no shader-f16). */
+function webgpuProviders(): Promise<ProviderList> {
+  const adapter = { limits: { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 2 ** 30 }, features: new Set(), requestDevice: async () => ({ destroy() {} }) };
+  return ProviderList.resolve({ requestAdapter: async () => adapter } as unknown as GPU, null);
+}
 
 async function hostOnWebGpu() {
-  const host = new ModelHost(db, { provider: 'webgpu', reason: 'GPU adapter found', shaderF16: false });
-  await host.load({ kind: 'stored', key: record.key }, new AbortController().signal, () => {});
+  const host = new ModelHost(ort, await webgpuProviders());
+  await host.load(bundle, () => {});
   expect(host.engine?.provider).toBe('webgpu');
   return host;
 }
@@ -129,7 +134,7 @@ describe('ModelHost WebGPU fallback', () => {
     fake.loseDevice({ reason: 'unknown', message: 'driver reset' });
     await new Promise((r) => setTimeout(r, 0));
     fake.loads = [];
-    const info = await host.load({ kind: 'stored', key: record.key }, new AbortController().signal, () => {});
+    const info = await host.load(bundle, () => {});
     expect(fake.loads).toEqual(['wasm', 'release webgpu']);
     expect(info.compute.reason).toBe('the WebGPU device was lost (unknown: driver reset); using WASM until the page is reloaded');
   });
@@ -147,8 +152,8 @@ describe('ModelHost WebGPU fallback', () => {
     load.mockImplementationOnce(async () => {
       throw new Error('requestDevice: the adapter cannot grant the required limits');
     });
-    const host = new ModelHost(db, { provider: 'webgpu', reason: 'GPU adapter found', shaderF16: false });
-    const info = await host.load({ kind: 'stored', key: record.key }, new AbortController().signal, () => {});
+    const host = new ModelHost(ort, await webgpuProviders());
+    const info = await host.load(bundle, () => {});
     expect(info.compute.provider).toBe('wasm');
     expect(info.compute.reason).toBe('the WebGPU session could not be created (requestDevice: the adapter cannot grant the required limits); using WASM');
     load.mockRestore();

@@ -1,20 +1,14 @@
+// Model bundles kept in browser storage: their files in the Cache API, their manifest and
+// where they came from in IndexedDB (the `models` store).
 import type { BundleFiles } from '../engine/bundle/files';
-import { BundleError, CONVERTER_VERSION, type BundleManifest } from '../engine/bundle/manifest';
+import { modelKey } from '../engine/bundle/identity';
+import { BundleError, type BundleManifest } from '../engine/bundle/manifest';
 import type { LibraryDb } from '../library/db';
 import type { ModelRecord } from '../library/schema';
 
 const CACHE = 'longclip-models-v1';
 /** Synthetic same-origin URLs that key bundle files in the Cache API (never fetched). */
 const urlFor = (key: string, path: string) => new URL(`/__model-store__/${encodeURIComponent(key)}/${encodeURIComponent(path)}`, self.location.origin).href;
-
-/** A model's identity: the source checkpoint's SHA-256, the stored dtype and the converter's major version. */
-export function modelKey(manifest: BundleManifest): string {
-  return `${manifest.source.sha256}:${manifest.dtype}:v${manifest.converter.version.split('.')[0]}`;
-}
-
-export function converterMajor(): string {
-  return CONVERTER_VERSION.split('.')[0]!;
-}
 
 /** Keeps a bundle's files in the Cache API and its manifest in IndexedDB. */
 export async function storeBundle(db: LibraryDb, manifest: BundleManifest, files: ReadonlyMap<string, Blob>, name: string, origin: string): Promise<ModelRecord> {
@@ -57,7 +51,7 @@ export async function deleteBundle(db: LibraryDb, key: string): Promise<void> {
   await db.delete('models', key);
 }
 
-export function quotaMessage(e: unknown, fallback: string): string {
+function quotaMessage(e: unknown, fallback: string): string {
   return (e as DOMException)?.name === 'QuotaExceededError'
     ? 'The browser ran out of storage space for this site. Free some space (or delete a stored model) and try again; your indexed photos are kept.'
     : fallback;

@@ -1,17 +1,22 @@
-// The one message protocol between the UI thread and the inference worker.
+// The message protocol between the page and its inference worker: requests (each answered by one
+// result or error, with progress between) and the worker's events. The workers of several tabs
+// also talk among themselves, on a BroadcastChannel of their own (tab-channel.ts).
+import type { ModelIdentity } from '../engine/bundle/identity';
 import type { BundleManifest } from '../engine/bundle/manifest';
-import type { Provider } from '../engine/session/ort';
 import type { ComputeDType } from '../engine/graph/onnx-graph';
 import type { WeightDType } from '../engine/graph/weights';
-import type { CatalogEntry } from '../models/catalog';
-import type { IntegrityReport } from '../library/integrity';
 import type { SentenceStats } from '../engine/query/sentence-matches';
+import type { Provider } from '../engine/session/ort';
+import type { IntakeFile } from '../library/intake-file';
+import type { IntegrityReport } from '../library/integrity';
+import type { ModelRecord } from '../library/schema';
+import type { CatalogEntry } from '../models/catalog';
+import type { DebugFlags } from './debug-flags';
+import type { IndexSummary } from './indexer';
+import type { ProviderChoice } from './providers';
 
 /** Which execution provider runs the model, and why (shown in the UI's "Compute" element). */
-export interface ComputeInfo {
-  provider: Provider;
-  reason: string;
-  shaderF16: boolean;
+export interface ComputeInfo extends ProviderChoice {
   /** float16 only for a float16 bundle on a shader-f16 GPU. */
   compute: ComputeDType;
   /** onnxruntime-web's WASM threads (used by the WASM provider, and for CPU-side ops on WebGPU). */
@@ -30,21 +35,13 @@ export type ModelSource =
   | { kind: 'stored'; key: string };
 
 /** A loaded model, as the UI shows it. */
-export interface ModelInfo {
-  /** Identity of the weights: source SHA-256, dtype and converter major version. */
-  key: string;
-  name: string;
+export interface ModelInfo extends Pick<ModelIdentity, 'key' | 'name'> {
   manifest: BundleManifest;
   compute: ComputeInfo;
 }
 
-export interface StoredModel {
-  key: string;
-  name: string;
-  bytes: number;
-  storedAt: number;
-  manifest: BundleManifest;
-}
+/** A model kept in browser storage, as the model list shows it. */
+export type StoredModel = Omit<ModelRecord, 'files' | 'origin'>;
 
 /** A download stopped part-way (connection lost, tab closed): its kept bytes; downloading it again continues. */
 export interface PartialDownload {
@@ -53,29 +50,10 @@ export interface PartialDownload {
   total: number | null;
 }
 
-/** A photo file handed to the indexer: the File and its path inside what the user added. */
-export interface IntakeFile {
-  file: File;
-  path: string;
-}
-
-export interface IndexSummary {
-  /** Files seen in this run. */
-  files: number;
-  /** Of those, embedded now (cache misses). */
-  embedded: number;
-  skipped: { path: string; reason: string }[];
-  cancelled: boolean;
-}
-
 /** The end of a run over the persisted indexing queue (`index-queue`). */
 export interface QueueRunSummary extends IndexSummary {
   /** A run was already going in this worker: it takes the newly queued files, this call did nothing. */
   joined: boolean;
-  /** Files left queued because their folder needs the user's permission again. */
-  waitingForPermission: number;
-  /** Files still queued when the run ended. */
-  left: number;
   /** Why the run stopped early: another model was loaded, or the database was closed under it. */
   stopped: 'model-changed' | 'closed' | null;
 }
@@ -120,55 +98,6 @@ export interface SearchResult {
   sentences: SentenceStats[] | null;
 }
 
-/** Requests: UI -> worker. Each gets exactly one `result` or `error` reply with its id. */
-export type Request =
-  | { type: 'init'; forceProvider: Provider | null }
-  | { type: 'models' }
-  | { type: 'load-model'; source: ModelSource }
-  | { type: 'delete-model'; key: string }
-  | { type: 'tokens'; text: string }
-  | { type: 'index'; files: IntakeFile[] }
-  /**
-   * Indexes the persisted queue (src/library/queue.ts) until it is empty. With `join`, only
-   * tells a running run that more was queued (it never starts one). `testDelayMs`,
-   * `testStorageFullAfter`: test hooks (?e2e&indexDelay=ms, ?e2e&storageFullAfter=n).
-   */
-  | { type: 'index-queue'; join: boolean; testDelayMs?: number; testStorageFullAfter?: number }
-  /** The start-up integrity check of the library under the loaded model (src/library/integrity.ts). */
-  | { type: 'check-index' }
-  | { type: 'search'; query: Query; limit: number | null }
-  /** Groups of indexed photos whose embeddings have a cosine of at least `threshold` (src/engine/duplicates.ts). */
-  | { type: 'duplicates'; threshold: number }
-  | { type: 'cancel'; target: number }
-  | { type: 'pause-indexing' }
-  | { type: 'resume-indexing' }
-  /** Test-only: the pixels the indexer would feed the image encoder. */
-  | { type: 'debug-pixels'; files: IntakeFile[] }
-  /** The loaded model's index as an index file (src/worker/index-transfer.ts). */
-  | { type: 'export-index' }
-  /** Adds an index file made with the loaded model to the library. */
-  | { type: 'import-index'; file: File };
-
-/** What each request resolves to. */
-export interface ResultOf {
-  init: ComputeInfo;
-  models: { stored: StoredModel[]; hosted: string[]; partial?: PartialDownload[] };
-  'load-model': ModelInfo;
-  'delete-model': null;
-  tokens: { count: number; contextLength: number };
-  index: IndexSummary;
-  'index-queue': QueueRunSummary;
-  'check-index': IntegrityReport;
-  search: SearchResult;
-  cancel: null;
-  'pause-indexing': null;
-  'resume-indexing': null;
-  'debug-pixels': { resolution: number; pixels: Float32Array[] };
-  duplicates: DuplicatesResult;
-  'export-index': IndexExport;
-  'import-index': IndexImportSummary;
-}
-
 /** An exported index file (`.lcindex`) and what it holds. */
 export interface IndexExport {
   blob: Blob;
@@ -188,6 +117,53 @@ export interface IndexImportSummary {
   filesAdded: number;
 }
 
+/** Requests: UI -> worker. Each gets exactly one `result` or `error` reply with its id. */
+export type Request =
+  /** The first request: picks the provider; the debug flags (debug-flags.ts) are set once, here. */
+  | { type: 'init'; forceProvider: Provider | null; debug: DebugFlags }
+  | { type: 'models' }
+  | { type: 'load-model'; source: ModelSource }
+  | { type: 'delete-model'; key: string }
+  | { type: 'tokens'; text: string }
+  /**
+   * Indexes the persisted queue (src/library/queue.ts) until it is empty. With `join`, only
+   * tells a running run that more was queued (it never starts one).
+   */
+  | { type: 'index-queue'; join: boolean }
+  /** The start-up integrity check of the library under the loaded model (src/library/integrity.ts). */
+  | { type: 'check-index' }
+  | { type: 'search'; query: Query; limit: number | null }
+  /** Groups of indexed photos whose embeddings have a cosine of at least `threshold` (src/engine/duplicates.ts). */
+  | { type: 'duplicates'; threshold: number }
+  | { type: 'cancel'; target: number }
+  | { type: 'pause-indexing' }
+  | { type: 'resume-indexing' }
+  /** The loaded model's index as an index file (src/worker/index-transfer.ts). */
+  | { type: 'export-index' }
+  /** Adds an index file made with the loaded model to the library. */
+  | { type: 'import-index'; file: File }
+  /** Tests only (DebugFlags.e2e): the pixels the indexer would feed the image encoder. */
+  | { type: 'debug-pixels'; files: IntakeFile[] };
+
+/** What each request resolves to. */
+export interface ResultOf {
+  init: ComputeInfo;
+  models: { stored: StoredModel[]; hosted: string[]; partial?: PartialDownload[] };
+  'load-model': ModelInfo;
+  'delete-model': null;
+  tokens: { count: number; contextLength: number };
+  'index-queue': QueueRunSummary;
+  'check-index': IntegrityReport;
+  search: SearchResult;
+  cancel: null;
+  'pause-indexing': null;
+  'resume-indexing': null;
+  duplicates: DuplicatesResult;
+  'export-index': IndexExport;
+  'import-index': IndexImportSummary;
+  'debug-pixels': { resolution: number; pixels: Float32Array[] };
+}
+
 export type RequestType = Request['type'];
 export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
 
@@ -201,16 +177,20 @@ export interface TaskProgress {
   etaSeconds: number | null;
 }
 
-/** Messages: worker -> UI. */
-export type WorkerMessage =
-  | { type: 'result'; id: number; value: ResultOf[RequestType] }
-  | { type: 'error'; id: number; message: string; cancelled: boolean }
-  | { type: 'progress'; id: number; progress: TaskProgress }
+/** Events: worker -> UI, not answers to a request. */
+export type WorkerEvent =
   /** Photos whose embeddings were just written (the library and the ranking can refresh). */
   | { type: 'indexed'; hashes: string[]; embeddedSinceLoad: number }
   /** The provider changed at run time (a lost GPU device fell back to WASM). */
   | { type: 'compute'; compute: ComputeInfo }
   | { type: 'indexing-state'; paused: boolean };
+
+/** Messages: worker -> UI. */
+export type WorkerMessage =
+  | { type: 'result'; id: number; value: ResultOf[RequestType] }
+  | { type: 'error'; id: number; message: string; cancelled: boolean }
+  | { type: 'progress'; id: number; progress: TaskProgress }
+  | WorkerEvent;
 
 export interface Envelope {
   id: number;

@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { BufferSource } from '../io/source';
 import type { BundleManifest } from '../bundle/manifest';
-import { modelKey } from '../../worker/model-storage';
-import { checkSameModel, describeModel, modelIdentity } from './identity';
+import { checkSameModel, describeModel, modelIdentity, modelKey, ModelMismatchError } from '../bundle/identity';
 import { openIndexFile } from './reader';
 import { concat, hashOf, identity, sampleIndex, SHA_A } from './testing';
-import { IndexFileError, ModelMismatchError, PREAMBLE_BYTES } from './types';
-import { toIndexRecord, writeIndexFile } from './writer';
+import { IndexFileError, PREAMBLE_BYTES } from './types';
+import { toIndexRecord } from './file-records';
+import { writeIndexFile } from './writer';
 
 const open = (bytes: Uint8Array) => openIndexFile(new BufferSource(bytes, 'test.lcindex'));
 

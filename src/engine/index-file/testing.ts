@@ -1,6 +1,6 @@
 // Test-only: small index files built with the writer.
-import { identityKey } from './identity';
-import type { IndexFileRecord, ModelIdentity } from './types';
+import { identityKey, type ModelIdentity } from '../bundle/identity';
+import type { IndexFileRecord } from './types';
 import { writeIndexFile, type PhotoToWrite } from './writer';
 
 export const SHA_A = 'a'.repeat(64);

@@ -9,6 +9,8 @@
 //   16  header   IndexHeader
 //   ..  float32  embeddings: photos.length x model.embedDim, in photo order (unit length)
 //   ..  bytes    thumbnails (header.thumbnailBytes): each photo's image at its offset in this section
+import type { ModelIdentity } from '../bundle/identity';
+import type { FileRecord, PhotoMeta } from '../records';
 
 export const INDEX_MAGIC = 'LCINDEX\n';
 export const INDEX_FORMAT = 'longclip-index';
@@ -17,21 +19,6 @@ export const INDEX_FORMAT_VERSION = 1;
 export const PREAMBLE_BYTES = 16;
 /** The file name extension the app and the CLI use. */
 export const INDEX_EXTENSION = '.lcindex';
-
-/** Which weights made the embeddings: the same weights converted by the CLI or in the app match. */
-export interface ModelIdentity {
-  /** SHA-256 of the source checkpoint (64 lowercase hex digits). */
-  sourceSha256: string;
-  /** How the bundle stores its matrices. */
-  dtype: 'float32' | 'float16' | 'int8';
-  /** The converter's major version (embeddings change only with it). */
-  converterMajor: number;
-  /** The app's model key: `<sourceSha256>:<dtype>:v<converterMajor>`. */
-  key: string;
-  /** A name for messages ("LongCLIP-B", "demo-longclip"); not part of the identity. */
-  name: string;
-  embedDim: number;
-}
 
 export interface IndexThumbnail {
   /** Byte offset inside the thumbnail section. */
@@ -44,33 +31,24 @@ export interface IndexThumbnail {
 }
 
 /** One distinct photo (by the SHA-256 of its bytes); its embedding has the same position. */
-export interface IndexPhoto {
-  hash: string;
-  width: number;
-  height: number;
-  type: string;
-  size: number;
+export interface IndexPhoto extends PhotoMeta {
   thumbnail: IndexThumbnail | null;
 }
 
 /**
- * One file of the library, as the app's FileRecord. Fields beyond the known ones (added by newer
- * versions, e.g. `takenAt`) travel in `extra` (flat in the file) when their values are plain
- * strings, numbers or booleans.
+ * The fields of the app's FileRecord that the index file carries, by name: the format is this
+ * list, so a field added to the database's record never changes it by accident (a test pins it).
  */
-export interface IndexFileRecord {
-  path: string;
-  name: string;
-  folder: string;
-  hash: string;
-  size: number;
-  lastModified: number;
-  type: string;
-  addedAt: number;
-  extra?: Record<string, string | number | boolean>;
-}
+export const FILE_RECORD_KEYS = ['path', 'name', 'folder', 'hash', 'size', 'lastModified', 'type', 'addedAt'] as const satisfies readonly (keyof FileRecord)[];
 
-export const FILE_RECORD_KEYS = ['path', 'name', 'folder', 'hash', 'size', 'lastModified', 'type', 'addedAt'] as const;
+/**
+ * One file of the library: the FILE_RECORD_KEYS of the app's FileRecord. Other fields (added by
+ * newer versions, e.g. `takenAt`) travel in `extra` (flat in the file) when their values are
+ * plain strings, numbers or booleans.
+ */
+export type IndexFileRecord = Pick<FileRecord, (typeof FILE_RECORD_KEYS)[number]> & {
+  extra?: Record<string, string | number | boolean>;
+};
 
 export interface IndexHeader {
   format: typeof INDEX_FORMAT;
@@ -90,13 +68,5 @@ export class IndexFileError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'IndexFileError';
-  }
-}
-
-/** An index made with other weights than the model it is used with. */
-export class ModelMismatchError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelMismatchError';
   }
 }

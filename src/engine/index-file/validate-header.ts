@@ -1,8 +1,8 @@
 // Checks a parsed index header as hostile input: every field's type and range, every count and
 // offset against the sizes given, so nothing later reads past the file or allocates from a
 // number the file made up. Each failure names the field.
-import { identityKey } from './identity';
-import { FILE_RECORD_KEYS, INDEX_FORMAT, IndexFileError, type IndexFileRecord, type IndexHeader, type IndexPhoto, type IndexThumbnail, type ModelIdentity } from './types';
+import { identityKey, type ModelIdentity } from '../bundle/identity';
+import { FILE_RECORD_KEYS, INDEX_FORMAT, IndexFileError, type IndexFileRecord, type IndexHeader, type IndexPhoto, type IndexThumbnail } from './types';
 
 export const LIMITS = {
   maxEmbedDim: 4096,

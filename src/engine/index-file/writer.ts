@@ -1,17 +1,17 @@
-import { FILE_RECORD_KEYS, INDEX_FORMAT, INDEX_FORMAT_VERSION, INDEX_MAGIC, PREAMBLE_BYTES, type IndexFileRecord, type IndexHeader, type IndexPhoto, type ModelIdentity } from './types';
+// Writes an index file (types.ts has the layout) as parts to concatenate, so thumbnails held in
+// Blobs (the app) or a spool file (the CLI) are never copied into one buffer.
+import type { ModelIdentity } from '../bundle/identity';
+import type { Thumbnail } from '../preprocess/thumbnail';
+import type { PhotoMeta } from '../records';
+import { FILE_RECORD_KEYS, INDEX_FORMAT, INDEX_FORMAT_VERSION, INDEX_MAGIC, PREAMBLE_BYTES, type IndexFileRecord, type IndexHeader, type IndexPhoto } from './types';
 
 /** Thumbnail bytes: a Uint8Array, or anything with a size that the caller concatenates itself (a Blob). */
 export type ThumbnailData = Uint8Array | { readonly size: number };
 
-export interface PhotoToWrite<T extends ThumbnailData> {
-  hash: string;
-  width: number;
-  height: number;
-  type: string;
-  size: number;
+export interface PhotoToWrite<T extends ThumbnailData> extends PhotoMeta {
   /** The unit-length embedding under `model`. */
   vector: ArrayLike<number>;
-  thumbnail: { data: T; type: string; width: number; height: number } | null;
+  thumbnail: Thumbnail<T> | null;
 }
 
 export interface IndexToWrite<T extends ThumbnailData> {
@@ -87,26 +87,5 @@ function flatRecord(r: IndexFileRecord): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of FILE_RECORD_KEYS) out[k] = r[k];
   for (const [k, v] of Object.entries(r.extra ?? {})) if (!(k in out)) out[k] = v;
-  return out;
-}
-
-/** A FileRecord-like object as an index record: the known fields, and any other plain values in `extra`. */
-export function toIndexRecord(record: { [K in (typeof FILE_RECORD_KEYS)[number]]: IndexFileRecord[K] }): IndexFileRecord {
-  const extra: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(record)) {
-    if ((FILE_RECORD_KEYS as readonly string[]).includes(k)) continue;
-    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) extra[k] = v;
-  }
-  const out: IndexFileRecord = {
-    path: record.path,
-    name: record.name,
-    folder: record.folder,
-    hash: record.hash,
-    size: record.size,
-    lastModified: record.lastModified,
-    type: record.type,
-    addedAt: record.addedAt,
-  };
-  if (Object.keys(extra).length) out.extra = extra;
   return out;
 }

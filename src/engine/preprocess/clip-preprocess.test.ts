@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeImageFile } from '../../cli/decode-node';
+import { decodeImageFile } from '../../cli/sharp-decoder';
 import { demoDir, goldensDir, loadGolden, readF32 } from '../testing/shared';
 import { CLIP_MEAN, CLIP_STD, centerCropOffset, preprocessClip, resizedSize } from './clip-preprocess';
 import type { RgbaImage } from './rgba-image';

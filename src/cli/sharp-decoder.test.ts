@@ -1,11 +1,11 @@
-// Tests for src/cli/decode-node.ts (kept here, beside the preprocessing it feeds).
+// The Node decoder: what PIL would see (grey to RGB, EXIF orientation once, no ICC), and a clear error naming the file.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeImageFile } from '../../cli/decode-node';
-import { goldensDir } from '../testing/shared';
+import { decodeImageFile } from './sharp-decoder';
+import { goldensDir } from '../engine/testing/shared';
 
 const tmp = mkdtempSync(join(tmpdir(), 'decode-node-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -1,34 +1,69 @@
+// Which onnxruntime execution provider runs the model: one ordered list, WebGPU first, each
+// entry usable or marked with why not (the way onnxruntime-web's resolveBackend walks its
+// backends). The first usable entry runs; a failure later marks WebGPU and WASM takes over.
 import type { Provider } from '../engine/session/ort';
 
+/** The provider in use, why, and whether its GPU has shader-f16. */
 export interface ProviderChoice {
   provider: Provider;
   reason: string;
   shaderF16: boolean;
 }
 
+interface Entry {
+  provider: Provider;
+  shaderF16: boolean;
+  /** Why it is used, when it is the first usable entry. */
+  why: string;
+  /** Why it cannot be used; null while usable. */
+  unavailable: string | null;
+}
+
 /** The limits the encoders need: a ViT-L attention block's weights in one storage buffer. */
 const NEEDED_STORAGE_BUFFER = 128 * 1024 * 1024;
 
-/** WebGPU when an adapter exists and grants what the encoders need, WASM otherwise; says why. */
-export async function chooseProvider(forced: Provider | null): Promise<ProviderChoice> {
-  if (forced === 'wasm') return { provider: 'wasm', reason: 'forced by ?provider=wasm', shaderF16: false };
-  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
-  if (!gpu) return { provider: 'wasm', reason: 'this browser has no WebGPU', shaderF16: false };
+export class ProviderList {
+  private constructor(private readonly entries: Entry[]) {}
+
+  /** WebGPU when an adapter exists and grants what the encoders need, then WASM (always usable). */
+  static async resolve(gpu: GPU | undefined, forced: Provider | null): Promise<ProviderList> {
+    const webgpu = await webgpuEntry(gpu, forced);
+    return new ProviderList([webgpu, { provider: 'wasm', shaderF16: false, why: 'WASM', unavailable: null }]);
+  }
+
+  /** The first usable provider; for WASM the reason is why WebGPU is not used. */
+  get choice(): ProviderChoice {
+    const i = this.entries.findIndex((e) => e.unavailable === null);
+    const entry = this.entries[i]!;
+    const reason = i > 0 ? this.entries[i - 1]!.unavailable! : entry.why;
+    return { provider: entry.provider, reason, shaderF16: entry.shaderF16 };
+  }
+
+  /** Takes a provider out of use for this visit (a failed session, a lost device), saying why. */
+  markUnavailable(provider: Provider, why: string): void {
+    for (const e of this.entries) if (e.provider === provider && e.provider !== 'wasm') e.unavailable = why;
+  }
+}
+
+async function webgpuEntry(gpu: GPU | undefined, forced: Provider | null): Promise<Entry> {
+  const out = (unavailable: string | null, why = '', shaderF16 = false): Entry => ({ provider: 'webgpu', shaderF16, why, unavailable });
+  if (forced === 'wasm') return out('forced by ?provider=wasm');
+  if (!gpu) return out('this browser has no WebGPU');
   let adapter: GPUAdapter | null = null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (e) {
-    return { provider: 'wasm', reason: `the WebGPU adapter request failed (${(e as Error).message})`, shaderF16: false };
+    return out(`the WebGPU adapter request failed (${(e as Error).message})`);
   }
-  if (!adapter) return { provider: 'wasm', reason: 'no WebGPU adapter is available', shaderF16: false };
+  if (!adapter) return out('no WebGPU adapter is available');
   const short = tooSmall(adapter.limits);
-  if (short) return { provider: 'wasm', reason: `the WebGPU adapter's limits are too small (${short})`, shaderF16: false };
+  if (short) return out(`the WebGPU adapter's limits are too small (${short})`);
   const shaderF16 = adapter.features.has('shader-f16');
   const refused = await refusesDevice(adapter, shaderF16);
-  if (refused) return { provider: 'wasm', reason: `the WebGPU adapter refused a device with the limits the encoders need (${refused})`, shaderF16: false };
+  if (refused) return out(`the WebGPU adapter refused a device with the limits the encoders need (${refused})`);
   const name = adapterName(adapter);
   const why = forced === 'webgpu' ? 'forced by ?provider=webgpu' : `GPU adapter${name ? ` ${name}` : ''} found`;
-  return { provider: 'webgpu', reason: `${why}${shaderF16 ? ', with shader-f16' : ', without shader-f16 (float32 compute)'}`, shaderF16 };
+  return out(null, `${why}${shaderF16 ? ', with shader-f16' : ', without shader-f16 (float32 compute)'}`, shaderF16);
 }
 
 /** The limits onnxruntime's WebGPU backend asks for, at the adapter's own values. */

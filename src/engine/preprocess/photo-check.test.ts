@@ -1,15 +1,11 @@
-// What decodePhoto refuses before the browser's decoder sees the bytes (no DOM here: a
-// createImageBitmap stub proves it is never called for them). The decoding itself is tested
-// in Chromium (e2e/decode.spec.ts, e2e/bad-photos.spec.ts).
+// What checkPhotoBytes refuses before any decoder sees the bytes, with the reason shown.
 import sharp from 'sharp';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { REASON_EMPTY, REASON_HEIC } from '../library/classify';
-import { checkPhotoBytes, decodePhoto, REASON_NOT_IMAGE, REASON_TRUNCATED } from './photo-decode';
-import { pngClaiming } from '../engine/preprocess/testing/png-bytes';
+import { describe, expect, it } from 'vitest';
+import { checkPhotoBytes } from './photo-check';
+import { REASON_EMPTY, REASON_HEIC, REASON_NOT_IMAGE, REASON_TRUNCATED } from './skip-reasons';
+import { pngClaiming } from './testing/png-bytes';
 
 const photo = async (format: 'png' | 'jpeg') => new Uint8Array(await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } })[format]().toBuffer());
-
-afterEach(() => vi.unstubAllGlobals());
 
 describe('checkPhotoBytes', () => {
   it('passes whole photos and gives their header size', async () => {
@@ -36,21 +32,5 @@ describe('checkPhotoBytes', () => {
     ];
     for (const [name, bytes, reason] of cases) expect(() => checkPhotoBytes(bytes), name).toThrow(reason);
     expect(checkPhotoBytes(pngClaiming(10_000, 10_000))).toEqual({ format: 'png', width: 10_000, height: 10_000 });
-  });
-});
-
-describe('decodePhoto', () => {
-  it('refuses a header claiming 100,000 x 100,000 pixels before any decoder runs', async () => {
-    const decoder = vi.fn(() => Promise.reject(new Error('must not be called')));
-    vi.stubGlobal('createImageBitmap', decoder);
-    const blob = new Blob([pngClaiming(100_000, 100_000) as Uint8Array<ArrayBuffer>], { type: 'image/png' });
-    await expect(decodePhoto(blob)).rejects.toThrow('too large to decode (100000 x 100000 pixels)');
-    expect(decoder).not.toHaveBeenCalled();
-  });
-
-  it('names the format when the browser decoder refuses bytes that looked right', async () => {
-    vi.stubGlobal('createImageBitmap', vi.fn(() => Promise.reject(new DOMException('The source image could not be decoded.', 'InvalidStateError'))));
-    const blob = new Blob([(await photo('jpeg')) as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' });
-    await expect(decodePhoto(blob)).rejects.toThrow('could not be decoded (a damaged JPEG, or one this browser does not support)');
   });
 });

@@ -1,0 +1,301 @@
+// The inference worker's state and its answer to every request: the loaded model, the embedding
+// matrix it ranks with, the indexing run, the library connection. Free of the worker global
+// (everything it needs of the platform is passed in), so it runs in Node for tests;
+// engine-worker.ts routes the page's messages to it.
+import type { PhotoDecoder } from '../engine/embed/image-embedder';
+import { ImageEmbedder } from '../engine/embed/image-embedder';
+import { EmbeddingMatrix } from '../engine/rank';
+import type { Ort } from '../engine/session/ort';
+import { LibraryConnection } from '../library/connection';
+import type { LibraryDb } from '../library/db';
+import { checkLibrary } from '../library/integrity';
+import { clearQueue } from '../library/queue';
+import { BundleSources } from './bundle-sources';
+import { delayedEncoder, limitedStorage, NO_DEBUG, type DebugFlags } from './debug-flags';
+import { duplicateGroups } from './duplicate-search';
+import { exportIndex, importIndex } from './index-transfer';
+import { withIndexLock } from './index-lock';
+import { indexQueue, type IndexContext } from './indexer';
+import { ModelHost } from './model-host';
+import { PauseGate } from './pause-gate';
+import type { BlobThumbnail } from './photo-decoder';
+import type { ModelInfo, QueueRunSummary, RequestOf, RequestType, ResultOf, TaskProgress, WorkerEvent } from './protocol';
+import { ProviderList } from './providers';
+import { search } from './search';
+import type { TabChannel } from './tab-channel';
+
+/** What the worker needs of the platform it runs on. */
+export interface WorkerPlatform {
+  /** onnxruntime-web, set up for this platform (ort-setup.ts in the browser). */
+  ort: Ort;
+  decoder: PhotoDecoder<BlobThumbnail>;
+  /** Sends an event to the page. */
+  emit(event: WorkerEvent): void;
+  gpu: GPU | undefined;
+  locks: LockManager | undefined;
+  /** Other tabs' workers, or null. */
+  channel: TabChannel | null;
+  /** Test-only: another database name. */
+  databaseName?: string;
+}
+
+type Progress = (p: TaskProgress) => void;
+type Handler<T extends RequestType> = (req: RequestOf<T>, signal: AbortSignal, progress: Progress) => Promise<ResultOf[T]>;
+/** Every request but `cancel`, which the router answers (it knows the running requests). */
+export type ServiceRequestType = Exclude<RequestType, 'cancel'>;
+
+/** The run over the persisted queue, while one goes. */
+interface QueueRun {
+  controller: AbortController;
+  /** Files were queued since the run last looked. */
+  more: boolean;
+  done: Promise<void>;
+}
+
+export class EngineService {
+  private readonly connection: LibraryConnection;
+  private debug: DebugFlags = NO_DEBUG;
+  private sources: BundleSources | null = null;
+  private host: ModelHost | null = null;
+  private matrix: EmbeddingMatrix | null = null;
+  private embeddedSinceLoad = 0;
+  private readonly gate: PauseGate;
+  private queueRun: QueueRun | null = null;
+
+  constructor(private readonly platform: WorkerPlatform) {
+    this.connection = new LibraryConnection({
+      ...(platform.databaseName ? { name: platform.databaseName } : {}),
+      onClosed: () => this.queueRun?.controller.abort('closed'),
+    });
+    this.gate = new PauseGate((paused) => platform.emit({ type: 'indexing-state', paused }));
+    // Another tab wrote embeddings: the ranking of the same model takes them in, and the page refreshes.
+    platform.channel?.listen(({ model, hashes }) => void this.takeInFromOtherTab(model, hashes).catch(() => undefined));
+  }
+
+  readonly handlers: { [T in ServiceRequestType]: Handler<T> } = {
+    init: async (req) => {
+      this.debug = req.debug;
+      const providers = await ProviderList.resolve(this.platform.gpu, req.forceProvider);
+      this.sources ??= new BundleSources(await this.database());
+      this.host ??= new ModelHost(this.platform.ort, providers);
+      return this.host.computeInfo();
+    },
+
+    models: () => this.needSources().list(),
+
+    'load-model': async (req, signal, progress) => {
+      // A queue run embeds with the loaded engine: it stops (its files stay queued) and the page
+      // starts it again under the model loaded now.
+      await this.stopQueueRun('model-changed');
+      const bundle = await this.needSources().resolve(req.source, signal, progress);
+      signal.throwIfAborted();
+      const info = await this.needHost().load(bundle, progress);
+      this.matrix = await this.loadMatrix(info);
+      return info;
+    },
+
+    'delete-model': async (req) => {
+      if (this.host?.info?.key === req.key) throw new Error('This model is in use; load another one before deleting it.');
+      await this.needSources().remove(req.key);
+      return null;
+    },
+
+    tokens: async (req) => {
+      const { engine } = this.needModel();
+      return { count: engine.tokenizer.countTokens(req.text), contextLength: engine.manifest.contextLength };
+    },
+
+    'index-queue': (req, signal, progress) => this.indexQueue(req.join, signal, progress),
+
+    'check-index': async () => {
+      const { info } = this.needModel();
+      const report = await checkLibrary(await this.database(), { key: info.key, dim: info.manifest.architecture.embedDim });
+      if (report.modelChanged) this.matrix = await this.loadMatrix(info);
+      return report;
+    },
+
+    search: async (req) => {
+      const { host, matrix } = this.needModel();
+      return search(req.query, req.limit, {
+        matrix,
+        embedTexts: async (texts, contextLength) => (await host.run((engine) => engine.encodeTexts(texts, contextLength), this.onFallback)).map((t) => t.embedding),
+      });
+    },
+
+    duplicates: (req, signal, progress) => duplicateGroups(this.needModel().matrix, req.threshold, signal, progress),
+
+    'pause-indexing': async () => {
+      this.gate.pause();
+      return null;
+    },
+
+    'resume-indexing': async () => {
+      this.gate.resume();
+      return null;
+    },
+
+    'export-index': async () => exportIndex(await this.database(), this.needModel().info),
+
+    'import-index': async (req, signal, progress) => {
+      const { info, matrix } = this.needModel();
+      return importIndex(req.file, {
+        db: await this.database(),
+        model: info,
+        matrix,
+        signal,
+        onProgress: progress,
+        // As after indexing: this page's library and ranking refresh, and other tabs take the vectors in.
+        onImported: (hashes) => this.announce(info.key, hashes),
+      });
+    },
+
+    'debug-pixels': async (req) => {
+      if (!this.debug.e2e) throw new Error('debug-pixels is for tests (?e2e) only');
+      const { info } = this.needModel();
+      const embedder = new ImageEmbedder(info.manifest, () => Promise.resolve([]), this.platform.decoder, { batchSize: 1, thumbnails: false });
+      const pixels: Float32Array[] = [];
+      for (const { file } of req.files) {
+        pixels.push((await embedder.addPhoto(new Uint8Array(await file.arrayBuffer()), file.type, null)).slice());
+        await embedder.embed();
+      }
+      return { resolution: info.manifest.resolution, pixels };
+    },
+  };
+
+  /** Answers one request. */
+  handle<T extends ServiceRequestType>(req: RequestOf<T>, signal: AbortSignal, progress: Progress): Promise<ResultOf[T]> {
+    const handler = this.handlers[(req as { type: T }).type] as Handler<T>;
+    return handler(req, signal, progress);
+  }
+
+  private readonly onFallback = (compute: ModelInfo['compute']) => this.platform.emit({ type: 'compute', compute });
+
+  /** The database (with the debug flags' fake storage limit, when one is set). */
+  private async database(): Promise<LibraryDb> {
+    return limitedStorage(await this.connection.open(), this.debug, () => this.host?.info?.key ?? null);
+  }
+
+  private needSources(): BundleSources {
+    if (!this.sources) throw new Error('The worker is not initialised.');
+    return this.sources;
+  }
+
+  private needHost(): ModelHost {
+    if (!this.host) throw new Error('The worker is not initialised.');
+    return this.host;
+  }
+
+  private needModel() {
+    const host = this.needHost();
+    if (!host.engine || !host.info || !this.matrix) throw new Error('Load a model first.');
+    return { host, engine: host.engine, info: host.info, matrix: this.matrix };
+  }
+
+  /** The ranking matrix of a model, from the index. */
+  private async loadMatrix(info: ModelInfo): Promise<EmbeddingMatrix> {
+    const m = new EmbeddingMatrix(info.manifest.architecture.embedDim);
+    for (const record of await (await this.database()).getAllFromIndex('embeddings', 'by-model', info.key)) m.addUnit(record.hash, record.vector);
+    return m;
+  }
+
+  /** Tells the page and the other tabs that these photos have embeddings now. */
+  private announce(model: string, hashes: string[]): void {
+    this.platform.emit({ type: 'indexed', hashes, embeddedSinceLoad: this.embeddedSinceLoad });
+    this.platform.channel?.announce({ model, hashes });
+  }
+
+  private async takeInFromOtherTab(model: string, hashes: string[]): Promise<void> {
+    const matrix = this.matrix;
+    if (!matrix || this.host?.info?.key !== model) return;
+    const db = await this.database();
+    for (const hash of hashes) {
+      const record = await db.get('embeddings', [model, hash]);
+      if (record) matrix.addUnit(hash, record.vector);
+    }
+    this.platform.emit({ type: 'indexed', hashes, embeddedSinceLoad: this.embeddedSinceLoad });
+  }
+
+  /** Stops the queue run (its files stay queued) and waits until it has ended. */
+  private async stopQueueRun(reason: 'model-changed' | 'closed'): Promise<void> {
+    const run = this.queueRun;
+    if (!run) return;
+    run.controller.abort(reason);
+    await run.done;
+  }
+
+  private async indexContext(signal: AbortSignal, progress: Progress): Promise<IndexContext> {
+    const { host, info, matrix } = this.needModel();
+    const encode = delayedEncoder(
+      (pixels, count) =>
+        host.run((engine) => engine.encodeImages(pixels, count), this.onFallback).then((vectors) => {
+          // A model loaded meanwhile would give vectors of another model: never store them under this one.
+          if (host.info?.key !== info.key) throw new Error('the model changed during indexing');
+          return vectors;
+        }),
+      this.debug,
+    );
+    return {
+      db: await this.database(),
+      modelKey: info.key,
+      matrix,
+      model: info.manifest,
+      encode,
+      decoder: this.platform.decoder,
+      signal,
+      whenRunning: () => this.gate.wait(signal),
+      onProgress: progress,
+      onIndexed: (hashes) => {
+        this.embeddedSinceLoad += hashes.length;
+        this.announce(info.key, hashes);
+      },
+    };
+  }
+
+  /** Runs the persisted queue until it is empty, one tab at a time; a second request joins the run. */
+  private async indexQueue(join: boolean, signal: AbortSignal, progress: Progress): Promise<QueueRunSummary> {
+    const summary: QueueRunSummary = { files: 0, embedded: 0, skipped: [], waitingForPermission: 0, left: 0, joined: false, stopped: null };
+    if (this.queueRun) {
+      this.queueRun.more = true;
+      return { ...summary, joined: true };
+    }
+    if (join) return summary;
+    const own = new AbortController();
+    const both = AbortSignal.any([signal, own.signal]);
+    let finished = () => {};
+    // Set before the first await: a second request joins this run instead of starting another.
+    const run: QueueRun = { controller: own, more: false, done: new Promise<void>((resolve) => (finished = resolve)) };
+    this.queueRun = run;
+    let ctx: IndexContext | null = null;
+    try {
+      ctx = await this.indexContext(both, progress);
+      const context = ctx;
+      await withIndexLock(
+        this.platform.locks,
+        both,
+        () => progress({ phase: 'index', label: 'Waiting for another tab to finish indexing', done: 0, total: 0, rate: 0, etaSeconds: null }),
+        async () => {
+          const more = () => {
+            const was = run.more;
+            run.more = false;
+            return was;
+          };
+          await indexQueue(context, more, summary);
+        },
+      );
+      return summary;
+    } catch (e) {
+      if (own.signal.aborted) {
+        // Stopped for another model, or the database closed under it: the files stay queued.
+        summary.stopped = own.signal.reason === 'closed' ? 'closed' : 'model-changed';
+        summary.left = this.connection.closed || !ctx ? 0 : await ctx.db.count('queue').catch(() => 0);
+        return summary;
+      }
+      // The user cancelled: what is still queued is dropped.
+      if (signal.aborted && ctx) await clearQueue(ctx.db).catch(() => undefined);
+      throw e;
+    } finally {
+      this.queueRun = null;
+      finished();
+    }
+  }
+}
