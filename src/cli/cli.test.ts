@@ -82,3 +82,14 @@ describe('npm run convert / embed', () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe('--help', () => {
+  test.each(['convert', 'embed', 'index'])('npm run %s -- --help (and -h) prints its usage and exits 0', async (script) => {
+    for (const flag of ['--help', '-h']) {
+      const r = await cli(script, [flag]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^usage: npm run ${script} -- `));
+      expect(r.stdout.split('\n').length).toBeGreaterThan(4);
+    }
+  });
+});

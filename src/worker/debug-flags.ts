@@ -69,6 +69,7 @@ export function limitedStorage(db: LibraryDb, flags: DebugFlags, modelKey: () =>
             return (async () => {
               const stored = await t.objectStore('embeddings').index('by-model').count(key);
               if (stored > limit) {
+                t.done.catch(() => undefined); // rejected by the abort, reported as the quota error below
                 t.abort();
                 throw new DOMException(`The quota has been exceeded (test: more than ${limit} embeddings).`, 'QuotaExceededError');
               }

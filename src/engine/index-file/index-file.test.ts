@@ -3,8 +3,9 @@ import { BufferSource } from '../io/source';
 import type { BundleManifest } from '../bundle/manifest';
 import { checkSameModel, describeModel, modelIdentity, modelKey, ModelMismatchError } from '../bundle/identity';
 import { openIndexFile } from './reader';
-import { concat, hashOf, identity, sampleIndex, SHA_A } from './testing';
-import { IndexFileError, PREAMBLE_BYTES } from './types';
+import { concat, hashOf, identity, sampleIndex, SHA_A, unitVector } from './testing';
+import type { FileRecord } from '../records';
+import { FILE_RECORD_KEYS, IndexFileError, PREAMBLE_BYTES } from './types';
 import { toIndexRecord } from './file-records';
 import { writeIndexFile } from './writer';
 
@@ -34,6 +35,23 @@ async function refusal(bytes: Uint8Array): Promise<string> {
 }
 
 describe('index file', () => {
+  test('its format is pinned: a field the database adds to its records never changes the file by accident', () => {
+    const record = { path: 'a/b.jpg', name: 'b.jpg', folder: 'a', hash: hashOf(1), size: 3, lastModified: 4, type: 'image/jpeg', addedAt: 5, takenAt: 6 };
+    // A newer database record, with a field this format does not know and one that is not plain.
+    const newer = { ...record, rating: 4, faces: [{ x: 1 }] } as FileRecord;
+    const photo = { hash: hashOf(1), width: 2, height: 3, type: 'image/jpeg', size: 3, vector: unitVector(8, 1), thumbnail: null };
+    const bytes = concat(writeIndexFile({ createdBy: 'app', model: identity(), photos: [photo], files: [toIndexRecord(newer)] }));
+    const len = new DataView(bytes.buffer, bytes.byteOffset).getUint32(12, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + len))) as Record<string, Record<string, unknown>[]>;
+    expect(FILE_RECORD_KEYS).toEqual(['path', 'name', 'folder', 'hash', 'size', 'lastModified', 'type', 'addedAt']);
+    expect(Object.keys(header)).toEqual(['format', 'version', 'createdAt', 'createdBy', 'model', 'photos', 'files', 'thumbnailBytes']);
+    expect(Object.keys(header.model!)).toEqual(['sourceSha256', 'dtype', 'converterMajor', 'key', 'name', 'embedDim']);
+    expect(Object.keys(header.photos![0]!)).toEqual(['hash', 'width', 'height', 'type', 'size', 'thumbnail']);
+    // The known fields first, then the other plain ones flat beside them.
+    expect(header.files![0]).toEqual({ ...record, rating: 4 });
+    expect(Object.keys(header.files![0]!)).toEqual([...FILE_RECORD_KEYS, 'takenAt', 'rating']);
+  });
+
   test('round-trips photos, files (extra fields included), embeddings and thumbnails', async () => {
     const { bytes, photos, files } = sampleIndex(5);
     const r = await open(bytes);

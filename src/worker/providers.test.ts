@@ -1,0 +1,44 @@
+// The provider list: WebGPU first when an adapter grants what the encoders need, WASM after it;
+// each entry that cannot be used says why, and that reason is what the Compute badge shows.
+import { describe, expect, it } from 'vitest';
+import { ProviderList } from './providers';
+
+const GIB = 2 ** 30;
+
+function gpu(adapter: object | null | Error): GPU {
+  return { requestAdapter: async () => (adapter instanceof Error ? Promise.reject(adapter) : adapter) } as unknown as GPU;
+}
+
+function adapter({ storage = GIB, features = [] as string[], refuse = '' } = {}) {
+  return {
+    limits: { maxStorageBufferBindingSize: storage, maxBufferSize: storage },
+    features: new Set(features),
+    info: { vendor: 'acme', architecture: 'rdna', description: '' },
+    requestDevice: async () => (refuse ? Promise.reject(new Error(refuse)) : { destroy() {} }),
+  };
+}
+
+describe('ProviderList', () => {
+  it.each([
+    ['no WebGPU', undefined, null, 'this browser has no WebGPU'],
+    ['forced WASM', gpu(adapter()), 'wasm' as const, 'forced by ?provider=wasm'],
+    ['no adapter', gpu(null), null, 'no WebGPU adapter is available'],
+    ['a failing adapter request', gpu(new Error('boom')), null, 'the WebGPU adapter request failed (boom)'],
+    ['small limits', gpu(adapter({ storage: 64 * 2 ** 20 })), null, "the WebGPU adapter's limits are too small (maxStorageBufferBindingSize 64 MiB, 128 MiB needed; maxBufferSize 64 MiB, 128 MiB needed)"],
+    ['a refused device', gpu(adapter({ refuse: 'limits' })), null, 'the WebGPU adapter refused a device with the limits the encoders need (limits)'],
+  ])('%s: WASM, saying why WebGPU is not used', async (_name, g, forced, reason) => {
+    const list = await ProviderList.resolve(g, forced);
+    expect(list.choice).toEqual({ provider: 'wasm', reason, shaderF16: false });
+  });
+
+  it('a usable adapter: WebGPU first; a failure marks it and WASM takes over with the reason', async () => {
+    const list = await ProviderList.resolve(gpu(adapter({ features: ['shader-f16'] })), null);
+    expect(list.choice).toEqual({ provider: 'webgpu', reason: 'GPU adapter acme rdna found, with shader-f16', shaderF16: true });
+    expect((await ProviderList.resolve(gpu(adapter()), 'webgpu')).choice.reason).toBe('forced by ?provider=webgpu, without shader-f16 (float32 compute)');
+    list.markUnavailable('webgpu', 'the WebGPU device was lost (unknown); switched to WASM');
+    expect(list.choice).toEqual({ provider: 'wasm', reason: 'the WebGPU device was lost (unknown); switched to WASM', shaderF16: false });
+    // WASM is the last resort: it is never taken away.
+    list.markUnavailable('wasm', 'no');
+    expect(list.choice.provider).toBe('wasm');
+  });
+});
