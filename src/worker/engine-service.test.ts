@@ -14,7 +14,7 @@ import { sharpPhotoDecoder } from '../cli/sharp-decoder';
 import type { PhotoDecoder } from '../engine/embed/image-embedder';
 import { openIndexFile } from '../engine/index-file/reader';
 import { BufferSource } from '../engine/io/source';
-import { goldensDir } from '../engine/testing/shared';
+import { goldensDir, readF32 } from '../engine/testing/shared';
 import { LibraryConnection } from '../library/connection';
 import { enqueue } from '../library/queue';
 import { NO_DEBUG } from './debug-flags';
@@ -83,8 +83,13 @@ describe.each(['fp16', 'int8'])('the worker and npm run index embed the golden i
     db.close();
   });
 
-  test('answers debug-pixels only for tests (?e2e)', async () => {
+  test('answers debug-pixels only for tests (?e2e): the pixels the indexer feeds the encoder', async () => {
     const file = new File([readFileSync(join(photos, 'square_224.png'))], 'square_224.png', { type: 'image/png' });
     await expect(call({ type: 'debug-pixels', files: [{ file, path: file.name }] })).rejects.toThrow(/for tests/);
+    await call({ type: 'init', forceProvider: null, debug: { ...NO_DEBUG, e2e: true } });
+    const { resolution, pixels } = await call({ type: 'debug-pixels', files: [{ file, path: file.name }, { file, path: 'again.png' }] });
+    expect(resolution).toBe(224);
+    expect(pixels).toHaveLength(2);
+    expect(Array.from(pixels[1]!)).toEqual(Array.from(readF32(join(goldensDir, 'pixels/square_224.png.f32'))));
   });
 });

@@ -152,11 +152,11 @@ export class EngineService {
     'debug-pixels': async (req) => {
       if (!this.debug.e2e) throw new Error('debug-pixels is for tests (?e2e) only');
       const { info } = this.needModel();
-      const embedder = new ImageEmbedder(info.manifest, () => Promise.resolve([]), this.platform.decoder, { batchSize: 1, thumbnails: false });
       const pixels: Float32Array[] = [];
       for (const { file } of req.files) {
+        // The indexer's pipeline up to the encoder: a batch of one, never encoded.
+        const embedder = new ImageEmbedder(info.manifest, () => Promise.reject(new Error('not encoded')), this.platform.decoder, { batchSize: 1, thumbnails: false });
         pixels.push((await embedder.addPhoto(new Uint8Array(await file.arrayBuffer()), file.type, null)).slice());
-        await embedder.embed();
       }
       return { resolution: info.manifest.resolution, pixels };
     },
