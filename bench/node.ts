@@ -74,7 +74,7 @@ export function convertInNode(checkpoint: string, outDir: string, dtype: 'fp32' 
         pending = pending.slice(nl + 1);
         const m = sampleAfter();
         if (!before && m) before = { rss: m.rss, hwm: m.hwm, at: performance.now() };
-        if (/^wrote /.test(line) && m) finished = { hwm: m.hwm, at: performance.now() };
+        if (line.startsWith('wrote ') && m) finished = { hwm: m.hwm, at: performance.now() };
       }
     });
     child.on('error', (e) => {
@@ -85,8 +85,8 @@ export function convertInNode(checkpoint: string, outDir: string, dtype: 'fp32' 
       sampler.stop();
       const seconds = (performance.now() - started) / 1000;
       if (code !== 0) return fail(new Error(`convert exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
-      const b = before as { rss: number; hwm: number; at: number } | null;
-      const f = finished as { hwm: number; at: number } | null;
+      const b = before;
+      const f = finished;
       if (!b || !f) return fail(new Error(`could not sample the converter's memory (no /proc?): ${stderr.trim()}`));
       // The high-water mark covers spikes between samples, but also start-up: use it only
       // where it rose after the marker.
@@ -195,7 +195,7 @@ async function measureEncoders(runner: Runner, quick: boolean): Promise<Omit<Enc
 export async function ortNodeBench(dir: string, quick: boolean): Promise<EncoderBench> {
   const mod = await import('onnxruntime-node');
   // CommonJS: its exports are the namespace's or its default's, depending on the loader.
-  const ort = ('InferenceSession' in mod ? mod : (mod as { default: typeof mod }).default) as typeof mod;
+  const ort = ('InferenceSession' in mod ? mod : (mod as { default: typeof mod }).default);
   const threads = availableParallelism();
   const options = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1 } as const;
   // By path, so ORT finds the external weights next to each graph.

@@ -87,7 +87,7 @@ async function skippedEntries(page: Page): Promise<Record<string, string>> {
   while (await more.isVisible()) await more.click();
   return page.getByRole('list', { name: 'Skipped files' }).evaluate((ul) => {
     const out: Record<string, string> = {};
-    for (const li of ul.querySelectorAll('li')) out[li.querySelector('.skipped-path')!.textContent!] = li.querySelector('.skipped-reason')!.textContent!;
+    for (const li of ul.querySelectorAll('li')) out[li.querySelector('.skipped-path')!.textContent] = li.querySelector('.skipped-reason')!.textContent!;
     return out;
   });
 }

@@ -77,7 +77,7 @@ async function readTexts(file: string): Promise<string[]> {
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'not valid JSON'}`);
+    throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'not valid JSON'}`, { cause: e });
   }
   if (!Array.isArray(json) || !json.every((t) => typeof t === 'string')) throw new Error(`${file}: expected a JSON array of strings`);
   return json;

@@ -68,7 +68,7 @@ export async function readQueued(entry: QueueEntry): Promise<File> {
     if (name === 'NotAllowedError' || name === 'SecurityError') {
       throw new PermissionNeededError(src.kind === 'folder' ? src.root.name : entry.path);
     }
-    if (name === 'NotFoundError') throw new Error('no longer found where it was added');
+    if (name === 'NotFoundError') throw new Error('no longer found where it was added', { cause: e });
     throw e;
   }
 }

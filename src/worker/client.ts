@@ -32,7 +32,7 @@ export class EngineClient {
   start<T extends RequestType>(request: RequestOf<T>, onProgress?: (p: TaskProgress) => void): PendingCall<ResultOf[T]> {
     const id = this.nextId++;
     const promise = new Promise<ResultOf[T]>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: never) => void, reject, ...(onProgress ? { onProgress } : {}) });
+      this.pending.set(id, { resolve: resolve, reject, ...(onProgress ? { onProgress } : {}) });
     });
     const envelope: Envelope = { id, request };
     this.worker.postMessage(envelope);

@@ -458,7 +458,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** Waits (at most `ms`) for the browser to be online again. */
 async function waitOnline(signal: AbortSignal, ms: number): Promise<void> {
-  if (typeof navigator === 'undefined' || navigator.onLine !== false || typeof addEventListener !== 'function') return;
+  if (typeof navigator === 'undefined' ||  navigator.onLine || typeof addEventListener !== 'function') return;
   await new Promise<void>((resolve, reject) => {
     const finish = () => {
       clearTimeout(timer);

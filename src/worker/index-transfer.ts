@@ -67,7 +67,7 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
   try {
     reader = await openIndexFile(new BlobSource(file));
   } catch (e) {
-    if (e instanceof IndexFileError) throw new Error(`${file.name} is not a usable index file: ${e.message}.`);
+    if (e instanceof IndexFileError) throw new Error(`${file.name} is not a usable index file: ${e.message}.`, { cause: e });
     throw e;
   }
   const { header } = reader;
@@ -126,7 +126,7 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
         // already finished
       }
       if (isQuotaError(e) || isQuotaError(tx.error)) {
-        throw new Error(`Storage is full: the index was imported up to photo ${start} of ${header.photos.length}; free some space and import it again to add the rest.`);
+        throw new Error(`Storage is full: the index was imported up to photo ${start} of ${header.photos.length}; free some space and import it again to add the rest.`, { cause: e });
       }
       throw e;
     }

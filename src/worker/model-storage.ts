@@ -24,7 +24,7 @@ export async function storeBundle(db: LibraryDb, manifest: BundleManifest, files
     }
   } catch (e) {
     for (const url of Object.values(urls)) await cache.delete(url);
-    throw new Error(quotaMessage(e, `The model could not be stored in the browser (${(e as Error).message})`));
+    throw new Error(quotaMessage(e, `The model could not be stored in the browser (${(e as Error).message})`), { cause: e });
   }
   const record: ModelRecord = { key, name, bytes, storedAt: Date.now(), manifest, files: urls, origin };
   await db.put('models', record);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PICKLE_LIMITS, unpickle, type PickleHooks } from './pickle';
-import { PyDict, PyList, PyTuple } from './pickle-values';
+import type { PyTuple } from './pickle-values';
+import { PyDict, PyList } from './pickle-values';
 import { CheckpointError } from './tensor';
 import { PickleBuilder } from './testing/pickle-builder';
 import { findStateDictGlobal } from './torch-globals';

@@ -27,5 +27,5 @@ export function toIndexRecord(record: FileRecord): IndexFileRecord {
 /** An index record as the library stores it: the known fields and the extra ones (e.g. takenAt) carried. */
 export function fromIndexRecord(f: IndexFileRecord): FileRecord {
   const { extra, ...known } = f;
-  return { ...extra, ...known } as FileRecord;
+  return { ...extra, ...known };
 }

@@ -148,7 +148,7 @@ describe('parseQuery fuzz', () => {
     try {
       return parseQuery(input);
     } catch (e) {
-      if (!(e instanceof QuerySyntaxError)) throw new Error(`${JSON.stringify(input)} threw ${String(e)}`);
+      if (!(e instanceof QuerySyntaxError)) throw new Error(`${JSON.stringify(input)} threw ${String(e)}`, { cause: e });
       if (!(e.start >= 0 && e.start < e.end && e.end <= input.length)) throw new Error(`${JSON.stringify(input)}: bad span ${e.start}..${e.end}`);
       return e;
     }
