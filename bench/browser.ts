@@ -433,12 +433,12 @@ function photoPixels(seed: number): Buffer {
   for (let k = 0; k < shapes; k++) {
     const cx = r() * W, cy = r() * H, rad = 80 + r() * 500;
     const col = [r() * 255, r() * 255, r() * 255];
-    const round = r() < 0.5;
+    const circle = r() < 0.5;
     const x0 = Math.max(0, Math.floor(cx - rad)), x1 = Math.min(W, Math.ceil(cx + rad));
     const y0 = Math.max(0, Math.floor(cy - rad)), y1 = Math.min(H, Math.ceil(cy + rad));
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
-        const d = round ? Math.hypot(x - cx, y - cy) / rad : Math.max(Math.abs(x - cx), Math.abs(y - cy)) / rad;
+        const d = circle ? Math.hypot(x - cx, y - cy) / rad : Math.max(Math.abs(x - cx), Math.abs(y - cy)) / rad;
         if (d > 1) continue;
         const a = Math.min(1, (1 - d) * 8) * 0.85; // soft edge
         const lit = 0.75 + 0.25 * (1 - (y - y0) / (y1 - y0 || 1));

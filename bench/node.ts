@@ -331,6 +331,8 @@ async function main(argv: string[]): Promise<unknown> {
       break;
     case 'rank':
       return rankBench(quick);
+    case undefined:
+      break;
   }
   throw new Error('usage: node --import tsx bench/node.ts convert <checkpoint> <outDir> fp32|fp16 | ort <dir> [--quick] | engine <bundle> [--quick] | rank [--quick]');
 }

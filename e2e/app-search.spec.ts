@@ -61,13 +61,13 @@ test('int8 precision on WASM: the choice is kept, the model converts to int8, an
 test('the worker embeds exactly the golden pixels', async ({ page }) => {
   await page.goto('/?e2e&provider=wasm');
   await importDemoModel(page);
-  const golden = readJson<{ images: { file: string; pixels: string }[] }>(join(goldensDir, 'golden.json'));
+  const golden = readJson(join(goldensDir, 'golden.json')) as { images: { file: string; pixels: string }[] };
   const files = await Promise.all(
     golden.images.map(async (im) => ({ name: im.file.split('/').pop()!, bytes: [...readFileSync(join(goldensDir, im.file))] })),
   );
   const result = await page.evaluate(async (list) => {
-    const files = list.map((f) => new File([new Uint8Array(f.bytes)], f.name));
-    return window.__longclipTest!.pixels(files);
+    const photos = list.map((f) => new File([new Uint8Array(f.bytes)], f.name));
+    return window.__longclipTest!.pixels(photos);
   }, files);
   expect(result.resolution).toBe(224);
   golden.images.forEach((im, i) => {

@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { expect, test } from '@playwright/test';
 import { goldensDir, readJson, serveShared } from './shared-files';
 
-const golden = readJson<{ images: { file: string }[] }>(join(goldensDir, 'golden.json'));
+const golden = readJson(join(goldensDir, 'golden.json')) as { images: { file: string }[] };
 
 /** 48 x 32 JPEGs tagged with each EXIF orientation 1..8, and a PNG whose alpha runs 0..255. */
 async function generated(dir: string): Promise<string[]> {
@@ -48,7 +48,7 @@ test('the VideoFrame readback gives exactly the canvas pixels', async ({ page })
     expect(r.differing, `${r.url}: bytes that differ (max ${r.maxDiff})`).toBe(0);
   }
   // The bitmap applied each EXIF orientation (5..8 swap width and height), and the PNG kept its alpha.
-  expect(results.slice(-9, -1).map((r) => r.size)).toEqual([...Array(4).fill([48, 32]), ...Array(4).fill([32, 48])]);
+  expect(results.slice(-9, -1).map((r) => r.size)).toEqual([...Array.from({ length: 4 }, () => [48, 32]), ...Array.from({ length: 4 }, () => [32, 48])]);
   const n = 48 * 32;
   const translucent = Array.from({ length: n }, (_, i) => Math.round((i / (n - 1)) * 255)).filter((a) => a < 255).length;
   expect(results.at(-1)!.translucent).toBe(translucent);

@@ -5,7 +5,7 @@ import { expect, type Page } from '@playwright/test';
 import { demoDir, goldensDir, readJson } from './shared-files';
 
 export interface DemoQuery { query: string; kind: 'twin' | 'single'; context: number; target: string; ranking: string[]; cosine: number[] }
-export const demo = readJson<{ queries: DemoQuery[]; gallery: { file: string }[]; twins: [string, string][] }>(join(demoDir, 'demo.json'));
+export const demo = readJson(join(demoDir, 'demo.json')) as { queries: DemoQuery[]; gallery: { file: string }[]; twins: [string, string][] };
 export const galleryDir = join(demoDir, 'gallery');
 export const galleryFiles = readdirSync(galleryDir).filter((f) => f.endsWith('.png')).sort().map((f) => join(galleryDir, f));
 

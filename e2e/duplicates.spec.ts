@@ -10,7 +10,7 @@ import { demoDir, readJson } from './shared-files';
 
 // Twins differ in one object's colour only, so the demo model may find them near-duplicates of
 // each other: the scenes copied here are not twins, so their groups hold what the test made.
-const twins = new Set(readJson<{ twins: [string, string][] }>(join(demoDir, 'demo.json')).twins.flat());
+const twins = new Set((readJson(join(demoDir, 'demo.json')) as { twins: [string, string][] }).twins.flat());
 const [copied, reencoded] = galleryFiles.filter((f) => !twins.has(basename(f)));
 const copyName = 'copy of a scene.png';
 const nearName = 'scene saved as jpeg.jpg';

@@ -10,7 +10,7 @@ interface Golden {
   images: { file: string; pixels: string; embedding: number[] }[];
   cosine_text_image: number[][];
 }
-const golden = readJson<Golden>(join(goldensDir, 'golden.json'));
+const golden = readJson(join(goldensDir, 'golden.json')) as Golden;
 const shared = (rel: string) => `/__shared/goldens/${rel}`;
 
 async function openHarness(page: Page): Promise<void> {

@@ -267,7 +267,7 @@ test('embeddings are kept per model: another precision embeds again, switching b
   await expectStatus(page, `${TOTAL} photos indexed (${TOTAL} newly embedded)`);
   const counts = await libraryCounts(page);
   expect(Object.values(counts.embeddings)).toEqual([TOTAL, TOTAL]);
-  expect(Object.keys(counts.embeddings).map((k) => k.split(':')[1]).sort()).toEqual(['float16', 'int8']);
+  expect(Object.keys(counts.embeddings).map((k) => k.split(':')[1]!).sort((a, b) => a.localeCompare(b))).toEqual(['float16', 'int8']);
 
   // Back to float16 from the stored models: its embeddings are reused.
   await page.locator('.model-row').filter({ hasText: 'demo-longclip' }).filter({ hasText: 'float16' }).getByRole('button', { name: /^Load/ }).click();

@@ -16,8 +16,8 @@ export async function serveShared(page: Page): Promise<void> {
   });
 }
 
-export function readJson<T>(path: string): T {
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
+export function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
 }
 
 export { cosine, readF32 } from '../src/engine/testing/shared';

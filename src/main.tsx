@@ -7,6 +7,7 @@ import { useLibraryStore } from './state/library-store';
 import { useModelStore } from './state/model-store';
 import { installTestHooks } from './state/test-hooks';
 import { registerServiceWorker } from './pwa';
+// oxlint-disable-next-line import/extensions -- a stylesheet, not a module
 import './ui/styles.css';
 
 const root = document.getElementById('root');

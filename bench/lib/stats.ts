@@ -19,7 +19,7 @@ export function round(x: number, digits = 2): number {
 }
 
 /** Milliseconds one call of `fn` takes, `runs` times (after `warmup` unmeasured calls). */
-export async function timeRuns(runs: number, fn: (i: number) => Promise<unknown> | unknown, warmup = 0): Promise<number[]> {
+export async function timeRuns(runs: number, fn: (i: number) => unknown, warmup = 0): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn(-1 - i);
   const out: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -22,11 +22,11 @@ function benchWorker(): Worker {
       console.log(m.log);
       return;
     }
-    const call = pending.get(m.id);
-    if (!call) return;
+    const waiting = pending.get(m.id);
+    if (!waiting) return;
     pending.delete(m.id);
-    if (m.ok) call.resolve(m.value);
-    else call.reject(new Error(m.error));
+    if (m.ok) waiting.resolve(m.value);
+    else waiting.reject(new Error(m.error));
   });
   w.addEventListener('error', (e) => {
     const error = new Error(`bench worker failed: ${e.message || 'unknown error'}`);

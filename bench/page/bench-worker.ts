@@ -359,7 +359,7 @@ async function handle(req: BenchRequest): Promise<BenchResults[BenchRequest['typ
   }
 }
 
-self.addEventListener('message', async (event: MessageEvent<{ id: number; request: BenchRequest }>) => {
+async function onMessage(event: MessageEvent<{ id: number; request: BenchRequest }>): Promise<void> {
   const { id, request } = event.data;
   let reply: FromWorker;
   try {
@@ -368,4 +368,6 @@ self.addEventListener('message', async (event: MessageEvent<{ id: number; reques
     reply = { id, ok: false, error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
   }
   self.postMessage(reply);
-});
+}
+
+self.addEventListener('message', (event: MessageEvent<{ id: number; request: BenchRequest }>) => void onMessage(event));

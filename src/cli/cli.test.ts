@@ -36,7 +36,7 @@ describe('npm run convert / embed', () => {
     expect(m.dtype).toBe('float16');
     expect(m.source.fileName).toBe('tiny-longclip-fp32.pt');
     expect(m.source.size).toBe(statSync(join(goldensDir, 'tiny-longclip-fp32.pt')).size);
-    for (const f of Object.values(m.files) as { path: string; size: number }[]) expect(statSync(join(bundle, f.path)).size).toBe(f.size);
+    for (const f of Object.values<{ path: string; size: number }>(m.files)) expect(statSync(join(bundle, f.path)).size).toBe(f.size);
   });
 
   test('embeds texts and images, dumps pixels, and skips an unreadable image', async () => {

@@ -2,7 +2,7 @@
 // image embedder, as the app's worker does it (sharp decodes here), with the app's thumbnails;
 // what an earlier index (--in) already holds is reused, never embedded again.
 import { readFile, stat, type FileHandle } from 'node:fs/promises';
-import { basename, extname, relative, resolve, sep } from 'node:path';
+import { basename, relative, resolve, sep } from 'node:path';
 import { ImageEmbedder, type EmbeddedImage } from '../engine/embed/image-embedder';
 import type { ModelIdentity } from '../engine/bundle/identity';
 import { toIndexRecord } from '../engine/index-file/file-records';

@@ -51,7 +51,11 @@ function bruteForce(keys: string[], rows: Float32Array, dim: number, threshold: 
     const component = [start];
     seen.add(start);
     for (let c = 0; c < component.length; c++)
-      for (let j = 0; j < n; j++) if (!seen.has(j) && j !== component[c] && dot(component[c]!, j) >= threshold) (seen.add(j), component.push(j));
+      for (let j = 0; j < n; j++)
+        if (!seen.has(j) && j !== component[c] && dot(component[c]!, j) >= threshold) {
+          seen.add(j);
+          component.push(j);
+        }
     if (component.length < 2) continue;
     component.sort((a, b) => a - b);
     let min = Infinity;

@@ -159,7 +159,7 @@ function kernelModule(): Uint8Array<ArrayBuffer> {
   const dotAdd = [...simd(0xba), ...simd(0xae)]; // i32x4.dot_i16x8_s, i32x4.add
   const lane = (l: number) => [...get(ACC), ...simd(0x1b), l]; // i32x4.extract_lane
   const body = [
-    ...[2, 2, 0x7f, 2, 0x7b], // locals: 2 x i32 ($j, $qp), 2 x v128 ($acc, $v)
+    2, 2, 0x7f, 2, 0x7b, // locals: 2 x i32 ($j, $qp), 2 x v128 ($acc, $v)
     0x02, 0x40, // block
     0x03, 0x40, // loop (rows)
     ...get(COUNT), 0x45, 0x0d, 1, // count == 0: leave
@@ -187,7 +187,7 @@ function kernelModule(): Uint8Array<ArrayBuffer> {
     0x0b, // end func
   ];
   return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
     ...section(1, [1, 0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]), // type: (i32 x 5) -> ()
     ...section(3, [1, 0]), // function 0 has type 0
     ...section(5, [1, 0, 1]), // memory: min 1 page, no maximum

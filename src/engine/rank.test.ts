@@ -69,7 +69,7 @@ describe('EmbeddingMatrix', () => {
   ];
   test.each(datasets)('the int8 prefilter gives the float ranking exactly: %s', (_, dim, make) => {
     const n = 6000;
-    const vectors = Array.from({ length: n }, (_, i) => make(i));
+    const vectors = Array.from({ length: n }, (_row, i) => make(i));
     const fast = new EmbeddingMatrix(dim, 4, { prefilter: 'always' }); // grows its memory on the way
     const float = new EmbeddingMatrix(dim, 4, { prefilter: 'never' });
     expect((fast as unknown as { int8: unknown }).int8, 'WebAssembly SIMD is there: the int8 path is the one tested').not.toBeNull();

@@ -74,18 +74,18 @@ interface FakeItem {
 /** A DataTransfer that is emptied (like the browser's) once `expire()` is called. */
 function fakeDataTransfer(items: { entry?: unknown; file?: File; kind?: string }[]) {
   let expired = false;
-  const live: FakeItem[] = items.map((it) => ({
-    kind: it.kind ?? 'file',
-    type: it.file?.type ?? '',
-    webkitGetAsEntry: () => (expired ? null : (it.entry ?? null)),
-    getAsFile: () => (expired ? null : (it.file ?? null)),
+  const live: FakeItem[] = items.map((item) => ({
+    kind: item.kind ?? 'file',
+    type: item.file?.type ?? '',
+    webkitGetAsEntry: () => (expired ? null : (item.entry ?? null)),
+    getAsFile: () => (expired ? null : (item.file ?? null)),
   }));
   const dt = {
     get items() {
       return expired ? [] : live;
     },
     get files() {
-      return expired ? [] : items.flatMap((it) => (it.file ? [it.file] : []));
+      return expired ? [] : items.flatMap((item) => (item.file ? [item.file] : []));
     },
   };
   return { dt: dt as unknown as DataTransfer, expire: () => (expired = true) };

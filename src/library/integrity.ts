@@ -101,7 +101,7 @@ export async function checkLibrary(db: LibraryDb, model: CheckedModel | null): P
   });
 
   // 3. Photos nobody names.
-  for (const hash of [...valid]) {
+  for (const hash of valid) {
     if (filesByHash.has(hash)) continue;
     valid.delete(hash);
     quiet(photos.delete(hash));

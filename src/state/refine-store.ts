@@ -16,14 +16,14 @@ export interface RefineState extends RefineSettings {
 /** The sort order and the minimum score are kept across visits; the filters last for the visit. */
 const STORAGE_KEY = 'longclip-search:refine';
 type Kept = Pick<RefineSettings, 'sort' | 'minScoreOn' | 'minScore'>;
-const SORTS: readonly SortKey[] = new Set(['default', 'newest', 'oldest', 'name']);
+const SORTS: ReadonlySet<SortKey> = new Set(['default', 'newest', 'oldest', 'name']);
 
 function load(): Kept {
   const kept: Kept = { sort: DEFAULT_SETTINGS.sort, minScoreOn: DEFAULT_SETTINGS.minScoreOn, minScore: DEFAULT_SETTINGS.minScore };
   try {
     const raw = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null;
     const saved = raw ? (JSON.parse(raw) as Partial<Kept>) : {};
-    if (SORTS.has(saved.sort)) kept.sort = saved.sort!;
+    if (SORTS.has(saved.sort as SortKey)) kept.sort = saved.sort!;
     if (typeof saved.minScoreOn === 'boolean') kept.minScoreOn = saved.minScoreOn;
     if (typeof saved.minScore === 'number' && Number.isFinite(saved.minScore)) kept.minScore = saved.minScore;
   } catch {

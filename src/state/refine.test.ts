@@ -27,7 +27,7 @@ function file(path: string, extra: Partial<FileRecord> = {}): FileRecord {
 }
 
 const item = (f: FileRecord, score: number | null = null): Scored => ({ file: f, score });
-const names = (items: readonly Scored[]) => items.map((it) => it.file.name);
+const names = (items: readonly Scored[]) => items.map((s) => s.file.name);
 const settings = (s: Partial<RefineSettings>): RefineSettings => ({ ...DEFAULT_SETTINGS, ...s });
 
 describe('photoType', () => {

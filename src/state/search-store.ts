@@ -120,16 +120,16 @@ export const useSearchStore = create<SearchState>((set, get) => {
     const cut: string[] = [];
     for (const t of terms) {
       if (t.kind !== 'text') continue;
-      const { count } = await engineClient().call({ type: 'tokens', text: t.text });
-      if (count > context) cut.push(`"${t.text.length > 40 ? `${t.text.slice(0, 39)}…` : t.text}" is ${count} tokens`);
+      const { count: tokens } = await engineClient().call({ type: 'tokens', text: t.text });
+      if (tokens > context) cut.push(`"${t.text.length > 40 ? `${t.text.slice(0, 39)}…` : t.text}" is ${tokens} tokens`);
     }
     return cut.length ? `${cut.join('; ')}: only the first ${context} tokens of a term are read.` : null;
   }
 
   async function count(text: string): Promise<void> {
     if (!useModelStore.getState().active) return set({ tokenCount: null });
-    const { count } = await engineClient().call({ type: 'tokens', text });
-    if (get().text === text) set({ tokenCount: count });
+    const { count: tokens } = await engineClient().call({ type: 'tokens', text });
+    if (get().text === text) set({ tokenCount: tokens });
   }
 
   function schedule(delay: number): void {

@@ -38,6 +38,7 @@ export function PhotoGrid({ items, label, resetKey }: Props) {
   }, []);
 
   const { columns, rowHeight } = gridLayout(width, MIN_CELL, GAP, CAPTION);
+  // oxlint-disable-next-line react/incompatible-library -- TanStack Virtual's useVirtualizer returns a mutable instance; this app does not use the React Compiler
   const virtualizer = useVirtualizer({
     count: Math.ceil(items.length / columns),
     getScrollElement: () => scrollRef.current,

@@ -23,6 +23,7 @@ export function SentenceMatches({ hash }: { hash: string }) {
         {sentences.map((s, i) => {
           const match = matched.includes(i);
           return (
+            // oxlint-disable-next-line react/no-array-index-key -- a sentence's position in the query is its identity (texts may repeat); the list is replaced, never reordered
             <li key={i} className={match ? 'match' : undefined}>
               <span className="sentence-score">{scores[i]!.toFixed(3)}</span>
               <span className="sentence-text">{s.text}</span>

@@ -21,7 +21,9 @@ export function ViewerDialog({ item, index, count }: Props) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
   const indexRef = useRef(index);
-  indexRef.current = index;
+  useEffect(() => {
+    indexRef.current = index;
+  }, [index]);
   const close = useViewerStore((s) => s.close);
   const step = useViewerStore((s) => s.step);
   const moreLikeThis = useSearchStore((s) => s.moreLikeThis);

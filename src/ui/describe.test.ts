@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { architectureName, indexedMessage, indexingDetail, skippedByReason, taskDetail, uniqueSkipped } from './describe';
 
-describe('describe', () => {
+describe('the words for what the stores hold', () => {
   it('names the indexing result, singular and plural', () => {
     expect(indexedMessage({ indexed: 1, newlyEmbedded: 1 })).toBe('1 photo indexed (1 newly embedded)');
     expect(indexedMessage({ indexed: 12, newlyEmbedded: 0 })).toBe('12 photos indexed (0 newly embedded)');

@@ -129,7 +129,7 @@ export function memoryParts(): PartStore & { parts: Map<string, Blob> } {
     },
     async clear(url) {
       metas.delete(url);
-      for (const k of [...parts.keys()]) if (k.startsWith(`${url}#`)) parts.delete(k);
+      for (const k of parts.keys()) if (k.startsWith(`${url}#`)) parts.delete(k);
     },
     async list() {
       return [...metas.values()].map((m) => structuredClone(m));

@@ -32,21 +32,21 @@ interface ServerOptions {
 function server(file: () => Uint8Array, o: ServerOptions = {}) {
   const log: { range: string | null; status: number; sent: number }[] = [];
   const fetchImpl = (async (_url: string, init?: RequestInit) => {
-    const content = file();
+    const payload = file();
     const range = new Headers(init?.headers).get('range');
     const entry = { range, status: 200, sent: 0 };
     log.push(entry);
     const drop = o.drops?.[log.length - 1];
-    const headers = new Headers({ 'Content-Type': 'application/octet-stream', ETag: (o.etag ?? ((f) => `"${sha(f)}"`))(content) });
+    const headers = new Headers({ 'Content-Type': 'application/octet-stream', ETag: (o.etag ?? ((f) => `"${sha(f)}"`))(payload) });
     if (o.acceptRanges) headers.set('Accept-Ranges', o.acceptRanges);
     let start = 0;
     if (range && o.ranges !== false) {
       start = Number(/^bytes=(\d+)-$/.exec(range)![1]);
-      if (start >= content.length) return new Response(null, { status: (entry.status = 416) });
+      if (start >= payload.length) return new Response(null, { status: (entry.status = 416) });
       entry.status = 206;
-      headers.set('Content-Range', `bytes ${start + (o.shiftRange ?? 0)}-${content.length - 1}/${content.length}`);
+      headers.set('Content-Range', `bytes ${start + (o.shiftRange ?? 0)}-${payload.length - 1}/${payload.length}`);
     }
-    const body = content.subarray(start);
+    const body = payload.subarray(start);
     headers.set('Content-Length', String(body.length));
     let at = 0;
     const limit = drop ?? body.length;

@@ -9,6 +9,7 @@ import { openLibraryDb, type LibraryDb } from '../library/db';
 import { checkLibrary, problemsFound } from '../library/integrity';
 import { placeFile } from '../library/place-file';
 import { enqueue } from '../library/queue';
+import type * as QueueModule from '../library/queue';
 import { indexQueue, StorageFullError, type IndexContext } from './indexer';
 import type { BlobThumbnail } from './photo-decoder';
 import type { QueueRunSummary } from './protocol';
@@ -31,7 +32,7 @@ vi.mock('../engine/preprocess/clip-preprocess', () => ({
 }));
 // Files under "Locked/" wait for a folder permission.
 vi.mock('../library/queue', async (original) => {
-  const real = await original<typeof import('../library/queue')>();
+  const real = await original<typeof QueueModule>();
   return {
     ...real,
     readQueued: async (entry: Parameters<typeof real.readQueued>[0]) => {

@@ -14,7 +14,7 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe('the browser photo pipeline', () => {
   it('refuses a header claiming 100,000 x 100,000 pixels before any decoder runs', async () => {
-    const decoder = vi.fn(() => Promise.reject(new Error('must not be called')));
+    const decoder = vi.fn<() => Promise<ImageBitmap>>(() => Promise.reject(new Error('must not be called')));
     vi.stubGlobal('createImageBitmap', decoder);
     await expect(embedder().addPhoto(pngClaiming(100_000, 100_000), 'image/png', null)).rejects.toThrow('too large to decode (100000 x 100000 pixels)');
     expect(decoder).not.toHaveBeenCalled();

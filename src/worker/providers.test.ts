@@ -5,8 +5,8 @@ import { ProviderList } from './providers';
 
 const GIB = 2 ** 30;
 
-function gpu(adapter: object | null | Error): GPU {
-  return { requestAdapter: async () => (adapter instanceof Error ? Promise.reject(adapter) : adapter) } as unknown as GPU;
+function gpu(answer: object | null | Error): GPU {
+  return { requestAdapter: async () => (answer instanceof Error ? Promise.reject(answer) : answer) } as unknown as GPU;
 }
 
 function adapter({ storage = GIB, features = [] as string[], refuse = '' } = {}) {

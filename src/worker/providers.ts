@@ -100,8 +100,8 @@ async function refusesDevice(adapter: GPUAdapter, shaderF16: boolean): Promise<s
 function tooSmall(limits: GPUSupportedLimits): string | null {
   const mib = (n: number) => `${Math.floor(n / 1024 / 1024)} MiB`;
   const short = (['maxStorageBufferBindingSize', 'maxBufferSize'] as const)
-    .filter((k) => !(Number(limits[k]) >= NEEDED_STORAGE_BUFFER))
-    .map((k) => `${k} ${mib(Number(limits[k]) || 0)}, ${mib(NEEDED_STORAGE_BUFFER)} needed`);
+    .filter((k) => !(limits[k] >= NEEDED_STORAGE_BUFFER))
+    .map((k) => `${k} ${mib(limits[k] || 0)}, ${mib(NEEDED_STORAGE_BUFFER)} needed`);
   return short.length ? short.join('; ') : null;
 }
 

@@ -27,8 +27,8 @@ export interface ModelIdentity {
 }
 
 /** The model key from its parts: embeddings are stored under it, so it changes only when embeddings do. */
-export function identityKey(sourceSha256: string, dtype: string, converterMajor: number): string {
-  return `${sourceSha256}:${dtype}:v${converterMajor}`;
+export function identityKey(sourceSha256: string, dtype: string, major: number): string {
+  return `${sourceSha256}:${dtype}:v${major}`;
 }
 
 function converterMajor(manifest: BundleManifest): number {

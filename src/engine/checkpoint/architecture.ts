@@ -17,7 +17,7 @@ export function architectureFromStateDict(sd: StateDict, file = sd.fileName ?? '
   const shape = (key: string, rank: number): readonly number[] => {
     const t = sd.tensors.get(key);
     if (!t) throw new CheckpointError(`${file}: missing tensor ${key}; not a CLIP ViT state_dict`);
-    if (t.shape.length !== rank) throw new CheckpointError(`${file}: tensor ${key} has shape [${t.shape}], expected ${rank} dimensions`);
+    if (t.shape.length !== rank) throw new CheckpointError(`${file}: tensor ${key} has shape [${t.shape.join(',')}], expected ${rank} dimensions`);
     return t.shape;
   };
   const heads = (width: number, tower: string): number => {

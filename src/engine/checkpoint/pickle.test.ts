@@ -29,6 +29,7 @@ describe('pickle VM', () => {
       .stop();
     const d = run(p) as PyDict;
     expect(d).toBeInstanceOf(PyDict);
+    // oxlint-disable-next-line typescript/no-unsafe-class-instance-assignment -- the pickle built above puts a tuple here; the cast only names it, and the test reads .items
     expect((d.map.get('a') as PyTuple).items).toEqual(['b']);
     expect(d.map.get('big')).toBe(2 ** 32);
     expect(d.map.get('neg')).toBe(-256);
@@ -48,8 +49,10 @@ describe('pickle VM', () => {
       .op(0x5d, 0x68, 0x00, 0x61) // ['collections'] via APPEND
       .op(0x86, 0x86) // ((OrderedDict(), (('collections',), ['collections']))
       .stop();
+    // oxlint-disable-next-line typescript/no-unsafe-class-instance-assignment -- the pickle built above puts a tuple here; the cast only names it, and the test reads .items
     const t = run(p) as PyTuple;
     expect(t.items[0]).toBeInstanceOf(PyDict);
+    // oxlint-disable-next-line typescript/no-unsafe-class-instance-assignment -- the pickle built above puts a tuple here; the cast only names it, and the test reads .items
     const inner = t.items[1] as PyTuple;
     expect(inner.items[1]).toBeInstanceOf(PyList);
   });

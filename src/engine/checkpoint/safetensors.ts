@@ -51,7 +51,7 @@ export async function openSafetensors(source: ByteSource): Promise<StateDict> {
     }
     const numel = elementCount(shape);
     if (numel * ELEMENT_SIZE[storageDType] !== end - begin) {
-      throw bad(`shape [${shape}] of ${dtype} needs ${numel * ELEMENT_SIZE[storageDType]} bytes, but data_offsets span ${end - begin}`);
+      throw bad(`shape [${shape.join(',')}] of ${String(dtype)} needs ${numel * ELEMENT_SIZE[storageDType]} bytes, but data_offsets span ${end - begin}`);
     }
     const storage = { start: dataStart + begin, numel, dtype: storageDType };
     tensors.set(name, new StridedTensor(source, name, storage, shape, contiguousStrides(shape), 0));

@@ -49,7 +49,7 @@ export class StridedTensor implements LazyTensor {
     const where = `${source.name}: tensor ${name}`;
     const isCount = (v: number) => Number.isSafeInteger(v) && v >= 0;
     if (!shape.every(isCount) || !strides.every(isCount) || !isCount(offset)) {
-      throw new CheckpointError(`${where} has an invalid shape, stride or offset ([${shape}], [${strides}], ${offset})`);
+      throw new CheckpointError(`${where} has an invalid shape, stride or offset ([${shape.join(',')}], [${strides.join(',')}], ${offset})`);
     }
     if (shape.length !== strides.length) {
       throw new CheckpointError(`${where} has ${shape.length} dimensions but ${strides.length} strides`);
@@ -65,12 +65,12 @@ export class StridedTensor implements LazyTensor {
     for (let i = 0; i < shape.length; i++) last += (shape[i]! - 1) * strides[i]!;
     if (this.numel > 0 && (!Number.isSafeInteger(last) || last >= storage.numel)) {
       throw new CheckpointError(
-        `${where} (shape [${shape}], stride [${strides}], offset ${offset}) reaches element ${last} of a storage of ${storage.numel} elements`,
+        `${where} (shape [${shape.join(',')}], stride [${strides.join(',')}], offset ${offset}) reaches element ${last} of a storage of ${storage.numel} elements`,
       );
     }
     if (last - offset + 1 > MAX_TENSOR_ELEMENTS) {
       throw new CheckpointError(
-        `${where} (stride [${strides}]) spans ${last - offset + 1} elements of its storage, more than a CLIP weight can (${MAX_TENSOR_ELEMENTS})`,
+        `${where} (stride [${strides.join(',')}]) spans ${last - offset + 1} elements of its storage, more than a CLIP weight can (${MAX_TENSOR_ELEMENTS})`,
       );
     }
     if (storage.start + storage.numel * ELEMENT_SIZE[storage.dtype] > source.size) {

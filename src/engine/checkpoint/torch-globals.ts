@@ -1,4 +1,4 @@
-import { describe, PyCallable, PyDict, PyObject, PyTuple, type PyValue } from './pickle-values';
+import { describe, isPyKey, PyCallable, PyDict, PyObject, PyTuple, type PyValue } from './pickle-values';
 import type { StorageDType } from './tensor';
 
 /**
@@ -44,7 +44,7 @@ const STORAGE_TYPES: Record<string, StorageDType> = {
 };
 
 function int(v: PyValue, what: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new Error(`${what} must be a non-negative integer, not ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new Error(`${what} must be a non-negative integer, not ${isPyKey(v) ? String(v) : describe(v)}`);
   return v;
 }
 

@@ -42,7 +42,9 @@ describe('float16 bundle graphs', () => {
     expect(external(graph)).toEqual(external(stored));
     // Every Cast goes to float16, except the one that hands the result back as float32.
     const casts = graph.node!.filter((n) => n.opType === 'Cast').map((n) => Number(n.attribute![0]!.i));
+    // oxlint-disable-next-line typescript/no-unsafe-enum-comparison -- a Cast's `to` attribute is a plain protobuf int; DataType is the numeric enum it holds
     expect(casts.filter((to) => to === onnx.TensorProto.DataType.FLOAT)).toHaveLength(tower === 'text' ? 2 : 1); // text: ids -> float for ArgMax
+    // oxlint-disable-next-line typescript/no-unsafe-enum-comparison -- a Cast's `to` attribute is a plain protobuf int; DataType is the numeric enum it holds
     expect(casts.filter((to) => to === onnx.TensorProto.DataType.FLOAT16).length).toBeGreaterThan(0);
   });
 

@@ -16,7 +16,7 @@ function tiff({ ifd0 = {}, exif, littleEndian = true }: TiffSpec): Uint8Array {
   const put16 = (at: number, v: number) => (littleEndian ? out.splice(at, 2, v & 255, v >> 8) : out.splice(at, 2, v >> 8, v & 255));
   const put32 = (at: number, v: number) => {
     const bytes = [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
-    out.splice(at, 4, ...(littleEndian ? bytes.reverse() : bytes));
+    out.splice(at, 4, ...(littleEndian ? bytes.toReversed() : bytes));
   };
   out.push(...(littleEndian ? [0x49, 0x49] : [0x4d, 0x4d]), 0, 0, 0, 0, 0, 0);
   put16(2, 42);

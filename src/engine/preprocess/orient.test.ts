@@ -2,16 +2,16 @@ import { describe, expect, test } from 'vitest';
 import { orient, type Rotation } from './orient';
 
 // One letter per pixel, as RGBA words whose R byte is the letter.
-function image(rows: string[]) {
-  const width = rows[0]!.length;
-  const data = new Uint8Array(width * rows.length * 4);
-  rows.join('').split('').forEach((c, i) => data.set([c.charCodeAt(0), 0, 0, 255], i * 4));
-  return { width, height: rows.length, data };
+function image(lines: string[]) {
+  const width = lines[0]!.length;
+  const data = new Uint8Array(width * lines.length * 4);
+  lines.join('').split('').forEach((c, i) => data.set([c.charCodeAt(0), 0, 0, 255], i * 4));
+  return { width, height: lines.length, data };
 }
 
 function rows(img: { width: number; height: number; data: Uint8Array | Uint8ClampedArray }): string[] {
-  return Array.from({ length: img.height }, (_, y) =>
-    Array.from({ length: img.width }, (_, x) => String.fromCharCode(img.data[(y * img.width + x) * 4]!)).join(''),
+  return Array.from({ length: img.height }, (_row, y) =>
+    Array.from({ length: img.width }, (_col, x) => String.fromCharCode(img.data[(y * img.width + x) * 4]!)).join(''),
   );
 }
 

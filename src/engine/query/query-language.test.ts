@@ -149,7 +149,7 @@ describe('parseQuery fuzz', () => {
       return parseQuery(input);
     } catch (e) {
       if (!(e instanceof QuerySyntaxError)) throw new Error(`${JSON.stringify(input)} threw ${String(e)}`, { cause: e });
-      if (!(e.start >= 0 && e.start < e.end && e.end <= input.length)) throw new Error(`${JSON.stringify(input)}: bad span ${e.start}..${e.end}`);
+      if (!(e.start >= 0 && e.start < e.end && e.end <= input.length)) throw new Error(`${JSON.stringify(input)}: bad span ${e.start}..${e.end}`, { cause: e });
       return e;
     }
   }

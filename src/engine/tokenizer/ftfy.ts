@@ -101,9 +101,11 @@ export function fixSurrogates(text: string): string {
 }
 
 export function removeTerminalEscapes(text: string): string {
+  // oxlint-disable-next-line no-control-regex -- matches ANSI escape sequences (ESC [ ...), as ftfy does
   return text.includes('\x1b') ? text.replace(/\x1b\[[\p{Nd};]*[a-zA-Z]/gu, '') : text;
 }
 
 export function removeControlChars(text: string): string {
+  // oxlint-disable-next-line no-control-regex -- removes C0 control characters, as ftfy's remove_control_chars does
   return text.replace(/[\x00-\x08\x0b\x0e-\x1f\x7f\u206a-\u206f\ufeff\ufff9-\ufffc]/g, '');
 }

@@ -13,11 +13,11 @@ export const FIXTURES = {
   demo: join(demoDir, 'demo-longclip.pt'),
 } as const;
 
-/** Opens a fixture, runs `use`, and closes the file. */
-export async function withCheckpoint<T>(path: string, use: (sd: StateDict, source: NodeFileSource) => Promise<T>): Promise<T> {
+/** Opens a fixture, runs `body`, and closes the file. */
+export async function withCheckpoint<T>(path: string, body: (sd: StateDict, source: NodeFileSource) => Promise<T>): Promise<T> {
   const source = await NodeFileSource.open(path);
   try {
-    return await use(await openCheckpoint(source), source);
+    return await body(await openCheckpoint(source), source);
   } finally {
     await source.close();
   }
