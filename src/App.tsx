@@ -1,3 +1,5 @@
+// The whole page: the header with the Compute badge, error banners, the sidebar (model, photos,
+// skipped files, index file) and the search with its results or the duplicates view, and the viewer.
 import type { DragEvent } from 'react';
 import { useDuplicatesStore } from './state/duplicates-store';
 import { useLibraryStore } from './state/library-store';

@@ -1,3 +1,4 @@
+// A model bundle as a folder on disk (the CLI and Node tests): written as it is converted, read back.
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

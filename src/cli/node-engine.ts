@@ -1,3 +1,4 @@
+// The CLIP engine in Node: a bundle folder loaded on onnxruntime-web's WASM backend, one thread.
 import * as ort from 'onnxruntime-web';
 import { ClipEngine } from '../engine/session/clip-engine';
 import { dirBundleFiles } from './dir-bundle';

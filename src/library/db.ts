@@ -1,3 +1,5 @@
+// Opening the library database: its stores created or upgraded by version, and what the page is
+// told when another tab or the browser closes the connection.
 import { openDB, type IDBPDatabase } from 'idb';
 import { DB_NAME, DB_VERSION, type LibrarySchema } from './schema';
 

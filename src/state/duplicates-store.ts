@@ -1,3 +1,5 @@
+// "Find duplicates" as the page drives it: the view open or closed, the similarity threshold, the
+// worker's comparison with its progress, and the groups it found.
 import { create } from 'zustand';
 import { CancelledError } from '../worker/client';
 import type { DuplicatesResult, TaskProgress } from '../worker/protocol';

@@ -1,3 +1,4 @@
+// The library's files grouped by the photo (content hash) they hold.
 import type { FileRecord } from '../library/schema';
 
 /** The library's files grouped by the photo (content hash) they hold, in the order given. */

@@ -1,3 +1,5 @@
+// The grid's sort order, filters and minimum score as the page holds them; the sort order and the
+// minimum score are kept in localStorage across visits.
 import { create } from 'zustand';
 import { DEFAULT_SETTINGS, NO_FILTERS, type PhotoType, type RefineSettings, type SortKey } from './refine';
 

@@ -1,3 +1,5 @@
+// The search as the page runs it: the description, the advanced query or a photo ("More like this"),
+// CLIP view and sentence mode, and the ranked results, ranked again as embeddings arrive.
 import { create } from 'zustand';
 import type { FileRecord } from '../library/schema';
 import type { SentenceStats } from '../engine/query/sentence-matches';

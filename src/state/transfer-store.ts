@@ -1,3 +1,5 @@
+// Index files as the page drives them: the loaded model's index exported as a download, or one
+// imported, with progress and what it did.
 import { create } from 'zustand';
 import { INDEX_EXTENSION } from '../engine/index-file/types';
 import type { TaskProgress } from '../worker/protocol';

@@ -1,3 +1,4 @@
+// Which result the full-size viewer shows, if any, and stepping to the previous or next one.
 import { create } from 'zustand';
 
 /** Which result the full-size viewer shows (an index into the current result list), if any. */

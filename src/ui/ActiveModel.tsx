@@ -1,3 +1,4 @@
+// The active model: name, architecture, weight type and context length; a note when there is none.
 import { useModelStore } from '../state/model-store';
 import { architectureName } from './describe';
 

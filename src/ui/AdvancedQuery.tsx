@@ -1,3 +1,5 @@
+// The "Advanced query" disclosure: the field for weighted text and photo terms, its syntax hint,
+// and what is wrong with the query or cut from it.
 import { useEffect, useState } from 'react';
 import { useSearchStore } from '../state/search-store';
 

@@ -1,3 +1,4 @@
+// The Download list: the official models, each with how much of a stopped download is kept.
 import { formatBytes } from '../engine/format';
 import { useModelStore } from '../state/model-store';
 

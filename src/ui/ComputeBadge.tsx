@@ -1,3 +1,4 @@
+// The Compute badge: which provider runs the model (WebGPU or WASM, float16, threads) and why.
 import { useModelStore } from '../state/model-store';
 
 /** Which execution provider runs the model, and why. */

@@ -1,3 +1,4 @@
+// One group of the duplicates view: what makes it one, then its files as buttons that open the viewer.
 import { memo } from 'react';
 import { plural } from '../engine/format';
 import { groupLabel, type DuplicateGroupView } from '../state/duplicate-groups';

@@ -1,3 +1,4 @@
+// The duplicates view's "Similarity at least": a slider and a number field for one threshold.
 import { useEffect, useState } from 'react';
 import { MAX_THRESHOLD, MIN_THRESHOLD, useDuplicatesStore } from '../state/duplicates-store';
 

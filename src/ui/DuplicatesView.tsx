@@ -1,3 +1,5 @@
+// The Duplicates view in place of the results: the threshold, the comparison with Stop, and the
+// groups of similar photos and identical files.
 import type { ReactElement } from 'react';
 import { duplicatesSummary } from '../state/duplicate-groups';
 import { useDuplicatesStore } from '../state/duplicates-store';

@@ -1,3 +1,5 @@
+// An error banner: what failed and why, with a Dismiss button.
+
 interface Props {
   /** What failed, in a word ("Model", "Photos"). */
   title: string;

@@ -1,3 +1,4 @@
+// The viewer's "Use as positive / negative example" buttons: the photo goes into the advanced query.
 import { useSearchStore } from '../state/search-store';
 import { useViewerStore } from '../state/viewer-store';
 

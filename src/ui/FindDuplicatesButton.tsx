@@ -1,3 +1,4 @@
+// The "Find duplicates" button, which opens the duplicates view in place of the results.
 import { useDuplicatesStore } from '../state/duplicates-store';
 
 /** Opens the duplicates view in place of the results. */

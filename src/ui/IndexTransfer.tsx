@@ -1,3 +1,4 @@
+// The Index file panel: export the loaded model's index or import one; progress, status and errors.
 import type { ChangeEvent } from 'react';
 import { INDEX_EXTENSION } from '../engine/index-file/types';
 import { useModelStore } from '../state/model-store';

@@ -1,3 +1,4 @@
+// The Indexing panel: progress with pause and cancel, then what the run did.
 import { useIndexingStore } from '../state/indexing-store';
 import { indexedFileCount, useLibraryStore } from '../state/library-store';
 import { indexedMessage, indexingDetail } from './describe';

@@ -1,3 +1,5 @@
+// Notices about the library: the database closed under the page or its upgrade waiting on another
+// tab, folders that need permission again to finish indexing, and dismissable notices.
 import { plural } from '../engine/format';
 import { useIndexingStore } from '../state/indexing-store';
 import { useLibraryStore } from '../state/library-store';

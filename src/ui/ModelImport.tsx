@@ -1,3 +1,4 @@
+// The model Import control: one file input for a checkpoint and its merges file, or a bundle's files.
 import type { ChangeEvent } from 'react';
 import { useModelStore } from '../state/model-store';
 

@@ -1,3 +1,4 @@
+// The Model panel: the active model, the running task, stored models, precision, downloads and import.
 import { useModelStore } from '../state/model-store';
 import { ActiveModel } from './ActiveModel';
 import { BuiltinModelList } from './BuiltinModelList';

@@ -1,3 +1,4 @@
+// The running model task (download, conversion, load): its progress and a Cancel button.
 import { useModelStore } from '../state/model-store';
 import { PHASE_NAMES, taskDetail } from './describe';
 

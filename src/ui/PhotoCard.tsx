@@ -1,3 +1,4 @@
+// One card of the photo grid: thumbnail, file name and score, as a button that opens the viewer.
 import { memo } from 'react';
 import { Thumbnail } from './Thumbnail';
 import type { ShownItem } from './useShownItems';

@@ -1,3 +1,5 @@
+// The photo grid, virtualised by rows: only the rows on screen are in the DOM, and the viewer's
+// photo is kept on screen.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useViewerStore } from '../state/viewer-store';

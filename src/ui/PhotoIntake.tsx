@@ -1,3 +1,4 @@
+// The Photos panel: a drop zone, file and folder inputs, the library's counts and remembered folders.
 import { useState, type ChangeEvent, type DragEvent } from 'react';
 import { plural } from '../engine/format';
 import { canPickFolders, useIndexingStore } from '../state/indexing-store';

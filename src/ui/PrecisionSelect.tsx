@@ -1,3 +1,4 @@
+// The Precision select: checkpoints converted to float16 or to int8, with what each means.
 import { useModelStore, type Precision } from '../state/model-store';
 
 /** How checkpoints are converted: float16, or int8 for speed on the CPU (WASM). */

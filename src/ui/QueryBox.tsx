@@ -1,3 +1,5 @@
+// The query: the description with its token counter, the CLIP view and sentence-aware switches,
+// the advanced query, and the photo of "More like this".
 import { useLibraryStore } from '../state/library-store';
 import { useSearchStore } from '../state/search-store';
 import { AdvancedQuery } from './AdvancedQuery';

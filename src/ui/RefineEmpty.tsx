@@ -1,3 +1,4 @@
+// What the grid says when the minimum score or the filters hide everything: which, and the way back.
 import { useRefineStore } from '../state/refine-store';
 import type { ShownList } from './useShownItems';
 

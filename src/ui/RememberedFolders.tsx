@@ -1,3 +1,4 @@
+// The remembered folders (File System Access API): pick one, then rescan or forget each.
 import { useIndexingStore } from '../state/indexing-store';
 import { useLibraryStore } from '../state/library-store';
 

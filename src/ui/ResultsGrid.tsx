@@ -1,3 +1,5 @@
+// The Results (or Library) section: heading and count, the sort and filter toolbar, and the photo
+// grid or why it is empty.
 import { useIndexingStore } from '../state/indexing-store';
 import { useLibraryStore } from '../state/library-store';
 import { useModelStore } from '../state/model-store';

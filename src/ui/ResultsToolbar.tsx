@@ -1,3 +1,4 @@
+// The toolbar over the grid: sort, folder, type and date filters, and the minimum score.
 import { useId, useMemo, useState } from 'react';
 import { useLibraryStore } from '../state/library-store';
 import { hasFilters, libraryFolders, libraryTypes, PHOTO_TYPE_NAMES, PHOTO_TYPES, type PhotoType, type SortKey } from '../state/refine';

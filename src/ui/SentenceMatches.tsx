@@ -1,3 +1,4 @@
+// The viewer's sentence matches: which sentences of the query the photo matches, its score for each.
 import { useMemo } from 'react';
 import { matchedSentences } from '../engine/query/sentence-matches';
 import { useSearchStore } from '../state/search-store';

@@ -1,3 +1,4 @@
+// The skipped files: how many for each reason, then each file with its reason, 500 at a time.
 import { useMemo, useState } from 'react';
 import { useLibraryStore } from '../state/library-store';
 import { skippedByReason, uniqueSkipped } from './describe';

@@ -1,3 +1,4 @@
+// The "On this device" list: models in browser storage (load, delete) and bundles served with the app.
 import { formatBytes } from '../engine/format';
 import { useModelStore } from '../state/model-store';
 

@@ -1,3 +1,4 @@
+// A photo's stored thumbnail, or a placeholder while it loads.
 import { useThumbnailUrl } from './useThumbnailUrl';
 
 interface Props {

@@ -1,3 +1,4 @@
+// The token counter under the query: "n / 248", with a note when the text is cut and in CLIP view.
 import { useModelStore } from '../state/model-store';
 import { contextLength, useSearchStore } from '../state/search-store';
 

@@ -1,3 +1,4 @@
+// The full-size viewer for the item the viewer store points at, in the results or the duplicates view.
 import { useEffect } from 'react';
 import { useViewerStore } from '../state/viewer-store';
 import { useDuplicateGroups } from './useDuplicateGroups';

@@ -1,3 +1,5 @@
+// The viewer's modal dialog: one photo (full size, else its thumbnail), its folder, date and score,
+// its sentence matches, and Previous, Next, More like this and the example buttons.
 import { useEffect, useRef } from 'react';
 import { useLibraryStore } from '../state/library-store';
 import { useModelStore } from '../state/model-store';

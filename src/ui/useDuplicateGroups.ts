@@ -1,3 +1,4 @@
+// The duplicates view's groups, and all their files in the order shown, while the view is open.
 import { useMemo } from 'react';
 import { duplicateGroupViews, type DuplicateGroupView } from '../state/duplicate-groups';
 import { useDuplicatesStore } from '../state/duplicates-store';

@@ -1,3 +1,4 @@
+// An object URL for a blob while a component shows it.
 import { useEffect, useState } from 'react';
 
 /** An object URL for a blob while the component shows it; revoked when the blob changes or on unmount. */

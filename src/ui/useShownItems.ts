@@ -1,3 +1,4 @@
+// What the grid and the viewer show: the ranked results, or the library, filtered and sorted.
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { FileRecord } from '../library/schema';

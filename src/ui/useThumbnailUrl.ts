@@ -1,3 +1,4 @@
+// A photo's thumbnail as an object URL from the shared thumbnail cache, while a component shows it.
 import { useEffect, useState } from 'react';
 import { useLibraryStore } from '../state/library-store';
 import { createThumbnailCache } from './thumbnail-cache';

@@ -1,3 +1,5 @@
+// The page's side of the worker protocol: one promise per request, progress callbacks, cancel,
+// and the worker's events.
 import type { Envelope, RequestOf, RequestType, ResultOf, TaskProgress, WorkerMessage } from './protocol';
 
 export class CancelledError extends Error {

@@ -1,3 +1,5 @@
+// Resumable, checked downloads: a file fetched in kept parts across dropped connections and
+// visits, its size and SHA-256 verified before it is returned.
 import type { IHasher } from 'hash-wasm';
 import { formatBytes } from '../engine/format';
 import { resumableSha256 } from '../engine/io/sha256';

@@ -1,3 +1,5 @@
+// onnxruntime-web (the WebGPU and WASM build) as the worker uses it: a WASM thread per core (at
+// most 8) where threads are possible, and errors-only logging.
 import * as ort from 'onnxruntime-web/webgpu';
 
 // onnxruntime-web defaults to half the cores (at most 4) for WASM, so a 2-core machine gets

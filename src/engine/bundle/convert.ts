@@ -1,3 +1,5 @@
+// The converter: an official checkpoint and CLIP's merges file into a model bundle (two ONNX graphs
+// with external weights, the merges file and manifest.json), with progress.
 import { architectureFromStateDict, validateStateDict } from '../checkpoint/architecture';
 import { openCheckpoint } from '../checkpoint/open-checkpoint';
 import type { Architecture } from '../checkpoint/architecture-types';

@@ -1,3 +1,4 @@
+// A model bundle's files wherever they live (a URL, a folder, Blobs): its manifest, and checked reads.
 import { BUNDLE_FILES, BundleError, parseManifest, type BundleManifest } from './manifest';
 
 /** Read access to the files of a bundle, wherever they live (URL, disk, browser storage). */

@@ -1,3 +1,5 @@
+// A model bundle's manifest.json: the bundle's file names, format and converter versions, its fields,
+// and the check of a parsed one.
 import type { Architecture } from '../checkpoint/architecture-types';
 import type { WeightDType } from '../graph/weights';
 

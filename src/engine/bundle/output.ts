@@ -1,3 +1,4 @@
+// Where a converted bundle is written (BundleOutput), and the output that keeps it as Blobs.
 import type { WeightSink } from '../graph/weights';
 
 /** A weight file being written piece by piece. */

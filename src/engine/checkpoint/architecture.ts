@@ -1,3 +1,5 @@
+// A model's hyper-parameters (layers, widths, heads, context length, resolution) read from a
+// state_dict's tensor shapes, as the official build_model reads them.
 import type { Architecture } from './architecture-types';
 import { CheckpointError, type StateDict } from './tensor';
 

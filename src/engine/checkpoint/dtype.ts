@@ -1,3 +1,5 @@
+// A checkpoint's storage dtypes (float32, float16, bfloat16): bytes per element, and their
+// little-endian bytes decoded to float32 bit patterns.
 import type { StorageDType } from './tensor';
 
 /** Bytes per element of each storage dtype. */

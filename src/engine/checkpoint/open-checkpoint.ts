@@ -1,3 +1,4 @@
+// Opens a checkpoint of either kind (a PyTorch zip or .safetensors), told apart by its first bytes.
 import type { ByteSource } from '../io/source';
 import { openSafetensors, safetensorsHeaderLength } from './safetensors';
 import { CheckpointError, type StateDict } from './tensor';

@@ -1,3 +1,5 @@
+// A restricted pickle virtual machine for torch state_dicts: globals only through a whitelist, and
+// limits on its stack, memo, operations and string sizes.
 import { CheckpointError } from './tensor';
 import { describe, isPyKey, PyDict, PyList, PyObject, PyTuple, type PyValue } from './pickle-values';
 

@@ -1,3 +1,4 @@
+// The .safetensors reader: the JSON header checked against the file, each tensor read on demand.
 import type { ByteSource } from '../io/source';
 import { ELEMENT_SIZE } from './dtype';
 import { contiguousStrides, StridedTensor } from './strided-tensor';

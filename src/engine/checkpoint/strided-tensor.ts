@@ -1,3 +1,5 @@
+// A checkpoint tensor as a strided view into one storage of the file: checked against that storage
+// when made, read as contiguous float32.
 import type { ByteSource } from '../io/source';
 import { decodeToFloat32Bits, ELEMENT_SIZE } from './dtype';
 import { CheckpointError, elementCount, type LazyTensor, type StorageDType } from './tensor';

@@ -1,3 +1,5 @@
+// The globals a state_dict pickle may name (storage types, OrderedDict, the tensor rebuilders) and
+// the storage and tensor references they make.
 import { describe, isPyKey, PyCallable, PyDict, PyObject, PyTuple, type PyValue } from './pickle-values';
 import type { StorageDType } from './tensor';
 

@@ -1,3 +1,5 @@
+// The PyTorch checkpoint reader: a torch.save zip's data.pkl unpickled into a state_dict whose
+// tensors are read on demand from the zip's stored entries.
 import type { ByteSource } from '../io/source';
 import { ELEMENT_SIZE } from './dtype';
 import { unpickle } from './pickle';

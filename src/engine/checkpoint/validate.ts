@@ -1,3 +1,5 @@
+// Every tensor the two encoders read, with its shape for an architecture, and the check of a
+// state_dict against that list.
 import type { Architecture } from './architecture-types';
 import { CheckpointError, type StateDict } from './tensor';
 

@@ -1,3 +1,5 @@
+// A zip archive's central directory (ZIP64 included), read and checked against the file, and where
+// each entry's data starts.
 import type { ByteSource } from '../io/source';
 import { CheckpointError } from './tensor';
 

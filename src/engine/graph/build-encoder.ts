@@ -1,3 +1,5 @@
+// One encoder graph (text or image) as ONNX bytes: with its weights converted and streamed out, or
+// its layout alone for an existing weights file.
 import type { Architecture } from '../checkpoint/architecture-types';
 import { EncoderWeights, type TensorReader } from './encoder-weights';
 import { buildImageEncoder } from './image-encoder';

@@ -1,3 +1,5 @@
+// The encoders' weights: state_dict tensors turned into graph initializers in the bundle's dtype
+// (int8 matrices with a scale per column), cast to the compute type where they differ.
 import { ELEM, type GraphBuilder } from './onnx-graph';
 import { quantizeColumns } from './quantize';
 import type { ExternalWeights, StoredDType, WeightDType } from './weights';

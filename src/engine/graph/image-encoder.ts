@@ -1,3 +1,4 @@
+// The ViT image tower as an ONNX graph: pixel values in, an image embedding (not normalised) out.
 import type { Architecture } from '../checkpoint/architecture-types';
 import type { GraphBuilder } from './onnx-graph';
 import type { EncoderWeights } from './encoder-weights';

@@ -1,3 +1,4 @@
+// An ONNX graph builder: inputs, outputs, ops, constants and casts, and the model's protobuf bytes.
 import type { onnx as Onnx } from 'onnx-proto';
 import { onnx } from './onnx-proto';
 

@@ -1,3 +1,4 @@
+// The ONNX protobuf classes of the onnx-proto package, imported the same way by bundlers and by Node.
 import * as onnxProto from 'onnx-proto';
 import type { onnx as OnnxNamespace } from 'onnx-proto';
 

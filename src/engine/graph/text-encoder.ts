@@ -1,3 +1,5 @@
+// The text tower as an ONNX graph: token ids in (only as many positions as given), a text
+// embedding (not normalised) out.
 import type { Architecture } from '../checkpoint/architecture-types';
 import type { GraphBuilder } from './onnx-graph';
 import type { EncoderWeights } from './encoder-weights';

@@ -1,3 +1,5 @@
+// The transformer parts both towers share, as ONNX ops: LayerNorm, projections (float or int8) and
+// CLIP's residual attention block, from standard ops or onnxruntime's fused ones.
 import type { GraphBuilder } from './onnx-graph';
 import { transpose, type EncoderWeights, type Projection } from './encoder-weights';
 

@@ -1,3 +1,5 @@
+// How a bundle stores its weights (float32, float16, int8), and the graph's external-data file
+// they are appended to.
 import type { onnx as Onnx } from 'onnx-proto';
 import { onnx } from './onnx-proto';
 import { float32ToFloat16 } from './float16';

@@ -1,3 +1,5 @@
+// The index file reader: a .lcindex opened as hostile input and checked whole, then its embeddings
+// and thumbnails read by range.
 import type { ByteSource } from '../io/source';
 import { INDEX_FORMAT_VERSION, INDEX_MAGIC, IndexFileError, PREAMBLE_BYTES, type IndexHeader } from './types';
 import { checkHeader } from './validate-header';

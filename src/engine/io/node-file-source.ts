@@ -1,3 +1,4 @@
+// A file on disk as a ByteSource, read range by range (Node: the CLI and tests).
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { checkRange, type ByteSource } from './source';

@@ -1,3 +1,4 @@
+// An RGBA image turned upright by a frame's orientation: rotated clockwise, then mirrored.
 import { assertRgbaImage, type RgbaImage } from './rgba-image';
 
 export type Rotation = 0 | 90 | 180 | 270;

@@ -1,3 +1,5 @@
+// Sentence-aware scoring: one query vector from the embeddings of a whole text and of its
+// sentences, and a photo's cosine with each sentence.
 import { normalized } from '../rank';
 
 /**

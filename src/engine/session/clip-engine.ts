@@ -1,3 +1,5 @@
+// The CLIP engine: a bundle's text and image encoders as onnxruntime-web sessions on one provider,
+// with the tokenizer, every ORT call in one queue.
 import { BundleError, graphDoc, type BundleManifest } from '../bundle/manifest';
 import { buildEncoderGraph, type Tower } from '../graph/build-encoder';
 import type { ComputeDType } from '../graph/onnx-graph';

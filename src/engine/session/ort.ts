@@ -1,3 +1,5 @@
+// The onnxruntime-web module as the engine receives it (the browser's build or Node's), and the
+// execution provider names.
 import type * as OrtModule from 'onnxruntime-web';
 
 /**
