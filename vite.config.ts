@@ -1,7 +1,8 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
-import { hostedModels } from './vite/hosted-models';
+// Vite's native config loader runs this file in Node, which needs the extension: the one import that keeps it.
+import { hostedModels } from './vite/hosted-models.ts';
 
 // Cross-origin isolation gives SharedArrayBuffer, which onnxruntime-web needs for threaded WASM.
 const isolation = {

@@ -22,7 +22,13 @@ const service = new EngineService({
 
 const running = new Map<number, AbortController>();
 
-self.addEventListener('message', (event: MessageEvent<Envelope>) => {
+/** A request of the page. In a production build, onnxruntime's WASM threads run this same bundle and get Emscripten's messages: not ours. */
+function isEnvelope(data: unknown): data is Envelope {
+  return typeof data === 'object' && data !== null && typeof (data as Envelope).id === 'number' && typeof (data as Envelope).request?.type === 'string';
+}
+
+self.addEventListener('message', (event: MessageEvent<unknown>) => {
+  if (!isEnvelope(event.data)) return;
   const { id, request } = event.data;
   if (request.type === 'cancel') {
     running.get(request.target)?.abort();

@@ -90,22 +90,3 @@ export class ExternalWeights {
     }));
   }
 }
-
-/** A sink that keeps the bytes in memory (tests, small models). */
-export class MemorySink implements WeightSink {
-  private readonly chunks: Uint8Array[] = [];
-  private size = 0;
-  async append(bytes: Uint8Array): Promise<void> {
-    this.chunks.push(bytes.slice());
-    this.size += bytes.byteLength;
-  }
-  bytes(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.byteLength;
-    }
-    return out;
-  }
-}
