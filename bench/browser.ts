@@ -283,7 +283,7 @@ export async function convertInBrowser(opts: ConvertInBrowserOptions): Promise<C
     // Start the worker (and let the page settle) before the baseline, so neither counts as conversion memory.
     await page.evaluate(() => window.bench.workerInfo());
     await page.waitForTimeout(500);
-        say(`converting ${basename(opts.checkpoint)} (${(fileBytes / MB).toFixed(0)} MB, ${dtype}) in the page's worker`);
+    say(`converting ${basename(opts.checkpoint)} (${(fileBytes / MB).toFixed(0)} MB, ${dtype}) in the page's worker`);
     const sampler = startMemorySampler(s.pid, 50);
     let r: { seconds: number; bytes: number };
     try {
@@ -365,7 +365,9 @@ function photoFiles(dir: string, count?: number): string[] {
 /** Indexes a folder of photos end to end in Chromium; see IndexingBenchResult. */
 export async function indexingBench(opts: IndexingBenchOptions): Promise<IndexingBenchResult> {
   const files = photoFiles(opts.photosDir, opts.photos ?? (opts.quick ? 8 : undefined));
-  const bundleFiles = readdirSync(opts.bundleDir).map((f) => join(opts.bundleDir, f)).filter((f) => statSync(f).isFile());
+  const bundleFiles = readdirSync(opts.bundleDir)
+    .map((f) => join(opts.bundleDir, f))
+    .filter((f) => statSync(f).isFile());
   return withSession(async (s) => {
     let app: IndexingBenchResult['app'] = null;
     if (opts.app ?? true) {
@@ -374,16 +376,20 @@ export async function indexingBench(opts: IndexingBenchOptions): Promise<Indexin
       await page.setInputFiles('#photos', files);
       say(`indexing ${files.length} photos through the app's worker (${opts.provider})`);
       app = await page.evaluate((p) => window.bench.indexApp(p), opts.provider);
-      say(`  app: ${app.photos} photos in ${app.seconds.toFixed(1)} s = ${app.photos_per_s.toFixed(2)} /s (model import ${app.load_s.toFixed(1)} s, not counted)`);
+      say(
+        `  app: ${app.photos} photos in ${app.seconds.toFixed(1)} s = ${app.photos_per_s.toFixed(2)} /s (model import ${app.load_s.toFixed(1)} s, not counted)`,
+      );
       await page.context().close();
     }
     const page = await s.openPage();
     await page.setInputFiles('#photos', files);
     say(`indexing ${files.length} photos with the replicated loop (${opts.provider})`);
-    const replica = await page.evaluate(
-      (a) => window.bench.indexReplica(a),
-      { bundleUrl: s.mount(opts.bundleDir), provider: opts.provider, batch: 4, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) },
-    );
+    const replica = await page.evaluate((a) => window.bench.indexReplica(a), {
+      bundleUrl: s.mount(opts.bundleDir),
+      provider: opts.provider,
+      batch: 4,
+      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+    });
     return { photos: files.length, app, replica, photos_per_s: app?.photos_per_s ?? replica.photos_per_s, decode_share: replica.decode_share };
   });
 }
@@ -411,8 +417,11 @@ function photoPixels(seed: number): Buffer {
   const horizon = Math.floor(H * (0.35 + 0.3 * r()));
   const sky = [r() * 80 + 90, r() * 80 + 130, r() * 50 + 200];
   const ground = [r() * 100 + 40, r() * 100 + 60, r() * 60 + 20];
-  const fx = 0.002 + r() * 0.01, fy = 0.002 + r() * 0.01, phase = r() * 6.28;
-  const gx = 0.03 + r() * 0.05, gy = 0.03 + r() * 0.05;
+  const fx = 0.002 + r() * 0.01,
+    fy = 0.002 + r() * 0.01,
+    phase = r() * 6.28;
+  const gx = 0.03 + r() * 0.05,
+    gy = 0.03 + r() * 0.05;
   for (let y = 0; y < H; y++) {
     const base = y < horizon ? sky : ground;
     const t = y < horizon ? y / horizon : (y - horizon) / (H - horizon);
@@ -431,11 +440,15 @@ function photoPixels(seed: number): Buffer {
   }
   const shapes = 8 + Math.floor(r() * 10);
   for (let k = 0; k < shapes; k++) {
-    const cx = r() * W, cy = r() * H, rad = 80 + r() * 500;
+    const cx = r() * W,
+      cy = r() * H,
+      rad = 80 + r() * 500;
     const col = [r() * 255, r() * 255, r() * 255];
     const circle = r() < 0.5;
-    const x0 = Math.max(0, Math.floor(cx - rad)), x1 = Math.min(W, Math.ceil(cx + rad));
-    const y0 = Math.max(0, Math.floor(cy - rad)), y1 = Math.min(H, Math.ceil(cy + rad));
+    const x0 = Math.max(0, Math.floor(cx - rad)),
+      x1 = Math.min(W, Math.ceil(cx + rad));
+    const y0 = Math.max(0, Math.floor(cy - rad)),
+      y1 = Math.min(H, Math.ceil(cy + rad));
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
         const d = circle ? Math.hypot(x - cx, y - cy) / rad : Math.max(Math.abs(x - cx), Math.abs(y - cy)) / rad;
@@ -454,7 +467,8 @@ function photoPixels(seed: number): Buffer {
 export async function makePhotos(count: number, dir = paths.photos): Promise<{ dir: string; made: number; existing: number }> {
   const sharp = (await import('sharp')).default;
   ensureDir(dir);
-  let made = 0, existing = 0;
+  let made = 0,
+    existing = 0;
   for (let i = 0; i < count; i++) {
     const file = join(dir, `photo-${String(i + 1).padStart(5, '0')}.jpg`);
     if (existsSync(file) && statSync(file).size > 0) {
@@ -462,7 +476,9 @@ export async function makePhotos(count: number, dir = paths.photos): Promise<{ d
       continue;
     }
     const tmp = `${file}.tmp`;
-    await sharp(photoPixels(i + 1), { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 90 }).toFile(tmp);
+    await sharp(photoPixels(i + 1), { raw: { width: W, height: H, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toFile(tmp);
     renameSync(tmp, file);
     made++;
   }

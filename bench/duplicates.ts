@@ -61,7 +61,9 @@ for (const n of sizes) {
     const plain = performance.now() - t;
     const key = `${n}_${c.name}_${c.threshold}`;
     results[key] = { grouping_ms: Math.round(grouping), all_pairs_ms: Math.round(plain), ratio: +(plain / grouping).toFixed(2), groups: groups.length };
-    process.stderr.write(`| ${n} | ${c.name} | ${c.threshold} | ${(grouping / 1000).toFixed(2)} s | ${(plain / 1000).toFixed(2)} s | ${(plain / grouping).toFixed(1)}x |\n`);
+    process.stderr.write(
+      `| ${n} | ${c.name} | ${c.threshold} | ${(grouping / 1000).toFixed(2)} s | ${(plain / 1000).toFixed(2)} s | ${(plain / grouping).toFixed(1)}x |\n`,
+    );
   }
 }
 process.stdout.write(`${JSON.stringify(results)}\n`);

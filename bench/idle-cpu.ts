@@ -79,7 +79,9 @@ try {
 
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   process.stderr.write('| state | CPU while idle (share of one core, Chromium process tree, 10 s) |\n| --- | --- |\n');
-  process.stderr.write(`| page open, no model (anchor) | ${pct(before)} |\n| model loaded, 40 photos indexed | ${pct(loaded)} |\n| after a search | ${pct(searched)} |\n`);
+  process.stderr.write(
+    `| page open, no model (anchor) | ${pct(before)} |\n| model loaded, 40 photos indexed | ${pct(loaded)} |\n| after a search | ${pct(searched)} |\n`,
+  );
   process.stdout.write(`${JSON.stringify({ idle_no_model: before, idle_model_loaded: loaded, idle_after_search: searched })}\n`);
 } finally {
   await browser.close();

@@ -195,7 +195,7 @@ async function measureEncoders(runner: Runner, quick: boolean): Promise<Omit<Enc
 export async function ortNodeBench(dir: string, quick: boolean): Promise<EncoderBench> {
   const mod = await import('onnxruntime-node');
   // CommonJS: its exports are the namespace's or its default's, depending on the loader.
-  const ort = ('InferenceSession' in mod ? mod : (mod as { default: typeof mod }).default);
+  const ort = 'InferenceSession' in mod ? mod : (mod as { default: typeof mod }).default;
   const threads = availableParallelism();
   const options = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1 } as const;
   // By path, so ORT finds the external weights next to each graph.
@@ -334,7 +334,9 @@ async function main(argv: string[]): Promise<unknown> {
     case undefined:
       break;
   }
-  throw new Error('usage: node --import tsx bench/node.ts convert <checkpoint> <outDir> fp32|fp16 | ort <dir> [--quick] | engine <bundle> [--quick] | rank [--quick]');
+  throw new Error(
+    'usage: node --import tsx bench/node.ts convert <checkpoint> <outDir> fp32|fp16 | ort <dir> [--quick] | engine <bundle> [--quick] | rank [--quick]',
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

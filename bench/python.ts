@@ -95,7 +95,10 @@ export async function runPython(script: string, args: string[], env?: Record<str
   if (r.code !== 0) {
     throw new Error(`${script} ${args.join(' ')} failed (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   }
-  const last = r.stdout.trim().split('\n').findLast((l) => l.trim() !== '');
+  const last = r.stdout
+    .trim()
+    .split('\n')
+    .findLast((l) => l.trim() !== '');
   if (last === undefined) throw new Error(`${script} printed nothing on stdout`);
   try {
     return JSON.parse(last) as unknown;

@@ -11,7 +11,11 @@ import { benchPytorch, exportTorchOnnx, makeCheckpoint } from './pytorch';
 
 const quick = process.argv.includes('--quick');
 const shapes: Shape[] = quick ? ['B'] : ['B', 'L'];
-const results: Record<string, unknown> = { machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version }, quick, started: new Date().toISOString() };
+const results: Record<string, unknown> = {
+  machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version },
+  quick,
+  started: new Date().toISOString(),
+};
 const errors: Record<string, string> = {};
 const resultsDir = join(repoRoot, 'bench', 'results');
 const resultsFile = join(resultsDir, `${quick ? 'quick' : 'full'}-latest.json`);
@@ -70,10 +74,14 @@ if (!quick) {
   await section('engine_node_wasm_B', () => engineNodeBench(paths.bundle('B', 'fp32'), quick));
   // SwiftShader runs WebGPU on the CPU (over a minute per B image): this shows correctness and
   // overhead, not GPU speed, so it gets the fewest runs.
-  await section('engine_chromium_webgpu_B', () => engineBrowserBench({ bundleDir: paths.bundle('B', 'fp32'), provider: 'webgpu', quick: true, batches: [1], textLengths: [20] }));
+  await section('engine_chromium_webgpu_B', () =>
+    engineBrowserBench({ bundleDir: paths.bundle('B', 'fp32'), provider: 'webgpu', quick: true, batches: [1], textLengths: [20] }),
+  );
   await section('pytorch_L', () => benchPytorch('L', quick));
   await section('ort_node_L', () => ortNodeBench(paths.bundle('L', 'fp32'), quick));
-  await section('engine_chromium_wasm_L', () => engineBrowserBench({ bundleDir: paths.bundle('L', 'fp32'), provider: 'wasm', quick, batches: [1, 8], textLengths: [40, 248] }));
+  await section('engine_chromium_wasm_L', () =>
+    engineBrowserBench({ bundleDir: paths.bundle('L', 'fp32'), provider: 'wasm', quick, batches: [1, 8], textLengths: [40, 248] }),
+  );
 }
 const rankWorker = await section('rank_chromium_worker', async () => {
   const out: Record<string, unknown> = {};

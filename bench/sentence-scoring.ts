@@ -19,17 +19,31 @@ import { demoDir, goldensDir } from '../src/engine/testing/shared';
 
 ort.env.wasm.numThreads = 1;
 
-interface DemoQuery { query: string; kind: 'twin' | 'single'; context: number; target: string }
+interface DemoQuery {
+  query: string;
+  kind: 'twin' | 'single';
+  context: number;
+  target: string;
+}
 const demo = JSON.parse(readFileSync(join(demoDir, 'demo.json'), 'utf8')) as { queries: DemoQuery[] };
 
 const out = new BlobBundleOutput();
 const ckpt = readFileSync(join(demoDir, 'demo-longclip.pt'));
-await convertCheckpoint(new BlobSource(new Blob([ckpt]), 'demo-longclip.pt'), new Uint8Array(readFileSync(join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'))), out, { dtype: 'float32' });
+await convertCheckpoint(
+  new BlobSource(new Blob([ckpt]), 'demo-longclip.pt'),
+  new Uint8Array(readFileSync(join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'))),
+  out,
+  { dtype: 'float32' },
+);
 const engine = await ClipEngine.load(ort, blobBundleFiles(out.files), { provider: 'wasm' });
 
-const gallery = readdirSync(join(demoDir, 'gallery')).filter((f) => f.endsWith('.png')).sort();
+const gallery = readdirSync(join(demoDir, 'gallery'))
+  .filter((f) => f.endsWith('.png'))
+  .sort();
 const matrix = new EmbeddingMatrix(engine.embedDim, gallery.length, { prefilter: 'never' });
-const embedder = new ImageEmbedder<BytesThumbnail, string>(engine.manifest, (pixels, n) => engine.encodeImages(pixels, n), sharpPhotoDecoder, { thumbnails: false });
+const embedder = new ImageEmbedder<BytesThumbnail, string>(engine.manifest, (pixels, n) => engine.encodeImages(pixels, n), sharpPhotoDecoder, {
+  thumbnails: false,
+});
 const keep = (batch: EmbeddedImage<BytesThumbnail, string>[]) => batch.forEach((p) => matrix.addUnit(p.payload, p.vector));
 for (const file of gallery) {
   await embedder.addPhoto(await readFile(join(demoDir, 'gallery', file)), 'image/png', file);
@@ -44,7 +58,16 @@ for (const q of demo.queries) {
   const [whole] = await engine.encodeTexts([q.query], q.context);
   const sentences = await engine.encodeTexts(splitSentences(q.query), q.context);
   ranks.whole.push({ q, rank: rankOf(whole!.embedding, q.target) });
-  ranks['sentence-aware'].push({ q, rank: rankOf(sentenceAwareQuery(whole!.embedding, sentences.map((s) => s.embedding)), q.target), });
+  ranks['sentence-aware'].push({
+    q,
+    rank: rankOf(
+      sentenceAwareQuery(
+        whole!.embedding,
+        sentences.map((s) => s.embedding),
+      ),
+      q.target,
+    ),
+  });
 }
 await engine.release();
 
@@ -67,6 +90,8 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 process.stderr.write('| queries | context | whole text: top-1 / MRR | sentence-aware: top-1 / MRR |\n| --- | --- | --- | --- |\n');
 for (const [key, v] of Object.entries(summary)) {
   const [kind, context] = key.split('@');
-  process.stderr.write(`| ${kind === 'twin' ? 'twins' : 'all'} (${v.whole.n}) | ${context} | ${pct(v.whole.top1)} / ${v.whole.mrr.toFixed(3)} | ${pct(v['sentence-aware'].top1)} / ${v['sentence-aware'].mrr.toFixed(3)} |\n`);
+  process.stderr.write(
+    `| ${kind === 'twin' ? 'twins' : 'all'} (${v.whole.n}) | ${context} | ${pct(v.whole.top1)} / ${v.whole.mrr.toFixed(3)} | ${pct(v['sentence-aware'].top1)} / ${v['sentence-aware'].mrr.toFixed(3)} |\n`,
+  );
 }
 process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -11,7 +11,11 @@ import { demoDir, goldensDir } from './shared-files';
 
 test('a bundle from the CLI imports, and dropped photos are indexed with bad files listed as skipped', async ({ page }) => {
   const bundle = join(mkdtempSync(join(tmpdir(), 'longclip-e2e-')), 'bundle');
-  execFileSync(join(process.cwd(), 'node_modules/.bin/tsx'), ['src/cli/convert.ts', join(demoDir, 'demo-longclip.pt'), '--vocab', join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'), '--out', bundle, '--dtype', 'fp16'], { stdio: 'pipe' });
+  execFileSync(
+    join(process.cwd(), 'node_modules/.bin/tsx'),
+    ['src/cli/convert.ts', join(demoDir, 'demo-longclip.pt'), '--vocab', join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'), '--out', bundle, '--dtype', 'fp16'],
+    { stdio: 'pipe' },
+  );
 
   await page.goto('/?provider=wasm');
   await page.getByLabel('Import model').setInputFiles(readdirSync(bundle).map((f) => join(bundle, f)));
@@ -19,7 +23,10 @@ test('a bundle from the CLI imports, and dropped photos are indexed with bad fil
   await expect(active).toBeVisible({ timeout: 120_000 });
   await expect(active).toContainText('float16');
 
-  const dropped = [...galleryFiles.slice(0, 3).map((f) => ({ name: f.split('/').pop()!, type: 'image/png', bytes: [...readFileSync(f)] })), { name: 'notes.jpg', type: 'image/jpeg', bytes: [...Buffer.from('not really a photo')] }];
+  const dropped = [
+    ...galleryFiles.slice(0, 3).map((f) => ({ name: f.split('/').pop()!, type: 'image/png', bytes: [...readFileSync(f)] })),
+    { name: 'notes.jpg', type: 'image/jpeg', bytes: [...Buffer.from('not really a photo')] },
+  ];
   const dataTransfer = await page.evaluateHandle((files) => {
     const dt = new DataTransfer();
     for (const f of files) dt.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: f.type }));

@@ -62,9 +62,7 @@ test('the worker embeds exactly the golden pixels', async ({ page }) => {
   await page.goto('/?e2e&provider=wasm');
   await importDemoModel(page);
   const golden = readJson(join(goldensDir, 'golden.json')) as { images: { file: string; pixels: string }[] };
-  const files = await Promise.all(
-    golden.images.map(async (im) => ({ name: im.file.split('/').pop()!, bytes: [...readFileSync(join(goldensDir, im.file))] })),
-  );
+  const files = await Promise.all(golden.images.map(async (im) => ({ name: im.file.split('/').pop()!, bytes: [...readFileSync(join(goldensDir, im.file))] })));
   const result = await page.evaluate(async (list) => {
     const photos = list.map((f) => new File([new Uint8Array(f.bytes)], f.name));
     return window.__longclipTest!.pixels(photos);
@@ -73,7 +71,8 @@ test('the worker embeds exactly the golden pixels', async ({ page }) => {
   golden.images.forEach((im, i) => {
     const ref = readF32(join(goldensDir, im.pixels));
     const ours = result.pixels[i]!;
-    let sum = 0, max = 0;
+    let sum = 0,
+      max = 0;
     for (let k = 0; k < ref.length; k++) {
       const d = Math.abs(ours[k]! - ref[k]!);
       sum += d;

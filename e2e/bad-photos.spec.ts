@@ -95,7 +95,9 @@ async function skippedEntries(page: Page): Promise<Record<string, string>> {
 /** "N files in the library, M photos indexed for this model." */
 async function expectLibrary(page: Page, files: number, photos: number): Promise<void> {
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  await expect(page.getByText(/in the library, .* indexed for this model/)).toHaveText(`${plural(files, 'file')} in the library, ${plural(photos, 'photo')} indexed for this model.`);
+  await expect(page.getByText(/in the library, .* indexed for this model/)).toHaveText(
+    `${plural(files, 'file')} in the library, ${plural(photos, 'photo')} indexed for this model.`,
+  );
 }
 
 // --- Tests -------------------------------------------------------------------------------------
@@ -106,7 +108,10 @@ test('every bad photo input is embedded or skipped with its reason; the good one
   mkdirSync(dir);
   const jpeg = await pattern(320, 240, 1).jpeg({ quality: 90 }).toBuffer();
   const png = await pattern(320, 240, 2).png().toBuffer();
-  const frame = (colour: string) => sharp({ create: { width: 96, height: 64, channels: 3, background: colour } }).png().toBuffer();
+  const frame = (colour: string) =>
+    sharp({ create: { width: 96, height: 64, channels: 3, background: colour } })
+      .png()
+      .toBuffer();
   const bad: Record<string, string> = {
     [basename(write(dir, 'truncated.jpg', cut(await pattern(320, 240, 3).jpeg().toBuffer())))]: REASON_TRUNCATED,
     [basename(write(dir, 'truncated.png', cut(await pattern(320, 240, 4).png().toBuffer())))]: REASON_TRUNCATED,
@@ -121,8 +126,20 @@ test('every bad photo input is embedded or skipped with its reason; the good one
     [basename(write(dir, 'corrupt.png', scramblePng(png, 9)))]: 'could not be decoded (a damaged PNG, or one this browser does not support)',
   };
   const good = [
-    write(dir, 'one-pixel.png', await sharp({ create: { width: 1, height: 1, channels: 3, background: '#c04020' } }).png().toBuffer()),
-    write(dir, 'animated.gif', await sharp([await frame('#ff0000'), await frame('#00ff00'), await frame('#0000ff')], { join: { animated: true } }).gif({ delay: 200, loop: 0 }).toBuffer()),
+    write(
+      dir,
+      'one-pixel.png',
+      await sharp({ create: { width: 1, height: 1, channels: 3, background: '#c04020' } })
+        .png()
+        .toBuffer(),
+    ),
+    write(
+      dir,
+      'animated.gif',
+      await sharp([await frame('#ff0000'), await frame('#00ff00'), await frame('#0000ff')], { join: { animated: true } })
+        .gif({ delay: 200, loop: 0 })
+        .toBuffer(),
+    ),
     write(dir, 'transparent.png', await pattern(200, 150, 10, 4).png().toBuffer()),
     // 50 megapixels (8660 x 5773): a smooth picture scaled up, so the file stays small.
     write(dir, 'fifty-megapixels.jpg', await pattern(87, 58, 11).resize(8660, 5773, { kernel: 'cubic' }).jpeg({ quality: 85 }).toBuffer()),
@@ -214,13 +231,58 @@ test('a folder of 5,000 files, 10% of them bad: the 4,500 good files are indexed
         expected[basename(write(dir, name(i), await bytes(i)))] = reason;
       }),
     );
-  await bad(100, (i) => `notes-${i}.jpg`, (i) => `Text, not a photo (${i}).`, REASON_NOT_IMAGE);
-  await bad(100, (i) => `cut-${i}.png`, async (i) => cut(await pattern(64, 64, 5000 + i).png().toBuffer()), REASON_TRUNCATED);
-  await bad(100, (i) => `cut-${i}.jpg`, async (i) => cut(await pattern(64, 64, 6000 + i).jpeg().toBuffer()), REASON_TRUNCATED);
-  await bad(50, (i) => `empty-${i}.png`, () => '', 'empty file');
-  await bad(50, (i) => `IMG_${i}.heic`, (i) => noise(512, i + 1), REASON_HEIC);
-  await bad(50, (i) => `IMG_${i}.cr2`, (i) => noise(512, i + 1000), REASON_RAW);
-  await bad(50, (i) => `huge-${i}.png`, (i) => pngClaiming(100_000, 100_000, `copy ${i}`), 'too large to decode (100000 x 100000 pixels)');
+  await bad(
+    100,
+    (i) => `notes-${i}.jpg`,
+    (i) => `Text, not a photo (${i}).`,
+    REASON_NOT_IMAGE,
+  );
+  await bad(
+    100,
+    (i) => `cut-${i}.png`,
+    async (i) =>
+      cut(
+        await pattern(64, 64, 5000 + i)
+          .png()
+          .toBuffer(),
+      ),
+    REASON_TRUNCATED,
+  );
+  await bad(
+    100,
+    (i) => `cut-${i}.jpg`,
+    async (i) =>
+      cut(
+        await pattern(64, 64, 6000 + i)
+          .jpeg()
+          .toBuffer(),
+      ),
+    REASON_TRUNCATED,
+  );
+  await bad(
+    50,
+    (i) => `empty-${i}.png`,
+    () => '',
+    'empty file',
+  );
+  await bad(
+    50,
+    (i) => `IMG_${i}.heic`,
+    (i) => noise(512, i + 1),
+    REASON_HEIC,
+  );
+  await bad(
+    50,
+    (i) => `IMG_${i}.cr2`,
+    (i) => noise(512, i + 1000),
+    REASON_RAW,
+  );
+  await bad(
+    50,
+    (i) => `huge-${i}.png`,
+    (i) => pngClaiming(100_000, 100_000, `copy ${i}`),
+    'too large to decode (100000 x 100000 pixels)',
+  );
   expect(Object.keys(expected)).toHaveLength(500);
   const files = [...good, ...Object.keys(expected).map((n) => join(dir, n))].sort();
   const timings = [`fixtures ${((Date.now() - t0) / 1000).toFixed(0)} s`];
@@ -237,7 +299,14 @@ test('a folder of 5,000 files, 10% of them bad: the 4,500 good files are indexed
   await expect(page.getByText('500 skipped files')).toBeVisible();
   expect(await skippedEntries(page)).toEqual(expected);
   await expect(page.getByRole('list', { name: 'Skipped, by reason' }).getByRole('listitem')).toHaveText(
-    [`200 ${REASON_TRUNCATED}`, `100 ${REASON_NOT_IMAGE}`, `50 ${REASON_HEIC}`, `50 ${REASON_RAW}`, '50 empty file', '50 too large to decode (100000 x 100000 pixels)'],
+    [
+      `200 ${REASON_TRUNCATED}`,
+      `100 ${REASON_NOT_IMAGE}`,
+      `50 ${REASON_HEIC}`,
+      `50 ${REASON_RAW}`,
+      '50 empty file',
+      '50 too large to decode (100000 x 100000 pixels)',
+    ],
     { useInnerText: true },
   );
   console.log(`5,000 files: ${timings.join(', ')}`);

@@ -71,7 +71,9 @@ function installGpuFault(fault: Fault): void {
 
 async function breakWebGpu(page: Page, fault: Fault): Promise<void> {
   await page.addInitScript(installGpuFault, fault);
-  await page.route('**/__e2e/gpu-fault.js', (route) => route.fulfill({ contentType: 'text/javascript', body: `(${installGpuFault.toString()})(${JSON.stringify(fault)});` }));
+  await page.route('**/__e2e/gpu-fault.js', (route) =>
+    route.fulfill({ contentType: 'text/javascript', body: `(${installGpuFault.toString()})(${JSON.stringify(fault)});` }),
+  );
   await page.route(/\/engine-worker\.ts\?/, async (route) => {
     const response = await route.fetch();
     await route.fulfill({ response, body: `import '/__e2e/gpu-fault.js';\n${await response.text()}` });
@@ -86,7 +88,9 @@ function engineWorker(page: Page): Worker {
 
 const compute = (page: Page) => page.getByLabel('Compute');
 const photos = galleryFiles.slice(0, 6);
-const query = decisiveQueries(248).find((d) => photos.some((f) => f.endsWith(d.ranking[0]!)) && d.ranking.slice(0, 2).every((r) => photos.some((f) => f.endsWith(r))))!;
+const query = decisiveQueries(248).find(
+  (d) => photos.some((f) => f.endsWith(d.ranking[0]!)) && d.ranking.slice(0, 2).every((r) => photos.some((f) => f.endsWith(r))),
+)!;
 
 /** The demo model imports on WASM, the photos index, and the query finds the official top-1. */
 async function importIndexSearch(page: Page): Promise<void> {
@@ -100,8 +104,16 @@ async function importIndexSearch(page: Page): Promise<void> {
 const cases: { fault: Fault; title: string; reason: RegExp }[] = [
   { fault: 'no-webgpu', title: 'no navigator.gpu', reason: /this browser has no WebGPU/ },
   { fault: 'no-adapter', title: 'requestAdapter() gives null', reason: /no WebGPU adapter is available/ },
-  { fault: 'small-limits', title: 'the adapter limits are too small', reason: /limits are too small \(maxStorageBufferBindingSize 64 MiB, 128 MiB needed; maxBufferSize 64 MiB, 128 MiB needed\)/ },
-  { fault: 'device-refused', title: 'the adapter refuses the device', reason: /the WebGPU adapter refused a device with the limits the encoders need \(the adapter cannot grant the required limits\)/ },
+  {
+    fault: 'small-limits',
+    title: 'the adapter limits are too small',
+    reason: /limits are too small \(maxStorageBufferBindingSize 64 MiB, 128 MiB needed; maxBufferSize 64 MiB, 128 MiB needed\)/,
+  },
+  {
+    fault: 'device-refused',
+    title: 'the adapter refuses the device',
+    reason: /the WebGPU adapter refused a device with the limits the encoders need \(the adapter cannot grant the required limits\)/,
+  },
 ];
 
 for (const c of cases) {

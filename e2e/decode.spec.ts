@@ -26,10 +26,21 @@ async function generated(dir: string): Promise<string[]> {
   const names: string[] = [];
   for (let o = 1; o <= 8; o++) {
     names.push(`exif-${o}.jpg`);
-    writeFileSync(join(dir, names.at(-1)!), await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 92 }).withMetadata({ orientation: o }).toBuffer());
+    writeFileSync(
+      join(dir, names.at(-1)!),
+      await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+        .jpeg({ quality: 92 })
+        .withMetadata({ orientation: o })
+        .toBuffer(),
+    );
   }
   names.push('alpha.png');
-  writeFileSync(join(dir, 'alpha.png'), await sharp(rgba, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer());
+  writeFileSync(
+    join(dir, 'alpha.png'),
+    await sharp(rgba, { raw: { width: w, height: h, channels: 4 } })
+      .png()
+      .toBuffer(),
+  );
   return names;
 }
 

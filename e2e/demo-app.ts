@@ -4,10 +4,20 @@ import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { demoDir, goldensDir, readJson } from './shared-files';
 
-export interface DemoQuery { query: string; kind: 'twin' | 'single'; context: number; target: string; ranking: string[]; cosine: number[] }
+export interface DemoQuery {
+  query: string;
+  kind: 'twin' | 'single';
+  context: number;
+  target: string;
+  ranking: string[];
+  cosine: number[];
+}
 export const demo = readJson(join(demoDir, 'demo.json')) as { queries: DemoQuery[]; gallery: { file: string }[]; twins: [string, string][] };
 export const galleryDir = join(demoDir, 'gallery');
-export const galleryFiles = readdirSync(galleryDir).filter((f) => f.endsWith('.png')).sort().map((f) => join(galleryDir, f));
+export const galleryFiles = readdirSync(galleryDir)
+  .filter((f) => f.endsWith('.png'))
+  .sort()
+  .map((f) => join(galleryDir, f));
 
 export async function importDemoModel(page: Page): Promise<void> {
   await page.getByLabel('Import model').setInputFiles([join(demoDir, 'demo-longclip.pt'), join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz')]);

@@ -22,7 +22,11 @@ let base: string;
 let sha = '';
 
 /** How a route answers its n-th request (counted per route): `cut` bytes of the body, then drop or stall. */
-interface Behaviour { cut?: number; after?: 'drop' | 'stall'; ranges: boolean }
+interface Behaviour {
+  cut?: number;
+  after?: 'drop' | 'stall';
+  ranges: boolean;
+}
 const routes: Record<string, (n: number) => Behaviour> = {
   files: () => ({ ranges: true }),
   'bad-etag': () => ({ ranges: true }),
@@ -54,19 +58,28 @@ test.beforeAll(async () => {
     }
     if (url.pathname === '/catalog.json') {
       const entry = (id: string, name: string, extra: object) => ({
-        id, name, description: 'The demo model, served locally.',
-        checkpointUrl: `${base}/files/demo-longclip.pt`, checkpointSize: statSync(checkpoint).size, sizeTolerance: 0, checkpointSha256: null,
-        mergesUrl: `${base}/files/bpe_simple_vocab_16e6.txt.gz`, mergesSize: statSync(merges).size, ...extra,
+        id,
+        name,
+        description: 'The demo model, served locally.',
+        checkpointUrl: `${base}/files/demo-longclip.pt`,
+        checkpointSize: statSync(checkpoint).size,
+        sizeTolerance: 0,
+        checkpointSha256: null,
+        mergesUrl: `${base}/files/bpe_simple_vocab_16e6.txt.gz`,
+        mergesSize: statSync(merges).size,
+        ...extra,
       });
       res.writeHead(200, { ...cors, 'Content-Type': 'application/json' });
-      res.end(JSON.stringify([
-        entry('demo', 'Demo model', {}),
-        entry('wrong-size', 'Wrong size', { checkpointSize: statSync(checkpoint).size + 4096 }),
-        entry('wrong-hash', 'Wrong hash', { checkpointUrl: `${base}/bad-etag/demo-longclip.pt` }),
-        entry('flaky', 'Flaky', { checkpointUrl: `${base}/flaky/demo-longclip.pt` }),
-        entry('norange', 'No range', { checkpointUrl: `${base}/norange/demo-longclip.pt` }),
-        entry('stall', 'Stalls', { checkpointUrl: `${base}/stall/demo-longclip.pt` }),
-      ]));
+      res.end(
+        JSON.stringify([
+          entry('demo', 'Demo model', {}),
+          entry('wrong-size', 'Wrong size', { checkpointSize: statSync(checkpoint).size + 4096 }),
+          entry('wrong-hash', 'Wrong hash', { checkpointUrl: `${base}/bad-etag/demo-longclip.pt` }),
+          entry('flaky', 'Flaky', { checkpointUrl: `${base}/flaky/demo-longclip.pt` }),
+          entry('norange', 'No range', { checkpointUrl: `${base}/norange/demo-longclip.pt` }),
+          entry('stall', 'Stalls', { checkpointUrl: `${base}/stall/demo-longclip.pt` }),
+        ]),
+      );
       return;
     }
     const route = url.pathname.split('/')[1]!;
@@ -107,7 +120,8 @@ test.beforeAll(async () => {
     const next = () => {
       if (closed) return;
       if (at >= limit) {
-        if (how.after === 'drop') res.socket?.end(); // a connection that ends before Content-Length
+        if (how.after === 'drop')
+          res.socket?.end(); // a connection that ends before Content-Length
         else if (how.after !== 'stall') res.end();
         return;
       }
@@ -145,7 +159,11 @@ test('a built-in model downloads with progress, converts, and searches; bad file
 
   await page.getByLabel('Add photos').setInputFiles(galleryFiles.slice(0, 12));
   await expectStatus(page, '12 photos indexed (12 newly embedded)');
-  const q = decisiveQueries(248).find((d) => galleryFiles.slice(0, 12).some((f) => f.endsWith(d.ranking[0]!)) && d.ranking.slice(0, 2).every((r) => galleryFiles.slice(0, 12).some((f) => f.endsWith(r))))!;
+  const q = decisiveQueries(248).find(
+    (d) =>
+      galleryFiles.slice(0, 12).some((f) => f.endsWith(d.ranking[0]!)) &&
+      d.ranking.slice(0, 2).every((r) => galleryFiles.slice(0, 12).some((f) => f.endsWith(r))),
+  )!;
   await page.getByRole('textbox', { name: 'Describe the photo' }).fill(q.query);
   await expectTopResult(page, q.ranking[0]!, q.cosine[0]!);
 
@@ -174,7 +192,9 @@ test('a dropped connection is retried by itself, resumes with Range where it sto
   await page.getByRole('button', { name: 'Download Flaky' }).click();
   // The drop is said, with what happens next. (The page resumes from the bytes it had read when
   // the connection ended: at least the first kept part, at most the 20 MB sent.)
-  await expect(page.getByText(/Downloading Flaky: connection lost at \d+ MB of 53 MB \(the connection dropped: .*\); retrying in 1 s \(retry 1 of 5\)/)).toBeVisible();
+  await expect(
+    page.getByText(/Downloading Flaky: connection lost at \d+ MB of 53 MB \(the connection dropped: .*\); retrying in 1 s \(retry 1 of 5\)/),
+  ).toBeVisible();
   await expect(page.getByText(/Downloading Flaky: connection lost at \d+ MB of 53 MB .*retrying in 2 s \(retry 2 of 5\)/)).toBeVisible();
   await expectConvertedFromTheRightBytes(page);
   const [first, second, third] = log.flaky!;
@@ -194,7 +214,10 @@ test('a server that ignores Range: the download starts again cleanly and complet
   await page.getByRole('button', { name: 'Download No range' }).click();
   await expect(page.getByText(/Downloading No range: the server cannot resume downloads; starting again/)).toBeVisible();
   await expectConvertedFromTheRightBytes(page);
-  expect(log.norange!.map((r) => [r.range?.replace(/\d+/, 'N') ?? null, r.status, r.sent])).toEqual([[null, 200, CUT], ['bytes=N-', 200, statSync(checkpoint).size]]);
+  expect(log.norange!.map((r) => [r.range?.replace(/\d+/, 'N') ?? null, r.status, r.sent])).toEqual([
+    [null, 200, CUT],
+    ['bytes=N-', 200, statSync(checkpoint).size],
+  ]);
 });
 
 test('a tab closed mid-download: the next visit continues from the kept part; nothing half-downloaded is converted', async ({ page, context }) => {
@@ -214,5 +237,8 @@ test('a tab closed mid-download: the next visit continues from the kept part; no
   await next.getByRole('button', { name: 'Download Stalls' }).click();
   await expectConvertedFromTheRightBytes(next);
   await expect(next.getByText(/Partly downloaded/)).toHaveCount(0);
-  expect(log.stall!.map((r) => [r.range, r.status])).toEqual([[null, 200], [`bytes=${16 * MB}-`, 206]]);
+  expect(log.stall!.map((r) => [r.range, r.status])).toEqual([
+    [null, 200],
+    [`bytes=${16 * MB}-`, 206],
+  ]);
 });

@@ -46,7 +46,10 @@ for (const [provider, dtype, bound] of [
     // SwiftShader has no shader-f16, so a float16 bundle computes in float32 here.
     expect(await page.evaluate((p) => window.harness.load(p), provider)).toEqual({ provider, compute: 'float32' });
 
-    const texts = await page.evaluate((t) => window.harness.embedTexts(t), golden.texts.map((t) => t.text));
+    const texts = await page.evaluate(
+      (t) => window.harness.embedTexts(t),
+      golden.texts.map((t) => t.text),
+    );
     texts.forEach((t, i) => {
       const ref = golden.texts[i]!;
       expect(t.ids, ref.text).toEqual(ref.tokens);
@@ -54,14 +57,21 @@ for (const [provider, dtype, bound] of [
       expect(cosine(t.embedding, ref.embedding), ref.text).toBeGreaterThanOrEqual(bound);
     });
 
-    const fromPixels = await page.evaluate((urls) => window.harness.embedPixelFiles(urls), golden.images.map((im) => shared(im.pixels)));
+    const fromPixels = await page.evaluate(
+      (urls) => window.harness.embedPixelFiles(urls),
+      golden.images.map((im) => shared(im.pixels)),
+    );
     fromPixels.forEach((e, i) => expect(cosine(e, golden.images[i]!.embedding), golden.images[i]!.file).toBeGreaterThanOrEqual(bound));
 
     // The browser decodes the files itself; the engine's preprocessing must meet the pixel bound.
-    const decoded = await page.evaluate((urls) => window.harness.embedImageFiles(urls), golden.images.map((im) => shared(im.file)));
+    const decoded = await page.evaluate(
+      (urls) => window.harness.embedImageFiles(urls),
+      golden.images.map((im) => shared(im.file)),
+    );
     decoded.forEach((d, i) => {
       const ref = readF32(join(goldensDir, golden.images[i]!.pixels));
-      let sum = 0, max = 0;
+      let sum = 0,
+        max = 0;
       for (let k = 0; k < ref.length; k++) {
         const diff = Math.abs(d.pixels[k]! - ref[k]!);
         sum += diff;

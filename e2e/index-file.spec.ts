@@ -20,9 +20,15 @@ async function ranking(page: Page, q: (typeof queries)[number]): Promise<string[
   await expectTopResult(page, q.target, q.cosine[0]!);
   const items = page.getByRole('list', { name: 'Results' }).getByRole('listitem');
   const shown = await items.evaluateAll((els) =>
-    els.map((el) => ({ at: Number(el.getAttribute('aria-posinset')), text: `${el.querySelector('.card-name')?.textContent} ${el.querySelector('.card-score')?.textContent}` })),
+    els.map((el) => ({
+      at: Number(el.getAttribute('aria-posinset')),
+      text: `${el.querySelector('.card-name')?.textContent} ${el.querySelector('.card-score')?.textContent}`,
+    })),
   );
-  return shown.sort((a, b) => a.at - b.at).slice(0, 8).map((s) => s.text);
+  return shown
+    .sort((a, b) => a.at - b.at)
+    .slice(0, 8)
+    .map((s) => s.text);
 }
 
 const statusLine = (page: Page) => page.getByRole('status', { name: 'Index file status' });
@@ -32,7 +38,16 @@ test('an exported index ranks the same in a fresh profile; the CLI continues it;
   const work = mkdtempSync(join(tmpdir(), 'longclip-e2e-index-'));
   const bundle = join(work, 'bundle');
   // The CLI's bundle is converted while the browser indexes (the same weights, float16 as in the app).
-  const converted = exec(tsx, ['src/cli/convert.ts', join(demoDir, 'demo-longclip.pt'), '--vocab', join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'), '--out', bundle, '--dtype', 'fp16']);
+  const converted = exec(tsx, [
+    'src/cli/convert.ts',
+    join(demoDir, 'demo-longclip.pt'),
+    '--vocab',
+    join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'),
+    '--out',
+    bundle,
+    '--dtype',
+    'fp16',
+  ]);
 
   await page.goto('/?provider=wasm');
   await importDemoModel(page);
@@ -82,7 +97,9 @@ test('an exported index ranks the same in a fresh profile; the CLI continues it;
   bytes.write(header.replaceAll(sha, '0'.repeat(64)), 16, 'utf8');
   await fresh.getByLabel('Import index').setInputFiles({ name: 'other.lcindex', mimeType: 'application/octet-stream', buffer: bytes });
   await expect(fresh.getByRole('alert')).toContainText(
-    new RegExp(`This index was made with demo-longclip \\(0{12}…, float16, converter 1\\); the loaded model is demo-longclip \\(${sha.slice(0, 12)}…, float16, converter 1\\)\\. Load that model to import it\\.`),
+    new RegExp(
+      `This index was made with demo-longclip \\(0{12}…, float16, converter 1\\); the loaded model is demo-longclip \\(${sha.slice(0, 12)}…, float16, converter 1\\)\\. Load that model to import it\\.`,
+    ),
   );
   await fresh.getByRole('button', { name: 'Dismiss index file error' }).click();
 

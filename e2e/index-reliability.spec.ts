@@ -121,7 +121,9 @@ test('a tab closed in the middle of indexing resumes on return: the check passes
       }),
   );
   await back.reload();
-  await expect(notices(back)).toContainText('Library check: removed 2 broken embeddings, 1 file record without a photo, 2 stray thumbnails.', { timeout: 120_000 });
+  await expect(notices(back)).toContainText('Library check: removed 2 broken embeddings, 1 file record without a photo, 2 stray thumbnails.', {
+    timeout: 120_000,
+  });
   await expect(notices(back)).toContainText(`Add these 2 files again to search them: ${broken.gone}, ${broken.nan}.`);
   const repaired = await libraryCounts(back);
   expect(repaired).toMatchObject({ photos: TOTAL - 1, files: TOTAL - 1, thumbnails: TOTAL - 1, queue: 0 });
@@ -231,7 +233,9 @@ test('an upgrade waiting for a tab that keeps the old version open says so, then
           db.createObjectStore('embeddings', { keyPath: ['model', 'hash'] }).createIndex('by-model', 'model');
           db.createObjectStore('models', { keyPath: 'key' });
           db.createObjectStore('folders', { keyPath: 'name' });
-          open.transaction!.objectStore('files').put({ path: 'a.png', name: 'a.png', folder: '', hash: 'a'.repeat(64), size: 1, lastModified: 1, type: 'image/png', addedAt: 1 });
+          open
+            .transaction!.objectStore('files')
+            .put({ path: 'a.png', name: 'a.png', folder: '', hash: 'a'.repeat(64), size: 1, lastModified: 1, type: 'image/png', addedAt: 1 });
         };
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
@@ -267,7 +271,11 @@ test('embeddings are kept per model: another precision embeds again, switching b
   await expectStatus(page, `${TOTAL} photos indexed (${TOTAL} newly embedded)`);
   const counts = await libraryCounts(page);
   expect(Object.values(counts.embeddings)).toEqual([TOTAL, TOTAL]);
-  expect(Object.keys(counts.embeddings).map((k) => k.split(':')[1]!).sort((a, b) => a.localeCompare(b))).toEqual(['float16', 'int8']);
+  expect(
+    Object.keys(counts.embeddings)
+      .map((k) => k.split(':')[1]!)
+      .sort((a, b) => a.localeCompare(b)),
+  ).toEqual(['float16', 'int8']);
 
   // Back to float16 from the stored models: its embeddings are reused.
   await page.locator('.model-row').filter({ hasText: 'demo-longclip' }).filter({ hasText: 'float16' }).getByRole('button', { name: /^Load/ }).click();
@@ -335,7 +343,9 @@ test('a remembered folder resumes through its handle; a folder that needs permis
   await expect(back.getByRole('progressbar', { name: 'Indexing' })).toHaveCount(0);
   await waiting.getByRole('button', { name: 'Resume indexing' }).click();
   await expect(waiting).toHaveCount(0);
-  await expect(back.getByRole('status').filter({ hasText: 'indexed' })).toHaveText(new RegExp(`^${TOTAL} photos indexed \\(\\d+ newly embedded\\)$`), { timeout: 240_000 });
+  await expect(back.getByRole('status').filter({ hasText: 'indexed' })).toHaveText(new RegExp(`^${TOTAL} photos indexed \\(\\d+ newly embedded\\)$`), {
+    timeout: 240_000,
+  });
   const after = await libraryCounts(back);
   expect(after).toMatchObject({ photos: TOTAL, files: TOTAL, thumbnails: TOTAL, queue: 0, jobs: 0 });
   expect(Object.values(after.embeddings)).toEqual([TOTAL]);

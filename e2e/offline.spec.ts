@@ -71,11 +71,9 @@ test.describe('offline', () => {
       timeout: 180_000,
     });
     port = await freePort();
-    server = spawn(
-      process.execPath,
-      [viteBin, 'preview', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
+    server = spawn(process.execPath, [viteBin, 'preview', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     await waitForServer(`http://127.0.0.1:${port}/`, server, 60_000);
   });
 

@@ -8,7 +8,9 @@ import { expectStatus, galleryFiles, importDemoModel } from './demo-app';
 async function typeQuery(page: Page, codeUnits: number[]): Promise<void> {
   await page.getByRole('textbox', { name: 'Describe the photo' }).evaluate((el, units) => {
     const text = String.fromCharCode(...units);
-    const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set ?? Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+    const setter =
+      Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set ??
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
     setter.call(el, text);
     el.dispatchEvent(new Event('input', { bubbles: true }));
   }, codeUnits);

@@ -19,7 +19,10 @@ async function cameraFolder(): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'refine-'));
   const camera = join(root, 'Camera');
   mkdirSync(join(camera, 'Old'), { recursive: true });
-  const exif = await sharp(galleryFiles[3]).jpeg({ quality: 95 }).withExif({ IFD2: { DateTimeOriginal: '1999:06:01 12:00:00' } }).toBuffer();
+  const exif = await sharp(galleryFiles[3])
+    .jpeg({ quality: 95 })
+    .withExif({ IFD2: { DateTimeOriginal: '1999:06:01 12:00:00' } })
+    .toBuffer();
   writeDated(join(camera, 'exif.jpg'), exif, '2030-01-01T12:00:00Z');
   writeDated(join(camera, 'Old', 'plain.jpg'), await sharp(galleryFiles[5]).jpeg({ quality: 95 }).toBuffer(), '2001-03-01T12:00:00Z');
   writeDated(join(camera, 'shot.png'), await sharp(galleryFiles[7]).png({ compressionLevel: 1 }).toBuffer(), '2010-03-01T12:00:00Z');

@@ -16,11 +16,7 @@ test('README screenshot', async ({ page }) => {
   await page.getByRole('textbox', { name: 'Describe the photo' }).fill(query.query);
   await expectTopResult(page, query.ranking[0]!, query.cosine[0]!);
   // Every thumbnail on screen is drawn before the shot.
-  await expect
-    .poll(() =>
-      page.evaluate(() => [...document.images].every((img) => img.complete && img.naturalWidth > 0)),
-    )
-    .toBe(true);
+  await expect.poll(() => page.evaluate(() => [...document.images].every((img) => img.complete && img.naturalWidth > 0))).toBe(true);
   await page.getByRole('textbox', { name: 'Describe the photo' }).blur();
   await page.screenshot({ path: 'docs/screenshot.png' });
 });

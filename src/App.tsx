@@ -44,7 +44,9 @@ export function App() {
       <div className="app-body">
         <aside className="sidebar">
           {/* First things first: the model until one runs, then the photos. */}
-          {hasModel ? [<PhotoIntake key="photos" />, <SkippedList key="skipped" />, <ModelPanel key="model" />] : [<ModelPanel key="model" />, <PhotoIntake key="photos" />, <SkippedList key="skipped" />]}
+          {hasModel
+            ? [<PhotoIntake key="photos" />, <SkippedList key="skipped" />, <ModelPanel key="model" />]
+            : [<ModelPanel key="model" />, <PhotoIntake key="photos" />, <SkippedList key="skipped" />]}
           <IndexTransfer />
         </aside>
         <main className="main">

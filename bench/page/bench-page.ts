@@ -59,7 +59,13 @@ const bench = {
   async gpuInfo() {
     const adapter = await navigator.gpu?.requestAdapter();
     const info = adapter?.info;
-    return { hasGpu: !!adapter, shaderF16: adapter?.features.has('shader-f16') ?? false, vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', description: info?.description ?? '' };
+    return {
+      hasGpu: !!adapter,
+      shaderF16: adapter?.features.has('shader-f16') ?? false,
+      vendor: info?.vendor ?? '',
+      architecture: info?.architecture ?? '',
+      description: info?.description ?? '',
+    };
   },
 
   workerInfo: () => call({ type: 'info' }),
@@ -94,7 +100,10 @@ const bench = {
       const t0 = performance.now();
       const model = await client.call({ type: 'load-model', source: { kind: 'files', files: filesOf('bundle'), dtype: 'float32' } });
       const load_s = (performance.now() - t0) / 1000;
-      await enqueue(await new LibraryConnection().open(), filesOf('photos').map((file) => ({ file, path: `photos/${file.name}` })));
+      await enqueue(
+        await new LibraryConnection().open(),
+        filesOf('photos').map((file) => ({ file, path: `photos/${file.name}` })),
+      );
       const t1 = performance.now();
       const summary = await client.call({ type: 'index-queue', join: false });
       const seconds = (performance.now() - t1) / 1000;

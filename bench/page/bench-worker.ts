@@ -92,7 +92,12 @@ async function warmUp(run: () => Promise<unknown>): Promise<void> {
 }
 
 /** Warm-up runs (excluded), then `runs` measured runs with fresh inputs; seconds per run. */
-async function imageFigure(batch: number, runs: number, resolution: number, encode: (pixels: Float32Array, n: number) => Promise<unknown>): Promise<ImageFigure> {
+async function imageFigure(
+  batch: number,
+  runs: number,
+  resolution: number,
+  encode: (pixels: Float32Array, n: number) => Promise<unknown>,
+): Promise<ImageFigure> {
   try {
     await warmUp(() => encode(randomPixels(batch, resolution), batch));
     const secs: number[] = [];
@@ -147,7 +152,8 @@ async function engineBench(args: EngineBenchArgs): Promise<EncoderBenchResult> {
   log(`engine loaded on ${engine.provider} (compute ${engine.compute}) in ${load_s.toFixed(1)} s, ${runtimeInfo().numThreads} WASM thread(s)`);
   try {
     const image: ImageFigure[] = [];
-    for (const b of args.batches) image.push(await imageFigure(b, imageRuns(b, args.quick, args.provider), engine.resolution, (p, n) => engine.encodeImages(p, n)));
+    for (const b of args.batches)
+      image.push(await imageFigure(b, imageRuns(b, args.quick, args.provider), engine.resolution, (p, n) => engine.encodeImages(p, n)));
     const text: TextFigure[] = [];
     for (const n of args.textLengths) text.push(await textFigure(n, args.quick ? 3 : 7, (ids) => engine.encodeTokenIds([ids])));
     return { ...runtimeInfo(), provider: `${engine.provider}/${engine.compute}`, load_s, image, text, context: 'worker' };
@@ -200,7 +206,13 @@ async function torchExportBench(args: TorchExportBenchArgs): Promise<EncoderBenc
     for (const n of args.textLengths) {
       textFigures.push(
         await textFigure(n, args.quick ? 3 : 7, async (ids) => {
-          const out = await text.run({ [textIn]: new ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [1, ids.length]) });
+          const out = await text.run({
+            [textIn]: new ort.Tensor(
+              'int64',
+              BigInt64Array.from(ids, (v) => BigInt(v)),
+              [1, ids.length],
+            ),
+          });
           return out[text.outputNames[0]!]!.data;
         }),
       );
@@ -244,7 +256,10 @@ function rankBench(args: RankArgs): RankResult {
  * copy, and the canvas drawImage + getImageData it replaced), the thumbnail.
  */
 async function decodeBreakdown(files: File[]): Promise<IndexReplicaResult['decode_breakdown_ms']> {
-  const bitmap: number[] = [], pixels: number[] = [], canvas: number[] = [], thumbnail: number[] = [];
+  const bitmap: number[] = [],
+    pixels: number[] = [],
+    canvas: number[] = [],
+    thumbnail: number[] = [];
   for (const file of files) {
     let t = performance.now();
     const bmp = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
@@ -265,7 +280,13 @@ async function decodeBreakdown(files: File[]): Promise<IndexReplicaResult['decod
     thumbnail.push(performance.now() - t);
     bmp.close();
   }
-  return { photos: files.length, create_image_bitmap: median(bitmap), read_pixels_video_frame: median(pixels), read_pixels_canvas: median(canvas), thumbnail: median(thumbnail) };
+  return {
+    photos: files.length,
+    create_image_bitmap: median(bitmap),
+    read_pixels_video_frame: median(pixels),
+    read_pixels_canvas: median(canvas),
+    thumbnail: median(thumbnail),
+  };
 }
 
 /**
@@ -283,7 +304,10 @@ async function indexReplica(args: IndexReplicaArgs): Promise<IndexReplicaResult>
   try {
     // Warm-up: the first run of a batch shape is not indexing.
     await engine.encodeImages(randomPixels(args.batch, engine.resolution), args.batch);
-    let hash_s = 0, decode_s = 0, add_s = 0, encode_s = 0;
+    let hash_s = 0,
+      decode_s = 0,
+      add_s = 0,
+      encode_s = 0;
     const timedDecoder: PhotoDecoder<BlobThumbnail> = {
       async decode(bytes, type, withThumbnail) {
         const t = performance.now();
@@ -328,7 +352,9 @@ async function indexReplica(args: IndexReplicaArgs): Promise<IndexReplicaResult>
       decode_share: (decode_s + preprocess_s) / seconds,
       decode_breakdown_ms,
     };
-    log(`  replica: ${result.photos} photos, ${result.photos_per_s.toFixed(2)} /s; decode ${decode_s.toFixed(1)} s, preprocess ${preprocess_s.toFixed(1)} s, encode ${encode_s.toFixed(1)} s, hash ${hash_s.toFixed(1)} s`);
+    log(
+      `  replica: ${result.photos} photos, ${result.photos_per_s.toFixed(2)} /s; decode ${decode_s.toFixed(1)} s, preprocess ${preprocess_s.toFixed(1)} s, encode ${encode_s.toFixed(1)} s, hash ${hash_s.toFixed(1)} s`,
+    );
     return result;
   } finally {
     await engine.release();

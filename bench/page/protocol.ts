@@ -120,7 +120,4 @@ export interface BenchResults {
   'index-replica': IndexReplicaResult;
 }
 
-export type FromWorker =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: string }
-  | { log: string };
+export type FromWorker = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string } | { log: string };

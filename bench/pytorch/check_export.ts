@@ -41,9 +41,7 @@ export async function checkTorchExport(dir: string, threshold = 0.9999): Promise
   for (const c of meta.cases) {
     const path = join(dir, 'reference', c.input);
     const feeds: Record<string, ort.Tensor> =
-      c.kind === 'image'
-        ? { pixel_values: new ort.Tensor('float32', f32(path), c.dims) }
-        : { input_ids: new ort.Tensor('int64', i64(path), c.dims) };
+      c.kind === 'image' ? { pixel_values: new ort.Tensor('float32', f32(path), c.dims) } : { input_ids: new ort.Tensor('int64', i64(path), c.dims) };
     const t = performance.now();
     const out = await sessions[c.kind].run(feeds);
     const ms = performance.now() - t;
@@ -69,7 +67,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(2);
   }
   const r = await checkTorchExport(dir);
-  for (const c of r.cases) process.stderr.write(`${c.name} [${c.dims.join('x')}]: cosine ${c.cosines.map((x) => x.toFixed(7)).join(', ')} (${c.ms.toFixed(0)} ms)\n`);
+  for (const c of r.cases)
+    process.stderr.write(`${c.name} [${c.dims.join('x')}]: cosine ${c.cosines.map((x) => x.toFixed(7)).join(', ')} (${c.ms.toFixed(0)} ms)\n`);
   console.log(JSON.stringify(r));
   if (!r.ok) process.exit(1);
 }

@@ -75,12 +75,16 @@ const harness = {
   /** The app's photo pipeline (the image embedder with the browser decoder); returns the pixels and the raw embeddings. */
   async embedImageFiles(urls: string[], batch = 4) {
     const e = need();
-    const embedder = new ImageEmbedder<BlobThumbnail, number>(e.manifest, (pixels, n) => e.encodeImages(pixels, n), browserPhotoDecoder, { batchSize: batch, thumbnails: false });
+    const embedder = new ImageEmbedder<BlobThumbnail, number>(e.manifest, (pixels, n) => e.encodeImages(pixels, n), browserPhotoDecoder, {
+      batchSize: batch,
+      thumbnails: false,
+    });
     const out: { pixels: number[]; embedding: number[] }[] = [];
     const pixels: number[][] = [];
     for (const [i, url] of urls.entries()) {
       pixels.push(Array.from(await embedder.addPhoto(await fetchBytes(url), '', i)));
-      if (embedder.full || i === urls.length - 1) for (const p of await embedder.embed()) out.push({ pixels: pixels[p.payload]!, embedding: Array.from(p.embedding) });
+      if (embedder.full || i === urls.length - 1)
+        for (const p of await embedder.embed()) out.push({ pixels: pixels[p.payload]!, embedding: Array.from(p.embedding) });
     }
     return out;
   },
@@ -92,7 +96,10 @@ const harness = {
 async function compareReadback(urls: string[]) {
   const out = [];
   for (const url of urls) {
-    const bitmap = await createImageBitmap(new Blob([(await fetchBytes(url)) as Uint8Array<ArrayBuffer>]), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+    const bitmap = await createImageBitmap(new Blob([(await fetchBytes(url)) as Uint8Array<ArrayBuffer>]), {
+      colorSpaceConversion: 'none',
+      premultiplyAlpha: 'none',
+    });
     const t0 = performance.now();
     const frame = await readPixels(bitmap, 'video-frame');
     const t1 = performance.now();
@@ -108,11 +115,18 @@ async function compareReadback(urls: string[]) {
     }
     let translucent = 0;
     for (let i = 3; i < canvas.data.length; i += 4) if (canvas.data[i]! < 255) translucent++;
-    out.push({ url, size: [canvas.width, canvas.height], lengths: [frame.data.length, canvas.data.length], differing, maxDiff, translucent, ms: { videoFrame: t1 - t0, canvas: t2 - t1 } });
+    out.push({
+      url,
+      size: [canvas.width, canvas.height],
+      lengths: [frame.data.length, canvas.data.length],
+      differing,
+      maxDiff,
+      translucent,
+      ms: { videoFrame: t1 - t0, canvas: t2 - t1 },
+    });
   }
   return out;
 }
-
 
 function need(): ClipEngine {
   if (!engine) throw new Error('load first');

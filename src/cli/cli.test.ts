@@ -47,7 +47,18 @@ describe('npm run convert / embed', () => {
     copyFileSync(join(goldensDir, 'images/photo_800x600.jpg'), join(images, 'photo_800x600.jpg'));
     copyFileSync(join(goldensDir, 'images/rotated_exif6_600x400.jpg'), join(images, 'rotated_exif6_600x400.jpg'));
     writeFileSync(join(images, 'broken.png'), 'not a png');
-    const r = await cli('embed', ['--model', bundle, '--texts', join(work, 'texts.json'), '--images', images, '--dump-pixels', join(work, 'pixels'), '--out', join(work, 'out.json')]);
+    const r = await cli('embed', [
+      '--model',
+      bundle,
+      '--texts',
+      join(work, 'texts.json'),
+      '--images',
+      images,
+      '--dump-pixels',
+      join(work, 'pixels'),
+      '--out',
+      join(work, 'out.json'),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/skipped .*broken\.png/);
     const out = JSON.parse(readFileSync(join(work, 'out.json'), 'utf8'));
@@ -71,7 +82,10 @@ describe('npm run convert / embed', () => {
     [['convert', ['/nonexistent.pt', '--vocab', vocab, '--out', join(tmpdir(), 'x')]], /does not exist/],
     [['convert', [vocab, '--vocab', vocab, '--out', join(tmpdir(), 'x')]], /not a PyTorch checkpoint/],
     [['convert', [join(goldensDir, 'tiny-longclip-fp32.pt'), '--out', join(tmpdir(), 'x')]], /--vocab is required/],
-    [['convert', [join(goldensDir, 'tiny-longclip-fp32.pt'), '--vocab', vocab, '--out', join(tmpdir(), 'x'), '--dtype', 'int4']], /--dtype must be fp32, fp16 or int8/],
+    [
+      ['convert', [join(goldensDir, 'tiny-longclip-fp32.pt'), '--vocab', vocab, '--out', join(tmpdir(), 'x'), '--dtype', 'int4']],
+      /--dtype must be fp32, fp16 or int8/,
+    ],
     [['embed', ['--model', '/nonexistent', '--out', join(tmpdir(), 'y.json')]], /manifest\.json does not exist/],
     [['embed', ['--model', join(tmpdir()), '--texts', vocab, '--out', join(tmpdir(), 'y.json')]], /not valid JSON/],
   ] as const)('%j fails with one clear line', async ([script, args], message) => {

@@ -21,40 +21,40 @@ image encoders as ONNX with external weights, and the tokenizer's merges file.
                         how the weight matrices are stored (default fp32; the app's Standard
                         precision is fp16, Fast on CPU is int8)`,
   async main(argv) {
-  const args = parseArgs(argv, ['vocab', 'out', 'dtype']);
-  if (args.positional.length !== 1) throw new UsageError('give exactly one checkpoint file');
-  const checkpoint = resolve(args.positional[0]!);
-  const vocab = single(args, 'vocab', true);
-  const out = single(args, 'out', true);
-  const dtypeArg = single(args, 'dtype') ?? 'fp32';
-  const dtype = ({ fp32: 'float32', fp16: 'float16', int8: 'int8' } as const)[dtypeArg];
-  if (!dtype) throw new UsageError(`--dtype must be fp32, fp16 or int8, not ${dtypeArg}`);
-  if (!(await stat(checkpoint).catch(() => null))?.isFile()) throw new Error(`${checkpoint} does not exist`);
-  const merges = await readFile(vocab).catch(() => {
-    throw new Error(`${vocab}: cannot read the merges file`);
-  });
-
-  const output = new DirBundleOutput(resolve(out));
-  await output.prepare();
-  const source = await NodeFileSource.open(checkpoint);
-  const started = performance.now();
-  let lastTenth = -1;
-  try {
-    const manifest = await convertCheckpoint(source, new Uint8Array(merges), output, {
-      dtype,
-      onProgress: ({ stage, fraction }) => {
-        const tenth = Math.floor(fraction * 10);
-        if (tenth !== lastTenth) progress(`${basename(checkpoint)}: ${stage} ${Math.round(fraction * 100)}%`);
-        lastTenth = tenth;
-      },
+    const args = parseArgs(argv, ['vocab', 'out', 'dtype']);
+    if (args.positional.length !== 1) throw new UsageError('give exactly one checkpoint file');
+    const checkpoint = resolve(args.positional[0]!);
+    const vocab = single(args, 'vocab', true);
+    const out = single(args, 'out', true);
+    const dtypeArg = single(args, 'dtype') ?? 'fp32';
+    const dtype = ({ fp32: 'float32', fp16: 'float16', int8: 'int8' } as const)[dtypeArg];
+    if (!dtype) throw new UsageError(`--dtype must be fp32, fp16 or int8, not ${dtypeArg}`);
+    if (!(await stat(checkpoint).catch(() => null))?.isFile()) throw new Error(`${checkpoint} does not exist`);
+    const merges = await readFile(vocab).catch(() => {
+      throw new Error(`${vocab}: cannot read the merges file`);
     });
-    const a = manifest.architecture;
-    progress(
-      `wrote ${resolve(out)}: ViT with ${a.vision.patchSize} px patches at ${a.vision.resolution} px (vision ${a.vision.width}x${a.vision.layers}, text ${a.text.width}x${a.text.layers}, ` +
-        `${a.text.contextLength} tokens, embed ${a.embedDim}), ${manifest.dtype}, ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    );
-  } finally {
-    await source.close();
-  }
+
+    const output = new DirBundleOutput(resolve(out));
+    await output.prepare();
+    const source = await NodeFileSource.open(checkpoint);
+    const started = performance.now();
+    let lastTenth = -1;
+    try {
+      const manifest = await convertCheckpoint(source, new Uint8Array(merges), output, {
+        dtype,
+        onProgress: ({ stage, fraction }) => {
+          const tenth = Math.floor(fraction * 10);
+          if (tenth !== lastTenth) progress(`${basename(checkpoint)}: ${stage} ${Math.round(fraction * 100)}%`);
+          lastTenth = tenth;
+        },
+      });
+      const a = manifest.architecture;
+      progress(
+        `wrote ${resolve(out)}: ViT with ${a.vision.patchSize} px patches at ${a.vision.resolution} px (vision ${a.vision.width}x${a.vision.layers}, text ${a.text.width}x${a.text.layers}, ` +
+          `${a.text.contextLength} tokens, embed ${a.embedDim}), ${manifest.dtype}, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+    } finally {
+      await source.close();
+    }
   },
 });

@@ -13,7 +13,13 @@ import { loadNodeEngine } from './node-engine';
 const run = promisify(execFile);
 const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
 
-interface DemoQuery { query: string; context: number; target: string; ranking: string[]; cosine: number[] }
+interface DemoQuery {
+  query: string;
+  context: number;
+  target: string;
+  ranking: string[];
+  cosine: number[];
+}
 const demo = JSON.parse(readFileSync(join(demoDir, 'demo.json'), 'utf8')) as { queries: DemoQuery[]; gallery: { file: string }[] };
 
 // int8 (DynamicQuantizeMatMul) holds the same rule on this trained model: measured largest
@@ -24,10 +30,29 @@ describe.each(['fp32', 'int8'])('demo model through the CLI, %s bundle', (dtype)
   let embedded: { texts: { text: string; tokens: number[]; embedding: number[] }[]; images: { path: string; embedding: number[] }[] };
 
   beforeAll(async () => {
-    await run(tsx, ['src/cli/convert.ts', join(demoDir, 'demo-longclip.pt'), '--vocab', join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'), '--out', bundle, '--dtype', dtype]);
+    await run(tsx, [
+      'src/cli/convert.ts',
+      join(demoDir, 'demo-longclip.pt'),
+      '--vocab',
+      join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'),
+      '--out',
+      bundle,
+      '--dtype',
+      dtype,
+    ]);
     const texts = [...new Set(demo.queries.map((q) => q.query))];
     writeFileSync(join(work, 'texts.json'), JSON.stringify(texts));
-    await run(tsx, ['src/cli/embed.ts', '--model', bundle, '--texts', join(work, 'texts.json'), '--images', join(demoDir, 'gallery'), '--out', join(work, 'out.json')]);
+    await run(tsx, [
+      'src/cli/embed.ts',
+      '--model',
+      bundle,
+      '--texts',
+      join(work, 'texts.json'),
+      '--images',
+      join(demoDir, 'gallery'),
+      '--out',
+      join(work, 'out.json'),
+    ]);
     embedded = JSON.parse(readFileSync(join(work, 'out.json'), 'utf8'));
   }, 600_000);
 
@@ -57,7 +82,10 @@ describe.each(['fp32', 'int8'])('demo model through the CLI, %s bundle', (dtype)
   test('rankings with the query cut to 77 tokens reproduce the official ones', async () => {
     const engine = await loadNodeEngine(bundle);
     const queries = demo.queries.filter((q) => q.context === 77);
-    const texts = await engine.encodeTexts(queries.map((q) => q.query), 77);
+    const texts = await engine.encodeTexts(
+      queries.map((q) => q.query),
+      77,
+    );
     const bad = queries.flatMap((q, i) => rankingCheck(q, texts[i]!.embedding));
     expect(bad).toEqual([]);
     expect(texts.every((t) => t.ids.length <= 77 && t.ids[t.ids.length - 1] === 49407)).toBe(true);

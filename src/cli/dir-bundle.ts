@@ -38,7 +38,12 @@ export function dirBundleFiles(dir: string): BundleFiles {
         return new Uint8Array(await readFile(join(root, path)));
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new Error(code === 'ENOENT' ? `${join(root, path)} does not exist (is ${root} a bundle written by npm run convert?)` : `${join(root, path)}: ${(e as Error).message}`, { cause: e });
+        throw new Error(
+          code === 'ENOENT'
+            ? `${join(root, path)} does not exist (is ${root} a bundle written by npm run convert?)`
+            : `${join(root, path)}: ${(e as Error).message}`,
+          { cause: e },
+        );
       }
     },
   };

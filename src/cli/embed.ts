@@ -50,7 +50,8 @@ be decoded is reported on stderr and skipped.`,
       checkBytes: false,
     });
     const imageResults: { path: string; embedding: number[] }[] = [];
-    const keep = (batch: EmbeddedImage<BytesThumbnail, string>[]) => batch.forEach((p) => imageResults.push({ path: p.payload, embedding: Array.from(p.embedding) }));
+    const keep = (batch: EmbeddedImage<BytesThumbnail, string>[]) =>
+      batch.forEach((p) => imageResults.push({ path: p.payload, embedding: Array.from(p.embedding) }));
     let failed = 0;
     for (const [n, path] of images.entries()) {
       try {

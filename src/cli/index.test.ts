@@ -53,7 +53,15 @@ describe('npm run index', () => {
   let manifest: BundleManifest;
 
   beforeAll(async () => {
-    const c = await cli('convert', [join(demoDir, 'demo-longclip.pt'), '--vocab', join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'), '--out', bundle, '--dtype', 'fp16']);
+    const c = await cli('convert', [
+      join(demoDir, 'demo-longclip.pt'),
+      '--vocab',
+      join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'),
+      '--out',
+      bundle,
+      '--dtype',
+      'fp16',
+    ]);
     expect(c.code, c.stderr).toBe(0);
     manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8')) as BundleManifest;
     mkdirSync(join(photos, 'sub'), { recursive: true });
@@ -73,7 +81,9 @@ describe('npm run index', () => {
     expect(r.header.model.dtype).toBe('float16');
     expect(r.header.photos).toHaveLength(6);
     expect(r.header.files.map((f) => f.path).sort()).toEqual(
-      ['scene_000.png', 'scene_001.png', 'scene_002.png', 'scene_003.png', 'scene_004.png', 'sub/copy of 000.png', 'sub/scene_005.png'].map((p) => `Holiday Photos/${p}`),
+      ['scene_000.png', 'scene_001.png', 'scene_002.png', 'scene_003.png', 'scene_004.png', 'sub/copy of 000.png', 'sub/scene_005.png'].map(
+        (p) => `Holiday Photos/${p}`,
+      ),
     );
     const copy = r.header.files.find((f) => f.name === 'copy of 000.png')!;
     expect(copy).toMatchObject({ folder: 'Holiday Photos/sub', type: 'image/png', size: readFileSync(join(gallery, 'scene_000.png')).length });
@@ -99,14 +109,22 @@ describe('npm run index', () => {
   });
 
   test('rankings from the file are the embed command’s', async () => {
-    const texts = demo.queries.filter((q) => q.context === 248).slice(0, 3).map((q) => q.query);
+    const texts = demo.queries
+      .filter((q) => q.context === 248)
+      .slice(0, 3)
+      .map((q) => q.query);
     writeFileSync(join(work, 'texts.json'), JSON.stringify(texts));
     const e = await cli('embed', ['--model', bundle, '--texts', join(work, 'texts.json'), '--images', photos, '--out', join(work, 'embed.json')]);
     expect(e.code, e.stderr).toBe(0);
-    const embedded = JSON.parse(readFileSync(join(work, 'embed.json'), 'utf8')) as { texts: { embedding: number[] }[]; images: { path: string; embedding: number[] }[] };
+    const embedded = JSON.parse(readFileSync(join(work, 'embed.json'), 'utf8')) as {
+      texts: { embedding: number[] }[];
+      images: { path: string; embedding: number[] }[];
+    };
     const byName = await vectorsByName(await openFile(out));
     for (const t of embedded.texts) {
-      const fromEmbed = embedded.images.map((im) => ({ path: im.path.slice(work.length + 1), score: cosine(t.embedding, im.embedding) })).sort((a, b) => b.score - a.score);
+      const fromEmbed = embedded.images
+        .map((im) => ({ path: im.path.slice(work.length + 1), score: cosine(t.embedding, im.embedding) }))
+        .sort((a, b) => b.score - a.score);
       const q = normalized(t.embedding);
       const fromFile = [...byName].map(([path, v]) => ({ path, score: v.reduce((s, x, i) => s + x * q[i]!, 0) })).sort((a, b) => b.score - a.score);
       expect(fromFile.map((x) => x.path)).toEqual(fromEmbed.map((x) => x.path));
@@ -121,7 +139,10 @@ describe('npm run index', () => {
     copyFileSync(join(gallery, 'scene_010.png'), join(more, 'scene_010.png'));
     // A camera JPEG: its capture date travels in the file, as the app's indexer records it.
     const taken = '2015:06:01 09:30:00';
-    await sharp(join(gallery, 'scene_011.png')).jpeg().withExif({ IFD2: { DateTimeOriginal: taken } }).toFile(join(more, 'dated.jpg'));
+    await sharp(join(gallery, 'scene_011.png'))
+      .jpeg()
+      .withExif({ IFD2: { DateTimeOriginal: taken } })
+      .toFile(join(more, 'dated.jpg'));
     const next = join(work, 'next.lcindex');
     const r = await cli('index', [more, '--model', bundle, '--in', out, '--out', next]);
     expect(r.code, r.stderr).toBe(0);
@@ -142,7 +163,9 @@ describe('npm run index', () => {
     writeFileSync(other, concat(writeIndexFile({ createdBy: 'app', model: { ...identity('b'.repeat(64), 128), name: 'LongCLIP-B' }, photos: [], files: [] })));
     const r = await cli('index', [photos, '--model', bundle, '--in', other, '--out', join(work, 'x.lcindex')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/was made with LongCLIP-B \(bbbbbbbbbbbb…, float16, converter 1\); the model in .* is demo-longclip \([0-9a-f]{12}…, float16, converter 1\)/);
+    expect(r.stderr).toMatch(
+      /was made with LongCLIP-B \(bbbbbbbbbbbb…, float16, converter 1\); the model in .* is demo-longclip \([0-9a-f]{12}…, float16, converter 1\)/,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

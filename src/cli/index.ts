@@ -28,49 +28,51 @@ embedded, and given the app's thumbnail. Paths start with the folder's name.
   --in <file>           an earlier index of the same model (an app export, or an earlier run): its
                         photos are not embedded again and its other files are kept`,
   async main(argv) {
-  const args = parseArgs(argv, ['model', 'out', 'in']);
-  if (args.positional.length !== 1) throw new UsageError('give exactly one folder');
-  const folder = resolve(args.positional[0]!);
-  const modelDir = single(args, 'model', true);
-  const out = resolve(single(args, 'out', true));
-  const inFile = single(args, 'in');
-  if (!(await stat(folder).catch(() => null))?.isDirectory()) throw new Error(`${folder} is not a folder`);
+    const args = parseArgs(argv, ['model', 'out', 'in']);
+    if (args.positional.length !== 1) throw new UsageError('give exactly one folder');
+    const folder = resolve(args.positional[0]!);
+    const modelDir = single(args, 'model', true);
+    const out = resolve(single(args, 'out', true));
+    const inFile = single(args, 'in');
+    if (!(await stat(folder).catch(() => null))?.isDirectory()) throw new Error(`${folder} is not a folder`);
 
-  const manifest = await readManifest(dirBundleFiles(modelDir));
-  const model = modelIdentity(manifest);
-  let source: NodeFileSource | null = null;
-  let previous: IndexReader | null = null;
-  if (inFile) {
-    source = await NodeFileSource.open(resolve(inFile)).catch((e: NodeJS.ErrnoException) => {
-      throw new Error(`${inFile}: ${e.code === 'ENOENT' ? 'does not exist' : e.message}`);
-    });
-    previous = await openIndexFile(source).catch((e: Error) => {
-      throw new Error(`${inFile}: ${e.message}`);
-    });
-    checkSameModel(previous.header.model, model, inFile, `the model in ${modelDir}`, 'Give that model with --model to continue this index.');
-    progress(`${inFile}: ${previous.header.photos.length} photos, ${previous.header.files.length} files (made by the ${previous.header.createdBy} on ${previous.header.createdAt})`);
-  }
+    const manifest = await readManifest(dirBundleFiles(modelDir));
+    const model = modelIdentity(manifest);
+    let source: NodeFileSource | null = null;
+    let previous: IndexReader | null = null;
+    if (inFile) {
+      source = await NodeFileSource.open(resolve(inFile)).catch((e: NodeJS.ErrnoException) => {
+        throw new Error(`${inFile}: ${e.code === 'ENOENT' ? 'does not exist' : e.message}`);
+      });
+      previous = await openIndexFile(source).catch((e: Error) => {
+        throw new Error(`${inFile}: ${e.message}`);
+      });
+      checkSameModel(previous.header.model, model, inFile, `the model in ${modelDir}`, 'Give that model with --model to continue this index.');
+      progress(
+        `${inFile}: ${previous.header.photos.length} photos, ${previous.header.files.length} files (made by the ${previous.header.createdBy} on ${previous.header.createdAt})`,
+      );
+    }
 
-  const engine = await loadNodeEngine(modelDir, progress);
-  const spoolPath = `${out}.thumbnails.tmp`;
-  const partial = `${out}.tmp`;
-  const spool = await open(spoolPath, 'w+');
-  try {
-    const built = await buildIndex({ folder, engine, model, previous, spool, log: progress });
-    const parts = writeIndexFile<Spooled>({ createdBy: 'cli', model, photos: built.photos, files: built.files });
-    await spool.close();
-    await writeParts(partial, parts, spoolPath);
-    await rename(partial, out);
-    progress(
-      `wrote ${out}: ${built.photos.length} photos, ${built.files.length} files (${built.embedded} embedded, ${built.reused} reused${built.skipped ? `, ${built.skipped} skipped` : ''})`,
-    );
-  } finally {
-    await spool.close().catch(() => undefined);
-    await rm(spoolPath, { force: true });
-    await rm(partial, { force: true });
-    await source?.close();
-    await engine.release();
-  }
+    const engine = await loadNodeEngine(modelDir, progress);
+    const spoolPath = `${out}.thumbnails.tmp`;
+    const partial = `${out}.tmp`;
+    const spool = await open(spoolPath, 'w+');
+    try {
+      const built = await buildIndex({ folder, engine, model, previous, spool, log: progress });
+      const parts = writeIndexFile<Spooled>({ createdBy: 'cli', model, photos: built.photos, files: built.files });
+      await spool.close();
+      await writeParts(partial, parts, spoolPath);
+      await rename(partial, out);
+      progress(
+        `wrote ${out}: ${built.photos.length} photos, ${built.files.length} files (${built.embedded} embedded, ${built.reused} reused${built.skipped ? `, ${built.skipped} skipped` : ''})`,
+      );
+    } finally {
+      await spool.close().catch(() => undefined);
+      await rm(spoolPath, { force: true });
+      await rm(partial, { force: true });
+      await source?.close();
+      await engine.release();
+    }
   },
 });
 

@@ -14,7 +14,8 @@ describe('decodeImageFile', () => {
   it('expands a grey PNG to R = G = B with opaque alpha', async () => {
     const img = await decodeImageFile(join(goldensDir, 'images/gray_320x240.png'));
     expect([img.width, img.height, img.data.length]).toEqual([320, 240, 320 * 240 * 4]);
-    let varied = false, grey = true;
+    let varied = false,
+      grey = true;
     const d = img.data;
     for (let i = 0; i < d.length; i += 4) {
       if (d[i + 1] !== d[i] || d[i + 2] !== d[i] || d[i + 3] !== 255) grey = false;
@@ -31,7 +32,9 @@ describe('decodeImageFile', () => {
 
   it('keeps grey + alpha as R = G = B plus the alpha', async () => {
     const file = join(tmp, 'ga.png');
-    await sharp(Buffer.from([100, 128, 50, 255]), { raw: { width: 2, height: 1, channels: 2 } }).png().toFile(file);
+    await sharp(Buffer.from([100, 128, 50, 255]), { raw: { width: 2, height: 1, channels: 2 } })
+      .png()
+      .toFile(file);
     const img = await decodeImageFile(file);
     expect(Array.from(img.data)).toEqual([100, 100, 100, 128, 50, 50, 50, 255]);
   });
@@ -39,7 +42,10 @@ describe('decodeImageFile', () => {
   it('returns the stored values of an image with a non-sRGB ICC profile, as PIL does', async () => {
     const raw = Buffer.from([200, 30, 40, 20, 200, 60, 10, 20, 240, 128, 128, 128]);
     const file = join(tmp, 'p3.png');
-    await sharp(raw, { raw: { width: 4, height: 1, channels: 3 } }).withIccProfile('p3').png().toFile(file);
+    await sharp(raw, { raw: { width: 4, height: 1, channels: 3 } })
+      .withIccProfile('p3')
+      .png()
+      .toFile(file);
     const stored = await sharp(file, { ignoreIcc: true }).raw().toBuffer();
     const converted = await sharp(file).raw().toBuffer();
     expect(stored.equals(converted)).toBe(false); // the profile does change colours when honoured

@@ -128,7 +128,11 @@ describe('findDuplicates', () => {
     const near = (i: number, j: number, c: number) => e(i).map((x, k) => c * x + Math.sqrt(1 - c * c) * (k === j ? 1 : 0));
     const rows = new Float32Array([...e(0), ...near(0, 5, 0.97), ...e(1), ...near(1, 5, 0.99), ...e(2), ...near(2, 3, 0.98), ...near(2, 4, 0.98)]);
     const groups = await findDuplicates(['a', 'a2', 'b', 'b2', 'c', 'c2', 'c3'], rows, 6, { threshold: 0.95, ...noYield });
-    expect(groups.map((g) => g.keys)).toEqual([['c', 'c2', 'c3'], ['b', 'b2'], ['a', 'a2']]);
+    expect(groups.map((g) => g.keys)).toEqual([
+      ['c', 'c2', 'c3'],
+      ['b', 'b2'],
+      ['a', 'a2'],
+    ]);
   });
 
   test('reports progress up to all pairs, yields between blocks and stops when aborted', async () => {
@@ -137,7 +141,13 @@ describe('findDuplicates', () => {
     const keys = Array.from({ length: n }, (_, i) => String(i));
     const seen: [number, number][] = [];
     let yields = 0;
-    await findDuplicates(keys, rows, 32, { threshold: 0.9, blockRows: 32, yieldEveryMs: 0, yieldToEvents: async () => void yields++, onProgress: (d, t) => seen.push([d, t]) });
+    await findDuplicates(keys, rows, 32, {
+      threshold: 0.9,
+      blockRows: 32,
+      yieldEveryMs: 0,
+      yieldToEvents: async () => void yields++,
+      onProgress: (d, t) => seen.push([d, t]),
+    });
     expect(yields).toBeGreaterThanOrEqual(Math.ceil(n / 32));
     for (let i = 1; i < seen.length; i++) expect(seen[i]![0]).toBeGreaterThanOrEqual(seen[i - 1]![0]);
     const [done, total] = seen.at(-1)!;

@@ -159,35 +159,86 @@ function kernelModule(): Uint8Array<ArrayBuffer> {
   const dotAdd = [...simd(0xba), ...simd(0xae)]; // i32x4.dot_i16x8_s, i32x4.add
   const lane = (l: number) => [...get(ACC), ...simd(0x1b), l]; // i32x4.extract_lane
   const body = [
-    2, 2, 0x7f, 2, 0x7b, // locals: 2 x i32 ($j, $qp), 2 x v128 ($acc, $v)
-    0x02, 0x40, // block
-    0x03, 0x40, // loop (rows)
-    ...get(COUNT), 0x45, 0x0d, 1, // count == 0: leave
-    ...simd(0x0c), ...new Array<number>(16).fill(0), ...set(ACC),
-    ...get(Q), ...set(QP),
-    ...get(BLOCKS), ...set(J),
-    0x03, 0x40, // loop (blocks)
-    ...get(ROWS), ...load(0), ...set(V),
+    2,
+    2,
+    0x7f,
+    2,
+    0x7b, // locals: 2 x i32 ($j, $qp), 2 x v128 ($acc, $v)
+    0x02,
+    0x40, // block
+    0x03,
+    0x40, // loop (rows)
+    ...get(COUNT),
+    0x45,
+    0x0d,
+    1, // count == 0: leave
+    ...simd(0x0c),
+    ...new Array<number>(16).fill(0),
+    ...set(ACC),
+    ...get(Q),
+    ...set(QP),
+    ...get(BLOCKS),
+    ...set(J),
+    0x03,
+    0x40, // loop (blocks)
+    ...get(ROWS),
+    ...load(0),
+    ...set(V),
     ...get(ACC),
-    ...get(V), ...simd(0x87), ...get(QP), ...load(0), ...dotAdd, // low 8 int8 -> int16
-    ...get(V), ...simd(0x88), ...get(QP), ...load(16), ...dotAdd, // high 8
+    ...get(V),
+    ...simd(0x87),
+    ...get(QP),
+    ...load(0),
+    ...dotAdd, // low 8 int8 -> int16
+    ...get(V),
+    ...simd(0x88),
+    ...get(QP),
+    ...load(16),
+    ...dotAdd, // high 8
     ...set(ACC),
     ...addConst(ROWS, 16),
     ...addConst(QP, 32),
-    ...get(J), 0x41, 1, 0x6b, 0x22, J, // j -= 1 (tee)
-    0x0d, 0, // j != 0: next block
+    ...get(J),
+    0x41,
+    1,
+    0x6b,
+    0x22,
+    J, // j -= 1 (tee)
+    0x0d,
+    0, // j != 0: next block
     0x0b, // end loop (blocks)
-    ...get(OUT), ...lane(0), ...lane(1), 0x6a, ...lane(2), 0x6a, ...lane(3), 0x6a,
-    0x36, 2, 0, // i32.store
+    ...get(OUT),
+    ...lane(0),
+    ...lane(1),
+    0x6a,
+    ...lane(2),
+    0x6a,
+    ...lane(3),
+    0x6a,
+    0x36,
+    2,
+    0, // i32.store
     ...addConst(OUT, 4),
-    ...get(COUNT), 0x41, 1, 0x6b, ...set(COUNT),
-    0x0c, 0, // next row
+    ...get(COUNT),
+    0x41,
+    1,
+    0x6b,
+    ...set(COUNT),
+    0x0c,
+    0, // next row
     0x0b, // end loop (rows)
     0x0b, // end block
     0x0b, // end func
   ];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00, // "\0asm", version 1
     ...section(1, [1, 0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]), // type: (i32 x 5) -> ()
     ...section(3, [1, 0]), // function 0 has type 0
     ...section(5, [1, 0, 1]), // memory: min 1 page, no maximum

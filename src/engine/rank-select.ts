@@ -4,7 +4,10 @@
 export function topK(scores: Float32Array, n: number, k: number): number[] {
   if (k <= 0) return [];
   const byScore = (a: number, b: number) => scores[b]! - scores[a]! || a - b;
-  if (k * 8 >= n) return Array.from({ length: n }, (_, i) => i).sort(byScore).slice(0, k);
+  if (k * 8 >= n)
+    return Array.from({ length: n }, (_, i) => i)
+      .sort(byScore)
+      .slice(0, k);
   // A min-heap (worst at the root) of the best k seen so far: O(n log k), and most rows are
   // turned away by one comparison with the root.
   const heap = new Int32Array(k);

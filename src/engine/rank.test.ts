@@ -3,7 +3,7 @@ import { EmbeddingMatrix, normalized, type EmbeddingMatrixOptions } from './rank
 
 function random(n: number, seed: number): Float32Array {
   let s = seed;
-  return Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5);
+  return Float32Array.from({ length: n }, () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5);
 }
 
 /** Brute force: every row scored in float32, sorted by score, ties by lower row. */

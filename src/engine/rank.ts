@@ -114,8 +114,7 @@ export class EmbeddingMatrix {
     const n = this.keys.length;
     const k = limit === null ? n : Math.max(0, Math.min(Math.floor(limit), n));
     if (k === 0) return [];
-    const useInt8 =
-      this.int8 !== null && k < n && (this.prefilter === 'always' || (n >= PREFILTER_MIN_ROWS && k * 8 < n));
+    const useInt8 = this.int8 !== null && k < n && (this.prefilter === 'always' || (n >= PREFILTER_MIN_ROWS && k * 8 < n));
     const picked = useInt8 ? this.rankInt8(q, n, k) : this.rankFloat(q, n, k);
     return picked.rows.map((r, i) => ({ key: this.keys[r]!, score: picked.scores[i]! }));
   }

@@ -35,7 +35,27 @@ const HEIC_TYPES = new Set(['image/heic', 'image/heif', 'image/heic-sequence', '
 const HEIC_EXTENSIONS = new Set(['heic', 'heif', 'hif']);
 
 const RAW_EXTENSIONS = new Set([
-  'cr2', 'cr3', 'crw', 'nef', 'nrw', 'arw', 'srf', 'sr2', 'dng', 'raf', 'orf', 'rw2', 'rwl', 'pef', 'srw', '3fr', 'erf', 'kdc', 'mrw', 'x3f', 'iiq',
+  'cr2',
+  'cr3',
+  'crw',
+  'nef',
+  'nrw',
+  'arw',
+  'srf',
+  'sr2',
+  'dng',
+  'raf',
+  'orf',
+  'rw2',
+  'rwl',
+  'pef',
+  'srw',
+  '3fr',
+  'erf',
+  'kdc',
+  'mrw',
+  'x3f',
+  'iiq',
 ]);
 
 /** Other image formats a browser will not decode (named as images, not "not an image"). */

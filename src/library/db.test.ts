@@ -43,12 +43,38 @@ describe('the library database', () => {
     const v1 = await createV1(name);
     const tx = v1.transaction(['photos', 'files', 'thumbnails', 'embeddings', 'models', 'folders'], 'readwrite');
     tx.objectStore('photos').put({ hash: hash('a'), width: 4, height: 3, type: 'image/png', size: 10, addedAt: 1 });
-    tx.objectStore('files').put({ path: 'Trip/a.png', name: 'a.png', folder: 'Trip', hash: hash('a'), size: 10, lastModified: 2, type: 'image/png', addedAt: 1 });
-    tx.objectStore('files').put({ path: 'copy-of-a.png', name: 'copy-of-a.png', folder: '', hash: hash('a'), size: 10, lastModified: 3, type: 'image/png', addedAt: 1 });
+    tx.objectStore('files').put({
+      path: 'Trip/a.png',
+      name: 'a.png',
+      folder: 'Trip',
+      hash: hash('a'),
+      size: 10,
+      lastModified: 2,
+      type: 'image/png',
+      addedAt: 1,
+    });
+    tx.objectStore('files').put({
+      path: 'copy-of-a.png',
+      name: 'copy-of-a.png',
+      folder: '',
+      hash: hash('a'),
+      size: 10,
+      lastModified: 3,
+      type: 'image/png',
+      addedAt: 1,
+    });
     tx.objectStore('thumbnails').put({ hash: hash('a'), blob: new Blob([new Uint8Array([1, 2, 3])], { type: 'image/webp' }), width: 4, height: 3 });
     tx.objectStore('embeddings').put({ model: 'm1', hash: hash('a'), vector });
     tx.objectStore('embeddings').put({ model: 'm2', hash: hash('a'), vector });
-    tx.objectStore('models').put({ key: 'm1', name: 'demo', bytes: 5, storedAt: 4, manifest: { dtype: 'float16' }, files: { 'a.onnx': 'https://x/a' }, origin: 'import' });
+    tx.objectStore('models').put({
+      key: 'm1',
+      name: 'demo',
+      bytes: 5,
+      storedAt: 4,
+      manifest: { dtype: 'float16' },
+      files: { 'a.onnx': 'https://x/a' },
+      origin: 'import',
+    });
     tx.objectStore('folders').put({ name: 'Trip', handle: { kind: 'directory', name: 'Trip' }, addedAt: 5 });
     await new Promise((resolve) => (tx.oncomplete = resolve));
     v1.close();
@@ -70,7 +96,15 @@ describe('the library database', () => {
     expect((await db.get('folders', 'Trip'))?.addedAt).toBe(5);
     // The new stores work: auto-incremented jobs, queue entries found by job.
     const job = await db.add('jobs', { createdAt: 1, total: 1, origin: 'add', skipped: [] });
-    await db.add('queue', { job, path: 'b.png', name: 'b.png', size: 1, lastModified: 1, type: 'image/png', source: { kind: 'file', blob: new Blob([new Uint8Array([9])]) } });
+    await db.add('queue', {
+      job,
+      path: 'b.png',
+      name: 'b.png',
+      size: 1,
+      lastModified: 1,
+      type: 'image/png',
+      source: { kind: 'file', blob: new Blob([new Uint8Array([9])]) },
+    });
     expect(await db.countFromIndex('queue', 'by-job', job)).toBe(1);
     db.close();
 

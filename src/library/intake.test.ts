@@ -165,7 +165,9 @@ describe('filesFromDataTransfer', () => {
     expire(); // the browser empties the DataTransfer as soon as the handler awaits
     const out = await pending;
     expect(out).toHaveLength(253);
-    expect(paths(out)).toEqual(expect.arrayContaining(['Holidays/beach.jpg', 'Holidays/2019/a.png', 'Holidays/2019/many/p000.jpg', 'Holidays/2019/many/p249.jpg']));
+    expect(paths(out)).toEqual(
+      expect.arrayContaining(['Holidays/beach.jpg', 'Holidays/2019/a.png', 'Holidays/2019/many/p000.jpg', 'Holidays/2019/many/p249.jpg']),
+    );
     expect(paths(out).at(-1)).toBe('loose.webp');
     expect(out.every((f) => !f.path.startsWith('/'))).toBe(true);
   });
@@ -222,7 +224,9 @@ describe('filesFromDirectoryHandle', () => {
   });
 
   it('keeps walking past a file that cannot be read', async () => {
-    const out = await filesFromDirectoryHandle(handleTree('P', { 'a.jpg': { error: 'denied' }, 'b.jpg': { file: file('b.jpg', 'image/jpeg') } }) as FileSystemDirectoryHandle);
+    const out = await filesFromDirectoryHandle(
+      handleTree('P', { 'a.jpg': { error: 'denied' }, 'b.jpg': { file: file('b.jpg', 'image/jpeg') } }) as FileSystemDirectoryHandle,
+    );
     const { accepted, skipped } = classifyFiles(out);
     expect(paths(accepted)).toEqual(['P/b.jpg']);
     expect(skipped).toEqual([{ path: 'P/a.jpg', reason: 'could not be read: denied' }]);

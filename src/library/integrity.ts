@@ -169,7 +169,16 @@ export async function checkLibrary(db: LibraryDb, model: CheckedModel | null): P
     if (queuedPaths.has(f.path)) continue;
     queuedPaths.add(f.path);
     const folder = folders.find((d) => f.path.startsWith(`${d.name}/`));
-    if (folder) again.push({ job: 0, path: f.path, name: f.name, size: f.size, lastModified: f.lastModified, type: f.type, source: { kind: 'folder', root: folder.handle } });
+    if (folder)
+      again.push({
+        job: 0,
+        path: f.path,
+        name: f.name,
+        size: f.size,
+        lastModified: f.lastModified,
+        type: f.type,
+        source: { kind: 'folder', root: folder.handle },
+      });
     else lost.push(f.path);
   }
   if (again.length) {
@@ -231,6 +240,7 @@ export function describeCheck(r: IntegrityReport): string {
   if (r.removed.queue) parts.push(plural(r.removed.queue, 'unreadable queue entry', 'unreadable queue entries'));
   let text = `Library check: removed ${parts.join(', ')}.`;
   if (r.requeued) text += ` ${plural(r.requeued, 'file')} queued again.`;
-  if (r.lost.length) text += ` Add ${r.lost.length === 1 ? 'this file' : `these ${r.lost.length} files`} again to search ${r.lost.length === 1 ? 'it' : 'them'}: ${r.lost.slice(0, 3).join(', ')}${r.lost.length > 3 ? ', …' : ''}.`;
+  if (r.lost.length)
+    text += ` Add ${r.lost.length === 1 ? 'this file' : `these ${r.lost.length} files`} again to search ${r.lost.length === 1 ? 'it' : 'them'}: ${r.lost.slice(0, 3).join(', ')}${r.lost.length > 3 ? ', …' : ''}.`;
   return text;
 }

@@ -39,7 +39,16 @@ function fakeFolder(name: string, tree: Record<string, File | object>, permissio
   return dir(name, tree) as FileSystemDirectoryHandle;
 }
 
-const entry = (over: Partial<QueueEntry>): QueueEntry => ({ job: 1, path: 'a.png', name: 'a.png', size: 3, lastModified: 1234, type: 'image/png', source: { kind: 'file', blob: new Blob([new Uint8Array([1, 2, 3])]) }, ...over });
+const entry = (over: Partial<QueueEntry>): QueueEntry => ({
+  job: 1,
+  path: 'a.png',
+  name: 'a.png',
+  size: 3,
+  lastModified: 1234,
+  type: 'image/png',
+  source: { kind: 'file', blob: new Blob([new Uint8Array([1, 2, 3])]) },
+  ...over,
+});
 
 describe('the indexing queue', () => {
   it('queues the files of one add as a job, in order, with a copy of each plain File', async () => {

@@ -54,7 +54,9 @@ export async function readQueued(entry: QueueEntry): Promise<File> {
     if (src.kind === 'file') {
       const blob = src.blob;
       if (!(blob instanceof Blob)) throw new Error('the queued copy is missing');
-      return blob instanceof File && blob.name === entry.name ? blob : new File([blob], entry.name, { type: entry.type || blob.type, lastModified: entry.lastModified });
+      return blob instanceof File && blob.name === entry.name
+        ? blob
+        : new File([blob], entry.name, { type: entry.type || blob.type, lastModified: entry.lastModified });
     }
     // A path below the folder: "Holidays/2019/a.jpg" under the handle of "Holidays".
     const parts = entry.path.split('/').slice(1);

@@ -3,13 +3,7 @@ import { advancedTerms, problemAt, type LibraryFiles } from './advanced-query';
 
 const file = (path: string, hash: string) => ({ path, name: path.split('/').pop()!, hash });
 const library: LibraryFiles = {
-  files: [
-    file('Trip/IMG_1.jpg', 'h1'),
-    file('Home/IMG_1.jpg', 'h2'),
-    file('Trip/beach.png', 'h3'),
-    file('Copies/beach.png', 'h3'),
-    file('Trip/new.png', 'h4'),
-  ],
+  files: [file('Trip/IMG_1.jpg', 'h1'), file('Home/IMG_1.jpg', 'h2'), file('Trip/beach.png', 'h3'), file('Copies/beach.png', 'h3'), file('Trip/new.png', 'h4')],
   embedded: new Set(['h1', 'h2', 'h3']),
 };
 
@@ -49,7 +43,12 @@ describe('advancedTerms', () => {
 
   it('names an unknown, an ambiguous or a not yet indexed photo, at its term', () => {
     const unknown = advancedTerms('"x" photo:"nope.jpg"', '', library).problem;
-    expect(unknown).toMatchObject({ message: expect.stringContaining('No photo in the library is called "nope.jpg"'), start: 4, end: 20, excerpt: 'photo:"nope.jpg"' });
+    expect(unknown).toMatchObject({
+      message: expect.stringContaining('No photo in the library is called "nope.jpg"'),
+      start: 4,
+      end: 20,
+      excerpt: 'photo:"nope.jpg"',
+    });
     const ambiguous = advancedTerms('photo:"IMG_1.jpg"', '', library).problem;
     expect(ambiguous?.message).toMatch(/"IMG_1.jpg" is ambiguous: 2 files have that name \("Trip\/IMG_1.jpg", "Home\/IMG_1.jpg"\); use the full path/);
     expect(advancedTerms('photo:"new.png"', '', library).problem?.message).toBe('"new.png" is not indexed under this model yet.');

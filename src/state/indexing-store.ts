@@ -105,7 +105,9 @@ export const useIndexingStore = create<IndexingStoreState>((set, get) => {
       return;
     }
     if (runActive) {
-      void engineClient().call({ type: 'index-queue', join: true }).catch(() => undefined);
+      void engineClient()
+        .call({ type: 'index-queue', join: true })
+        .catch(() => undefined);
       return;
     }
     const count = await queuedCount(db);
@@ -124,7 +126,9 @@ export const useIndexingStore = create<IndexingStoreState>((set, get) => {
     addedDuringRun = false;
     const base = embeddedSinceLoad;
     let callId = 0;
-    const call = engineClient().start({ type: 'index-queue', join: false }, (p) => set((s) => ({ indexing: { ...p, callId, paused: s.indexing?.paused ?? false } })));
+    const call = engineClient().start({ type: 'index-queue', join: false }, (p) =>
+      set((s) => ({ indexing: { ...p, callId, paused: s.indexing?.paused ?? false } })),
+    );
     callId = call.id;
     set({ indexing: { phase: 'index', label: 'Indexing', done: 0, total: 0, rate: 0, etaSeconds: null, callId, paused: false }, lastRun: null });
     let again = false;

@@ -111,7 +111,9 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
       // Switching models changes which photos count as indexed.
       useModelStore.subscribe((s, prev) => {
         if (s.active?.key === prev.active?.key) return;
-        void get().reload().catch((e: unknown) => get().fail(e));
+        void get()
+          .reload()
+          .catch((e: unknown) => get().fail(e));
       });
       try {
         await refresh();

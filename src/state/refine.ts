@@ -160,7 +160,12 @@ export function sortItems<T extends Scored>(items: readonly T[], sort: SortKey, 
  * What the grid shows: the filters, then (results only) the minimum score, then the order.
  * `querying`: the items are ranked results (they carry scores).
  */
-export function refineItems<T extends Scored>(items: readonly T[], settings: RefineSettings, querying: boolean, offset: LocalOffset = systemOffset): Refined<T> {
+export function refineItems<T extends Scored>(
+  items: readonly T[],
+  settings: RefineSettings,
+  querying: boolean,
+  offset: LocalOffset = systemOffset,
+): Refined<T> {
   const keep = filterPredicate(settings, offset);
   const filtered = hasFilters(settings) ? items.filter((it) => keep(it.file)) : items.slice();
   const threshold = querying && settings.minScoreOn && Number.isFinite(settings.minScore) ? settings.minScore : null;

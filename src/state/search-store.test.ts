@@ -100,7 +100,9 @@ describe('search store queries', () => {
     expect(useSearchStore.getState().advancedWarning).toBeNull();
     useSearchStore.getState().setAdvanced(`"short" -"${long}"`);
     await settle();
-    expect(useSearchStore.getState().advancedWarning).toBe('"w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w…" is 302 tokens: only the first 248 tokens of a term are read.');
+    expect(useSearchStore.getState().advancedWarning).toBe(
+      '"w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w…" is 302 tokens: only the first 248 tokens of a term are read.',
+    );
     useSearchStore.getState().setAdvanced('');
     await settle();
     expect(useSearchStore.getState().advancedWarning).toBeNull();

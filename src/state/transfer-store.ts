@@ -73,7 +73,10 @@ export const useTransferStore = create<TransferState>((set, get) => ({
       });
     } catch (e) {
       // Part of a large import may have been written before a failure: the library shows it.
-      await useLibraryStore.getState().reload().catch(() => undefined);
+      await useLibraryStore
+        .getState()
+        .reload()
+        .catch(() => undefined);
       set({ error: (e as Error).message });
     } finally {
       set({ busy: null, progress: null });

@@ -38,8 +38,7 @@ export function AdvancedQuery() {
         {withDescription && (
           <>
             {' '}
-            The description above counts as one more term of weight 1
-            {sentenceMode ? '; sentence-aware scoring applies only to a description on its own.' : '.'}
+            The description above counts as one more term of weight 1{sentenceMode ? '; sentence-aware scoring applies only to a description on its own.' : '.'}
           </>
         )}
       </p>

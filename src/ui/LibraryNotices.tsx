@@ -38,9 +38,8 @@ export function LibraryNotices() {
       {permissionNeeded.length > 0 && (
         <div className="notice permission-notice" role="group" aria-label="Indexing waits for permission">
           <p>
-            Indexing stopped with {plural(waitingFiles, 'photo')} left in{' '}
-            {permissionNeeded.map((f) => `“${f.name}”`).join(', ')}: the browser needs your permission to read{' '}
-            {permissionNeeded.length === 1 ? 'the folder' : 'the folders'} again.
+            Indexing stopped with {plural(waitingFiles, 'photo')} left in {permissionNeeded.map((f) => `“${f.name}”`).join(', ')}: the browser needs your
+            permission to read {permissionNeeded.length === 1 ? 'the folder' : 'the folders'} again.
           </p>
           <div className="row-actions">
             <button type="button" onClick={() => void resumeWithPermission()}>

@@ -22,8 +22,8 @@ export function ModelImport() {
         <input type="file" className="visually-hidden" multiple disabled={busy} onChange={onChange} aria-describedby="import-hint" />
       </label>
       <p id="import-hint" className="hint">
-        Choose a checkpoint (.pt or .safetensors) together with its merges file (bpe_simple_vocab_16e6.txt.gz), or all
-        files of a converted bundle (manifest.json and the .onnx files).
+        Choose a checkpoint (.pt or .safetensors) together with its merges file (bpe_simple_vocab_16e6.txt.gz), or all files of a converted bundle
+        (manifest.json and the .onnx files).
       </p>
     </div>
   );

@@ -18,11 +18,7 @@ export function ModelPanel() {
       {!ready && <p className="muted">Starting the model engine…</p>}
       <ActiveModel />
       <ModelTaskProgress />
-      {!online && (
-        <p className="notice">
-          You are offline, so models cannot be downloaded. Import a model from files below instead.
-        </p>
-      )}
+      {!online && <p className="notice">You are offline, so models cannot be downloaded. Import a model from files below instead.</p>}
       <StoredModelList />
       <PrecisionSelect />
       <BuiltinModelList />

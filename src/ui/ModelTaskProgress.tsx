@@ -18,11 +18,7 @@ export function ModelTaskProgress() {
           Cancel
         </button>
       </div>
-      {task.total > 0 ? (
-        <progress aria-label={name} value={task.done} max={task.total} />
-      ) : (
-        <progress aria-label={name} />
-      )}
+      {task.total > 0 ? <progress aria-label={name} value={task.done} max={task.total} /> : <progress aria-label={name} />}
       {detail && <p className="task-detail">{detail}</p>}
     </div>
   );

@@ -41,12 +41,7 @@ export function PhotoIntake() {
   return (
     <section className="panel" aria-labelledby="photos-heading">
       <h2 id="photos-heading">Photos</h2>
-      <div
-        className={`dropzone${over ? ' over' : ''}`}
-        onDragOver={onDragOver}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
-      >
+      <div className={`dropzone${over ? ' over' : ''}`} onDragOver={onDragOver} onDragLeave={() => setOver(false)} onDrop={onDrop}>
         <p className="dropzone-text">Drop photos or folders here</p>
         <div className="dropzone-actions">
           <label className="button file-button">

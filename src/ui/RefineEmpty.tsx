@@ -28,9 +28,7 @@ export function RefineEmpty({ hiddenAll, total, querying }: Props) {
   const what = querying ? 'result' : 'photo';
   return (
     <div className="empty refine-empty">
-      <p>
-        No photos match these filters (they hide {total === 1 ? `the only ${what}` : `all ${total} ${what}s`}).
-      </p>
+      <p>No photos match these filters (they hide {total === 1 ? `the only ${what}` : `all ${total} ${what}s`}).</p>
       <button type="button" onClick={clearFilters}>
         Clear filters
       </button>

@@ -10,7 +10,9 @@ describe('the words for what the stores hold', () => {
   it('names a ViT by width and patch', () => {
     const a = { embedDim: 512, vision: { width: 768, layers: 12, heads: 12, patchSize: 16, resolution: 224 } };
     expect(architectureName(a as never)).toBe('ViT-B/16, 224 px, 512-d embeddings');
-    expect(architectureName({ ...a, vision: { ...a.vision, width: 64, patchSize: 8, resolution: 32 }, embedDim: 32 } as never)).toBe('ViT-64w/8, 32 px, 32-d embeddings');
+    expect(architectureName({ ...a, vision: { ...a.vision, width: 64, patchSize: 8, resolution: 32 }, embedDim: 32 } as never)).toBe(
+      'ViT-64w/8, 32 px, 32-d embeddings',
+    );
   });
 
   it('describes a download with bytes, speed and time left', () => {

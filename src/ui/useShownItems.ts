@@ -22,7 +22,15 @@ export interface ShownList {
   hiddenAll: Refined<ShownItem>['hiddenAll'];
 }
 
-const pickSettings = ({ sort, folder, type, from, to, minScoreOn, minScore }: RefineSettings): RefineSettings => ({ sort, folder, type, from, to, minScoreOn, minScore });
+const pickSettings = ({ sort, folder, type, from, to, minScoreOn, minScore }: RefineSettings): RefineSettings => ({
+  sort,
+  folder,
+  type,
+  from,
+  to,
+  minScoreOn,
+  minScore,
+});
 
 /** What the grid and the viewer show: the ranked results, or the whole library in path order, filtered and sorted as the toolbar says. */
 export function useShownItems(): ShownList {

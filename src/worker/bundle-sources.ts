@@ -62,8 +62,20 @@ export class BundleSources {
     const existing = (await this.db.getAll('models')).find((m) => m.origin === `builtin:${entry.id}` && m.manifest.dtype === dtype);
     if (existing) return { files: storedBundleFiles(existing), manifest: existing.manifest, name: existing.name };
     const progress = (label: string) => (p: DownloadProgress) =>
-      report({ phase: 'download', label: p.note ? `${label}: ${p.note}` : label, done: p.done, total: p.total, rate: p.bytesPerSecond, etaSeconds: p.etaSeconds });
-    const mergesFile = await download(entry.mergesUrl, { expectedSize: entry.mergesSize, tolerance: 0, sha256: null }, progress(`Downloading ${entry.name} (tokenizer)`), signal);
+      report({
+        phase: 'download',
+        label: p.note ? `${label}: ${p.note}` : label,
+        done: p.done,
+        total: p.total,
+        rate: p.bytesPerSecond,
+        etaSeconds: p.etaSeconds,
+      });
+    const mergesFile = await download(
+      entry.mergesUrl,
+      { expectedSize: entry.mergesSize, tolerance: 0, sha256: null },
+      progress(`Downloading ${entry.name} (tokenizer)`),
+      signal,
+    );
     let merges: Uint8Array;
     try {
       merges = new Uint8Array(await mergesFile.blob.arrayBuffer());
@@ -90,7 +102,9 @@ export class BundleSources {
     if (byName.has(BUNDLE_FILES.manifest)) {
       const local = blobBundleFiles(byName, 'the imported files');
       const manifest = await readManifest(local);
-      const missing = Object.values(manifest.files).filter((f) => !byName.has(f.path)).map((f) => f.path);
+      const missing = Object.values(manifest.files)
+        .filter((f) => !byName.has(f.path))
+        .map((f) => f.path);
       if (missing.length) throw new Error(`The bundle is incomplete: select ${missing.join(', ')} together with manifest.json.`);
       const kept = new Map(Object.values(manifest.files).map((f) => [f.path, byName.get(f.path)!] as const));
       kept.set(BUNDLE_FILES.manifest, byName.get(BUNDLE_FILES.manifest)!);
@@ -99,12 +113,22 @@ export class BundleSources {
     const checkpoint = files.find((f) => CHECKPOINT_FILE.test(f.name));
     const merges = files.find((f) => /\.txt\.gz$/i.test(f.name) || /bpe.*\.txt$/i.test(f.name));
     if (!checkpoint || !merges) {
-      throw new Error('Import needs a checkpoint (.pt or .safetensors) together with the merges file bpe_simple_vocab_16e6.txt.gz, or all the files of a converted bundle (manifest.json and the files it lists).');
+      throw new Error(
+        'Import needs a checkpoint (.pt or .safetensors) together with the merges file bpe_simple_vocab_16e6.txt.gz, or all the files of a converted bundle (manifest.json and the files it lists).',
+      );
     }
     return this.convert(checkpoint, new Uint8Array(await merges.arrayBuffer()), dtype, modelNameOf(checkpoint.name), 'import', signal, report);
   }
 
-  private async convert(checkpoint: File, merges: Uint8Array, dtype: WeightDType, name: string, origin: string, signal: AbortSignal, report: Report): Promise<Bundle> {
+  private async convert(
+    checkpoint: File,
+    merges: Uint8Array,
+    dtype: WeightDType,
+    name: string,
+    origin: string,
+    signal: AbortSignal,
+    report: Report,
+  ): Promise<Bundle> {
     const out = new BlobBundleOutput();
     const started = performance.now();
     const manifest = await convertCheckpoint(new BlobSource(checkpoint), merges, out, {
@@ -112,7 +136,14 @@ export class BundleSources {
       signal,
       onProgress: ({ fraction }) => {
         const seconds = (performance.now() - started) / 1000;
-        report({ phase: 'convert', label: `Converting ${checkpoint.name}`, done: fraction, total: 1, rate: fraction / Math.max(seconds, 0.001), etaSeconds: fraction > 0.02 ? (seconds * (1 - fraction)) / fraction : null });
+        report({
+          phase: 'convert',
+          label: `Converting ${checkpoint.name}`,
+          done: fraction,
+          total: 1,
+          rate: fraction / Math.max(seconds, 0.001),
+          etaSeconds: fraction > 0.02 ? (seconds * (1 - fraction)) / fraction : null,
+        });
       },
     });
     return this.keep(manifest, out.files, name, origin);

@@ -64,7 +64,9 @@ export function cacheParts(): PartStore {
       return meta;
     },
     async putPart(url, index, part) {
-      await (await open()).put(keyFor(url, `part-${index}`), new Response(part, { headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(part.size) } }));
+      await (
+        await open()
+      ).put(keyFor(url, `part-${index}`), new Response(part, { headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(part.size) } }));
     },
     async putMeta(meta) {
       await (await open()).put(keyFor(meta.url, 'meta'), new Response(JSON.stringify(meta), { headers: { 'Content-Type': 'application/json' } }));

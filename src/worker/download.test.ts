@@ -102,7 +102,11 @@ describe('download', () => {
     const { promise, notes } = run(s.fetch, { expectedSize: file.length });
     const got = await promise;
     expect(await content(got.blob)).toEqual(file);
-    expect(s.log.map((l) => [l.range, l.status])).toEqual([[null, 200], ['bytes=4321-', 206], ['bytes=6321-', 206]]);
+    expect(s.log.map((l) => [l.range, l.status])).toEqual([
+      [null, 200],
+      ['bytes=4321-', 206],
+      ['bytes=6321-', 206],
+    ]);
     // Every byte crossed the wire once.
     expect(s.log.reduce((a, l) => a + l.sent, 0)).toBe(file.length);
     expect(notes.some((n) => /connection lost at 4\.2 KB/.test(n))).toBe(true);
@@ -116,7 +120,10 @@ describe('download', () => {
     const { promise, notes } = run(s.fetch, { expectedSize: file.length }, { store });
     const got = await promise;
     expect(await content(got.blob)).toEqual(file);
-    expect(s.log.map((l) => [l.range, l.status])).toEqual([[null, 200], ['bytes=4321-', 200]]);
+    expect(s.log.map((l) => [l.range, l.status])).toEqual([
+      [null, 200],
+      ['bytes=4321-', 200],
+    ]);
     expect(notes).toContain('the server cannot resume downloads; starting again');
     expect((await store.read(URL_))?.parts).toEqual([1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000]);
     await got.discard();
@@ -134,7 +141,9 @@ describe('download', () => {
     const store = memoryParts();
     const first = server(() => file, { drops: [3500, 0, 0] });
     const failed = run(first.fetch, { expectedSize: file.length }, { store, retries: 2 });
-    await expect(failed.promise).rejects.toThrow(/model\.pt: the download failed at 3\.4 KB of 10 KB \(.*\) after 2 retries\. The 2\.9 KB downloaded so far are kept: download again to continue\./);
+    await expect(failed.promise).rejects.toThrow(
+      /model\.pt: the download failed at 3\.4 KB of 10 KB \(.*\) after 2 retries\. The 2\.9 KB downloaded so far are kept: download again to continue\./,
+    );
     expect(first.log).toHaveLength(3);
     expect((await store.read(URL_))?.parts).toEqual([1000, 1000, 1000]);
 
@@ -168,7 +177,10 @@ describe('download', () => {
     const { promise, notes } = run(s.fetch, {}, { store });
     const got = await promise;
     expect(await content(got.blob)).toEqual(changed);
-    expect(s.log.map((l) => [l.range, l.status])).toEqual([['bytes=5000-', 206], [null, 200]]);
+    expect(s.log.map((l) => [l.range, l.status])).toEqual([
+      ['bytes=5000-', 206],
+      [null, 200],
+    ]);
     expect(notes).toContain('the file on the server has changed; starting again');
     await got.discard();
   });
@@ -177,7 +189,11 @@ describe('download', () => {
     const s = server(() => file, { drops: [4321], shiftRange: 10 });
     const got = await run(s.fetch, {}).promise;
     expect(await content(got.blob)).toEqual(file);
-    expect(s.log.map((l) => [l.range, l.status])).toEqual([[null, 200], ['bytes=4321-', 206], [null, 200]]);
+    expect(s.log.map((l) => [l.range, l.status])).toEqual([
+      [null, 200],
+      ['bytes=4321-', 206],
+      [null, 200],
+    ]);
     await got.discard();
   });
 
@@ -215,7 +231,7 @@ describe('download', () => {
   it('a client error is not retried', async () => {
     const fetch404 = (async () => new Response('no', { status: 404 })) as typeof fetch;
     let calls = 0;
-    await expect(run(((...a: Parameters<typeof fetch>) => (calls++, fetch404(...a))), {}).promise).rejects.toThrow(/HTTP 404/);
+    await expect(run((...a: Parameters<typeof fetch>) => (calls++, fetch404(...a)), {}).promise).rejects.toThrow(/HTTP 404/);
     expect(calls).toBe(1);
   });
 });

@@ -56,7 +56,13 @@ const STALE_MS = 14 * 24 * 3600 * 1000;
  * SHA-256 state after it, so a closed tab resumes on the next visit from the last part. Nothing
  * is returned until every byte is there and checked; a file that fails a check is deleted.
  */
-export async function download(url: string, check: DownloadCheck, onProgress: (p: DownloadProgress) => void, signal: AbortSignal, options: DownloadOptions = {}): Promise<Downloaded> {
+export async function download(
+  url: string,
+  check: DownloadCheck,
+  onProgress: (p: DownloadProgress) => void,
+  signal: AbortSignal,
+  options: DownloadOptions = {},
+): Promise<Downloaded> {
   const name = url.split('/').pop() ?? url;
   return withLock(`longclip-download:${url}`, name, () => new Download(url, name, check, onProgress, signal, options).run());
 }
@@ -177,7 +183,10 @@ class Download {
         highWater = Math.max(highWater, this.done);
         const at = this.total ? `${formatBytes(this.done)} of ${formatBytes(this.total)}` : formatBytes(this.done);
         if (failures > retries) {
-          const kept = this.parts.length > 0 && this.persist ? ` The ${formatBytes(this.keptBytes())} downloaded so far are kept: download again to continue.` : ' Try again when the connection is back.';
+          const kept =
+            this.parts.length > 0 && this.persist
+              ? ` The ${formatBytes(this.keptBytes())} downloaded so far are kept: download again to continue.`
+              : ' Try again when the connection is back.';
           throw new RetryableError(`${this.name}: the download failed at ${at} (${e.message}) after ${retries} retries.${kept}`);
         }
         const wait = delay(failures);
@@ -230,7 +239,9 @@ class Download {
     const announced = numberHeader(res.headers, 'content-length');
     if (announced !== null && this.outside(announced)) {
       await res.body.cancel();
-      throw new Error(`${this.name}: the server announces ${announced} bytes but the published size is ${this.check.expectedSize}; refusing a file that is not the published one.`);
+      throw new Error(
+        `${this.name}: the server announces ${announced} bytes but the published size is ${this.check.expectedSize}; refusing a file that is not the published one.`,
+      );
     }
     if (this.rangeOk === null && res.headers.get('accept-ranges')?.toLowerCase() === 'none') this.rangeOk = false;
     this.total = announced;
@@ -276,7 +287,8 @@ class Download {
         }
         if (chunk.done) break;
         const value = chunk.value;
-        if (this.total !== null && this.done + value.byteLength > this.total) throw new Error(`${this.name}: the server sent more than the ${this.total} bytes it announced; refusing the file.`);
+        if (this.total !== null && this.done + value.byteLength > this.total)
+          throw new Error(`${this.name}: the server sent more than the ${this.total} bytes it announced; refusing the file.`);
         this.hash.update(value);
         this.pending.push(value);
         this.pendingBytes += value.byteLength;
@@ -351,7 +363,8 @@ class Download {
     const blobs: Blob[] = [];
     for (let i = 0; i < this.parts.length; i++) {
       const part = this.held.get(i) ?? (await this.store.part(this.url, i).catch(() => null));
-      if (!part || part.size !== this.parts[i]) throw new Error(`${this.name}: part of the download vanished from browser storage (storage pressure?); download it again.`);
+      if (!part || part.size !== this.parts[i])
+        throw new Error(`${this.name}: part of the download vanished from browser storage (storage pressure?); download it again.`);
       blobs.push(part);
     }
     blobs.push(new Blob(this.pending as Uint8Array<ArrayBuffer>[]));
@@ -363,9 +376,11 @@ class Download {
   private verify(size: number): void {
     if (size !== this.done) throw new Error(`${this.name}: the download is incomplete (${size} of ${this.done} bytes); download it again.`);
     if (this.total !== null && size !== this.total) throw new Error(`${this.name}: the download stopped at ${size} of ${this.total} bytes; try again.`);
-    if (this.outside(size)) throw new Error(`${this.name}: got ${size} bytes but the published size is ${this.check.expectedSize}; refusing a file that is not the published one.`);
+    if (this.outside(size))
+      throw new Error(`${this.name}: got ${size} bytes but the published size is ${this.check.expectedSize}; refusing a file that is not the published one.`);
     const got = this.hash.digest('hex');
-    if (this.expectedSha && got !== this.expectedSha) throw new Error(`${this.name}: its SHA-256 is ${got}, the expected one is ${this.expectedSha}; the file is damaged or not the published one.`);
+    if (this.expectedSha && got !== this.expectedSha)
+      throw new Error(`${this.name}: its SHA-256 is ${got}, the expected one is ${this.expectedSha}; the file is damaged or not the published one.`);
   }
 
   private outside(n: number): boolean {
@@ -386,7 +401,13 @@ class Download {
     this.lastReport = now;
     const rate = this.rate();
     const total = this.total ?? this.check.expectedSize ?? 0;
-    this.onProgress({ done: this.done, total, bytesPerSecond: rate, etaSeconds: total > this.done && rate > 0 ? (total - this.done) / rate : null, ...(this.note ? { note: this.note } : {}) });
+    this.onProgress({
+      done: this.done,
+      total,
+      bytesPerSecond: rate,
+      etaSeconds: total > this.done && rate > 0 ? (total - this.done) / rate : null,
+      ...(this.note ? { note: this.note } : {}),
+    });
   }
 
   private async discard(): Promise<void> {
@@ -460,7 +481,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** Waits (at most `ms`) for the browser to be online again. */
 async function waitOnline(signal: AbortSignal, ms: number): Promise<void> {
-  if (typeof navigator === 'undefined' ||  navigator.onLine || typeof addEventListener !== 'function') return;
+  if (typeof navigator === 'undefined' || navigator.onLine || typeof addEventListener !== 'function') return;
   await new Promise<void>((resolve, reject) => {
     const finish = () => {
       clearTimeout(timer);

@@ -6,7 +6,12 @@ import type { DuplicatesResult, TaskProgress } from './protocol';
 /** Progress messages at most this often (a block of rows takes a few milliseconds). */
 const PROGRESS_EVERY_MS = 100;
 
-export async function duplicateGroups(matrix: EmbeddingMatrix, threshold: number, signal: AbortSignal, progress: (p: TaskProgress) => void): Promise<DuplicatesResult> {
+export async function duplicateGroups(
+  matrix: EmbeddingMatrix,
+  threshold: number,
+  signal: AbortSignal,
+  progress: (p: TaskProgress) => void,
+): Promise<DuplicatesResult> {
   const { keys, rows } = matrix.rows();
   const started = Date.now();
   let last = 0;

@@ -49,7 +49,16 @@ describe.each(['fp16', 'int8'])('the worker and npm run index embed the golden i
   beforeAll(async () => {
     // The bundle is stored in the browser's Cache API, which Node lacks: the service runs it from memory and says so.
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    await exec(tsx, ['src/cli/convert.ts', join(goldensDir, 'tiny-longclip-fp32.pt'), '--vocab', join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'), '--out', bundle, '--dtype', dtype]);
+    await exec(tsx, [
+      'src/cli/convert.ts',
+      join(goldensDir, 'tiny-longclip-fp32.pt'),
+      '--vocab',
+      join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'),
+      '--out',
+      bundle,
+      '--dtype',
+      dtype,
+    ]);
     mkdirSync(photos);
     for (const name of readdirSync(join(goldensDir, 'images'))) copyFileSync(join(goldensDir, 'images', name), join(photos, name));
 
@@ -70,7 +79,10 @@ describe.each(['fp16', 'int8'])('the worker and npm run index embed the golden i
     const db = await new LibraryConnection({ name: databaseName }).open();
     await enqueue(
       db,
-      names.map((name) => ({ file: new File([readFileSync(join(photos, name))], name, { type: name.endsWith('.jpg') ? 'image/jpeg' : 'image/png' }), path: `golden/${name}` })),
+      names.map((name) => ({
+        file: new File([readFileSync(join(photos, name))], name, { type: name.endsWith('.jpg') ? 'image/jpeg' : 'image/png' }),
+        path: `golden/${name}`,
+      })),
     );
     const summary = await call({ type: 'index-queue', join: false });
     expect(summary).toMatchObject({ files: 8, embedded: 8, skipped: [], left: 0, stopped: null });
@@ -87,7 +99,13 @@ describe.each(['fp16', 'int8'])('the worker and npm run index embed the golden i
     const file = new File([readFileSync(join(photos, 'square_224.png'))], 'square_224.png', { type: 'image/png' });
     await expect(call({ type: 'debug-pixels', files: [{ file, path: file.name }] })).rejects.toThrow(/for tests/);
     await call({ type: 'init', forceProvider: null, debug: { ...NO_DEBUG, e2e: true } });
-    const { resolution, pixels } = await call({ type: 'debug-pixels', files: [{ file, path: file.name }, { file, path: 'again.png' }] });
+    const { resolution, pixels } = await call({
+      type: 'debug-pixels',
+      files: [
+        { file, path: file.name },
+        { file, path: 'again.png' },
+      ],
+    });
     expect(resolution).toBe(224);
     expect(pixels).toHaveLength(2);
     expect(Array.from(pixels[1]!)).toEqual(Array.from(readF32(join(goldensDir, 'pixels/square_224.png.f32'))));

@@ -118,7 +118,8 @@ export class EngineService {
       const { host, matrix } = this.needModel();
       return search(req.query, req.limit, {
         matrix,
-        embedTexts: async (texts, contextLength) => (await host.run((engine) => engine.encodeTexts(texts, contextLength), this.onFallback)).map((t) => t.embedding),
+        embedTexts: async (texts, contextLength) =>
+          (await host.run((engine) => engine.encodeTexts(texts, contextLength), this.onFallback)).map((t) => t.embedding),
       });
     },
 
@@ -155,7 +156,10 @@ export class EngineService {
       const pixels: Float32Array[] = [];
       for (const { file } of req.files) {
         // The indexer's pipeline up to the encoder: a batch of one, never encoded.
-        const embedder = new ImageEmbedder(info.manifest, () => Promise.reject(new Error('not encoded')), this.platform.decoder, { batchSize: 1, thumbnails: false });
+        const embedder = new ImageEmbedder(info.manifest, () => Promise.reject(new Error('not encoded')), this.platform.decoder, {
+          batchSize: 1,
+          thumbnails: false,
+        });
         pixels.push((await embedder.addPhoto(new Uint8Array(await file.arrayBuffer()), file.type, null)).slice());
       }
       return { resolution: info.manifest.resolution, pixels };
@@ -227,11 +231,13 @@ export class EngineService {
     const { host, info, matrix } = this.needModel();
     const encode = delayedEncoder(
       (pixels, count) =>
-        host.run((engine) => engine.encodeImages(pixels, count), this.onFallback).then((vectors) => {
-          // A model loaded meanwhile would give vectors of another model: never store them under this one.
-          if (host.info?.key !== info.key) throw new Error('the model changed during indexing');
-          return vectors;
-        }),
+        host
+          .run((engine) => engine.encodeImages(pixels, count), this.onFallback)
+          .then((vectors) => {
+            // A model loaded meanwhile would give vectors of another model: never store them under this one.
+            if (host.info?.key !== info.key) throw new Error('the model changed during indexing');
+            return vectors;
+          }),
       this.debug,
     );
     return {

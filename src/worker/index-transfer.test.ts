@@ -22,13 +22,28 @@ const unit = (i: number) => {
 };
 
 function model(sha = 'c'.repeat(64), name = 'demo-longclip'): ModelInfo {
-  const manifest = { source: { sha256: sha, fileName: `${name}.pt` }, dtype: 'float16', converter: { name: 'longclip-search', version: '1.1.0' }, architecture: { embedDim: DIM } } as unknown as BundleManifest;
+  const manifest = {
+    source: { sha256: sha, fileName: `${name}.pt` },
+    dtype: 'float16',
+    converter: { name: 'longclip-search', version: '1.1.0' },
+    architecture: { embedDim: DIM },
+  } as unknown as BundleManifest;
   return { key: modelKey(manifest), name, manifest, compute: { provider: 'wasm', reason: '', shaderF16: false, compute: 'float32', wasmThreads: 1 } };
 }
 
 const file = (path: string, h: string, extra: Partial<FileRecord> = {}): FileRecord => {
   const slash = path.lastIndexOf('/');
-  return { path, name: path.slice(slash + 1), folder: slash > 0 ? path.slice(0, slash) : '', hash: h, size: 10, lastModified: 1, type: 'image/png', addedAt: 2, ...extra };
+  return {
+    path,
+    name: path.slice(slash + 1),
+    folder: slash > 0 ? path.slice(0, slash) : '',
+    hash: h,
+    size: 10,
+    lastModified: 1,
+    type: 'image/png',
+    addedAt: 2,
+    ...extra,
+  };
 };
 
 /** Photo i with its files, thumbnail, and an embedding under `modelKey` (when given). */
@@ -46,7 +61,15 @@ const loaded = model();
 
 function context(db: LibraryDb, m = loaded): ImportContext & { imported: string[] } {
   const imported: string[] = [];
-  return { db, model: m, matrix: new EmbeddingMatrix(DIM), signal: new AbortController().signal, onProgress: () => undefined, onImported: (h) => imported.push(...h), imported };
+  return {
+    db,
+    model: m,
+    matrix: new EmbeddingMatrix(DIM),
+    signal: new AbortController().signal,
+    onProgress: () => undefined,
+    onImported: (h) => imported.push(...h),
+    imported,
+  };
 }
 
 beforeEach(async () => {
@@ -98,7 +121,12 @@ describe('index transfer', () => {
     expect((await target.get('files', 'holiday (2).png'))!.hash).toBe(hash(2));
     expect((await target.get('files', 'Mine/a.png'))!.hash).toBe(hash(1));
     // The same import again adds nothing.
-    expect(await importIndex(new File([(await exportIndex(source, loaded)).blob], 'a.lcindex'), context(target))).toEqual({ photos: 3, added: 0, alreadyIndexed: 3, filesAdded: 0 });
+    expect(await importIndex(new File([(await exportIndex(source, loaded)).blob], 'a.lcindex'), context(target))).toEqual({
+      photos: 3,
+      added: 0,
+      alreadyIndexed: 3,
+      filesAdded: 0,
+    });
   });
 
   it('refuses an index of another model, naming both, and writes nothing', async () => {
@@ -111,6 +139,8 @@ describe('index transfer', () => {
   });
 
   it('refuses a file that is not an index with a clear message', async () => {
-    await expect(importIndex(new File(['hello'], 'notes.txt'), context(target))).rejects.toThrow('notes.txt is not a usable index file: not an index file (5 bytes, too short).');
+    await expect(importIndex(new File(['hello'], 'notes.txt'), context(target))).rejects.toThrow(
+      'notes.txt is not a usable index file: not an index file (5 bytes, too short).',
+    );
   });
 });

@@ -79,7 +79,14 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
   const started = performance.now();
   const report = (done: number) => {
     const rate = done / Math.max((performance.now() - started) / 1000, 0.001);
-    ctx.onProgress({ phase: 'index', label: 'Importing the index', done, total: header.photos.length, rate, etaSeconds: done ? (header.photos.length - done) / rate : null });
+    ctx.onProgress({
+      phase: 'index',
+      label: 'Importing the index',
+      done,
+      total: header.photos.length,
+      rate,
+      etaSeconds: done ? (header.photos.length - done) / rate : null,
+    });
   };
   report(0);
   for (let start = 0; start < header.photos.length; start += IMPORT_BATCH) {
@@ -104,7 +111,8 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
       };
       for (let i = 0; i < count; i++) {
         const p = header.photos[start + i]!;
-        if (!(await tx.objectStore('photos').get(p.hash))) quiet(tx.objectStore('photos').put({ hash: p.hash, width: p.width, height: p.height, type: p.type, size: p.size, addedAt: now }));
+        if (!(await tx.objectStore('photos').get(p.hash)))
+          quiet(tx.objectStore('photos').put({ hash: p.hash, width: p.width, height: p.height, type: p.type, size: p.size, addedAt: now }));
         const thumb = thumbs[i];
         if (thumb && p.thumbnail && !(await tx.objectStore('thumbnails').get(p.hash))) {
           const blob = new Blob([thumb as Uint8Array<ArrayBuffer>], { type: p.thumbnail.type });
@@ -126,7 +134,10 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
         // already finished
       }
       if (isQuotaError(e) || isQuotaError(tx.error)) {
-        throw new Error(`Storage is full: the index was imported up to photo ${start} of ${header.photos.length}; free some space and import it again to add the rest.`, { cause: e });
+        throw new Error(
+          `Storage is full: the index was imported up to photo ${start} of ${header.photos.length}; free some space and import it again to add the rest.`,
+          { cause: e },
+        );
       }
       throw e;
     }

@@ -18,7 +18,10 @@ import type { QueueRunSummary } from './protocol';
 const decoder: PhotoDecoder<BlobThumbnail> = {
   async decode(bytes) {
     if (bytes[0] === 0xff) throw new Error('not an image');
-    return { image: { width: 2, height: 2, data: bytes }, thumbnail: { data: new Blob([bytes as Uint8Array<ArrayBuffer>]), type: 'image/webp', width: 2, height: 2 } };
+    return {
+      image: { width: 2, height: 2, data: bytes },
+      thumbnail: { data: new Blob([bytes as Uint8Array<ArrayBuffer>]), type: 'image/webp', width: 2, height: 2 },
+    };
   },
 };
 vi.mock('../engine/preprocess/photo-check', () => ({ checkPhotoBytes: () => ({ format: 'png', width: 2, height: 2 }) }));
@@ -185,7 +188,10 @@ describe('indexing the persisted queue', () => {
   });
 
   it('stops where it is cancelled, keeping the uncommitted files queued', async () => {
-    await enqueue(db, Array.from({ length: 9 }, (_, i) => ({ file: png(`p${i}.png`, i + 1), path: `p${i}.png` })));
+    await enqueue(
+      db,
+      Array.from({ length: 9 }, (_, i) => ({ file: png(`p${i}.png`, i + 1), path: `p${i}.png` })),
+    );
     const controller = new AbortController();
     const ctx = await context(fakeEncoder().embed, {
       signal: controller.signal,
@@ -238,7 +244,10 @@ describe('indexing the persisted queue', () => {
   });
 
   it('a full disk stops the run with "Storage is full"; what was committed stays, the rest stays queued', async () => {
-    await enqueue(db, Array.from({ length: 8 }, (_, i) => ({ file: png(`p${i}.png`, i + 1), path: `p${i}.png` })));
+    await enqueue(
+      db,
+      Array.from({ length: 8 }, (_, i) => ({ file: png(`p${i}.png`, i + 1), path: `p${i}.png` })),
+    );
     let full = false;
     // The browser refuses the transaction: nothing of it is written, and it fails with QuotaExceededError.
     const realTransaction = db.transaction.bind(db);

@@ -59,7 +59,11 @@ const bundle = { files: { location: 'test', read: () => Promise.reject(new Error
 
 /** A provider list whose WebGPU adapter grants everything (no shader-f16). */
 function webgpuProviders(): Promise<ProviderList> {
-  const adapter = { limits: { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 2 ** 30 }, features: new Set(), requestDevice: async () => ({ destroy() {} }) };
+  const adapter = {
+    limits: { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 2 ** 30 },
+    features: new Set(),
+    requestDevice: async () => ({ destroy() {} }),
+  };
   return ProviderList.resolve({ requestAdapter: async () => adapter } as unknown as GPU, null);
 }
 
@@ -82,7 +86,11 @@ describe('ModelHost WebGPU fallback', () => {
   it('a run that fails as onnxruntime does on a lost device is redone on WASM, and says so', async () => {
     const host = await hostOnWebGpu();
     fake.webgpuRun = () =>
-      Promise.reject(new Error(`failed to call OrtRun(). ERROR_CODE: 1, ERROR_MESSAGE: ${'/build/onnxruntime/core/providers/webgpu/buffer_manager.cc:643 '.repeat(4)}Failed to download data from buffer. wgpu::MapAsyncStatus value: 4, message: Failed to execute 'mapAsync' on 'GPUBuffer': The Device was lost before mapping was resolved.`));
+      Promise.reject(
+        new Error(
+          `failed to call OrtRun(). ERROR_CODE: 1, ERROR_MESSAGE: ${'/build/onnxruntime/core/providers/webgpu/buffer_manager.cc:643 '.repeat(4)}Failed to download data from buffer. wgpu::MapAsyncStatus value: 4, message: Failed to execute 'mapAsync' on 'GPUBuffer': The Device was lost before mapping was resolved.`,
+        ),
+      );
     const heard: ComputeInfo[] = [];
     await expect(host.run(embed, (c) => heard.push(c))).resolves.toBe('wasm');
     // The old engine is released (its queue drained) before onnxruntime creates the WASM sessions.

@@ -114,7 +114,8 @@ export class ModelHost {
   /** The engine on the first usable provider; a WebGPU session that cannot be created marks WebGPU and falls to WASM. */
   private async createEngine(files: BundleFiles): Promise<ClipEngine> {
     // onnxruntime keeps one device for the visit: once it is lost, WebGPU is over until a reload.
-    if (this.gpuLost && this.providers.choice.provider === 'webgpu') this.providers.markUnavailable('webgpu', `the WebGPU device was lost (${this.gpuLost}); using WASM until the page is reloaded`);
+    if (this.gpuLost && this.providers.choice.provider === 'webgpu')
+      this.providers.markUnavailable('webgpu', `the WebGPU device was lost (${this.gpuLost}); using WASM until the page is reloaded`);
     const choice = this.providers.choice;
     if (choice.provider === 'webgpu') {
       try {

@@ -11,7 +11,13 @@ const CACHE = 'longclip-models-v1';
 const urlFor = (key: string, path: string) => new URL(`/__model-store__/${encodeURIComponent(key)}/${encodeURIComponent(path)}`, self.location.origin).href;
 
 /** Keeps a bundle's files in the Cache API and its manifest in IndexedDB. */
-export async function storeBundle(db: LibraryDb, manifest: BundleManifest, files: ReadonlyMap<string, Blob>, name: string, origin: string): Promise<ModelRecord> {
+export async function storeBundle(
+  db: LibraryDb,
+  manifest: BundleManifest,
+  files: ReadonlyMap<string, Blob>,
+  name: string,
+  origin: string,
+): Promise<ModelRecord> {
   const key = modelKey(manifest);
   const cache = await caches.open(CACHE);
   const urls: Record<string, string> = {};

@@ -7,7 +7,12 @@ import { ImageEmbedder } from '../engine/embed/image-embedder';
 import { pngClaiming } from '../engine/preprocess/testing/png-bytes';
 import { browserPhotoDecoder } from './photo-decoder';
 
-const photo = async (format: 'png' | 'jpeg') => new Uint8Array(await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } })[format]().toBuffer());
+const photo = async (format: 'png' | 'jpeg') =>
+  new Uint8Array(
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } })
+      [format]()
+      .toBuffer(),
+  );
 const embedder = () => new ImageEmbedder({ resolution: 4, mean: [0, 0, 0], std: [1, 1, 1] }, async () => [], browserPhotoDecoder);
 
 afterEach(() => vi.unstubAllGlobals());
@@ -21,7 +26,12 @@ describe('the browser photo pipeline', () => {
   });
 
   it('names the format when the browser decoder refuses bytes that looked right', async () => {
-    vi.stubGlobal('createImageBitmap', vi.fn(() => Promise.reject(new DOMException('The source image could not be decoded.', 'InvalidStateError'))));
-    await expect(embedder().addPhoto(await photo('jpeg'), 'image/jpeg', null)).rejects.toThrow('could not be decoded (a damaged JPEG, or one this browser does not support)');
+    vi.stubGlobal(
+      'createImageBitmap',
+      vi.fn(() => Promise.reject(new DOMException('The source image could not be decoded.', 'InvalidStateError'))),
+    );
+    await expect(embedder().addPhoto(await photo('jpeg'), 'image/jpeg', null)).rejects.toThrow(
+      'could not be decoded (a damaged JPEG, or one this browser does not support)',
+    );
   });
 });

@@ -24,7 +24,12 @@ describe('ProviderList', () => {
     ['forced WASM', gpu(adapter()), 'wasm' as const, 'forced by ?provider=wasm'],
     ['no adapter', gpu(null), null, 'no WebGPU adapter is available'],
     ['a failing adapter request', gpu(new Error('boom')), null, 'the WebGPU adapter request failed (boom)'],
-    ['small limits', gpu(adapter({ storage: 64 * 2 ** 20 })), null, "the WebGPU adapter's limits are too small (maxStorageBufferBindingSize 64 MiB, 128 MiB needed; maxBufferSize 64 MiB, 128 MiB needed)"],
+    [
+      'small limits',
+      gpu(adapter({ storage: 64 * 2 ** 20 })),
+      null,
+      "the WebGPU adapter's limits are too small (maxStorageBufferBindingSize 64 MiB, 128 MiB needed; maxBufferSize 64 MiB, 128 MiB needed)",
+    ],
     ['a refused device', gpu(adapter({ refuse: 'limits' })), null, 'the WebGPU adapter refused a device with the limits the encoders need (limits)'],
   ])('%s: WASM, saying why WebGPU is not used', async (_name, g, forced, reason) => {
     const list = await ProviderList.resolve(g, forced);

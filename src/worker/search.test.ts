@@ -74,7 +74,18 @@ describe('search', () => {
   it('refuses a photo that is not indexed, and terms that cancel out', async () => {
     await expect(search({ kind: 'photo', hash: 'nope' }, null, deps())).rejects.toThrow('not indexed');
     await expect(
-      search({ kind: 'terms', terms: [{ kind: 'text', text: 'red', weight: 1 }, { kind: 'text', text: 'red', weight: -1 }], contextLength: 248 }, null, deps()),
+      search(
+        {
+          kind: 'terms',
+          terms: [
+            { kind: 'text', text: 'red', weight: 1 },
+            { kind: 'text', text: 'red', weight: -1 },
+          ],
+          contextLength: 248,
+        },
+        null,
+        deps(),
+      ),
     ).rejects.toThrow('cancels itself out');
   });
 });

@@ -58,7 +58,12 @@ function photoVector(matrix: EmbeddingMatrix, hash: string): Float32Array {
 async function termsVector(terms: readonly QueryTerm[], contextLength: number, deps: SearchDeps): Promise<Float32Array> {
   if (!terms.length) throw new Error('The query has no terms.');
   const texts = terms.filter((t): t is Extract<QueryTerm, { kind: 'text' }> => t.kind === 'text');
-  const embedded = texts.length ? await deps.embedTexts(texts.map((t) => t.text), contextLength) : [];
+  const embedded = texts.length
+    ? await deps.embedTexts(
+        texts.map((t) => t.text),
+        contextLength,
+      )
+    : [];
   const sum = new Float32Array(deps.matrix.dim);
   let next = 0;
   for (const term of terms) {

@@ -60,7 +60,8 @@ export function parseManifest(json: unknown, where = 'manifest.json'): BundleMan
   const m = json as Partial<BundleManifest> | null;
   if (!m || typeof m !== 'object') throw new BundleError(`${where}: not a JSON object`);
   if (m.format !== BUNDLE_FORMAT) throw new BundleError(`${where}: not a Long-CLIP bundle manifest (format is ${JSON.stringify(m.format)})`);
-  if (m.formatVersion !== BUNDLE_FORMAT_VERSION) throw new BundleError(`${where}: bundle format version ${m.formatVersion} is not supported (this app reads ${BUNDLE_FORMAT_VERSION})`);
+  if (m.formatVersion !== BUNDLE_FORMAT_VERSION)
+    throw new BundleError(`${where}: bundle format version ${m.formatVersion} is not supported (this app reads ${BUNDLE_FORMAT_VERSION})`);
   const a = m.architecture;
   if (!a || !a.text || !a.vision || typeof a.embedDim !== 'number') throw new BundleError(`${where}: architecture is missing`);
   if (m.dtype !== 'float32' && m.dtype !== 'float16' && m.dtype !== 'int8') throw new BundleError(`${where}: unknown dtype ${JSON.stringify(m.dtype)}`);

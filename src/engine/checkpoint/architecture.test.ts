@@ -38,18 +38,14 @@ describe('architectureFromStateDict', () => {
       }),
     );
     const sd = await openCheckpoint(new BufferSource(resnet, 'RN50.safetensors'));
-    expect(() => architectureFromStateDict(sd)).toThrow(
-      'RN50.safetensors: ResNet image towers are not supported; use a ViT Long-CLIP checkpoint',
-    );
+    expect(() => architectureFromStateDict(sd)).toThrow('RN50.safetensors: ResNet image towers are not supported; use a ViT Long-CLIP checkpoint');
   });
 
   it('names the first missing key it needs and widths without a head count', () => {
     const shapes = clipShapes();
     delete shapes['ln_final.weight'];
     expect(() => architectureFromStateDict(shapesOnly(shapes), 'x.pt')).toThrow('x.pt: missing tensor ln_final.weight; not a CLIP ViT state_dict');
-    expect(() => architectureFromStateDict(shapesOnly(clipShapes({ width: 96 })), 'x.pt')).toThrow(
-      'x.pt: vision width 96 is not a multiple of 64',
-    );
+    expect(() => architectureFromStateDict(shapesOnly(clipShapes({ width: 96 })), 'x.pt')).toThrow('x.pt: vision width 96 is not a multiple of 64');
   });
 });
 

@@ -26,7 +26,10 @@ function halfTable(): Uint32Array {
     } else {
       // Subnormal: shift the mantissa up until its leading 1 is the implicit bit.
       let e = -14;
-      while ((man & 0x400) === 0) { man <<= 1; e--; }
+      while ((man & 0x400) === 0) {
+        man <<= 1;
+        e--;
+      }
       t[h] = sign | ((e + 127) << 23) | ((man & 0x3ff) << 13);
     }
   }

@@ -1,15 +1,5 @@
 /** Python values as the restricted pickle VM builds them. */
-export type PyValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
-  | PyTuple
-  | PyList
-  | PyDict
-  | PyObject;
+export type PyValue = null | boolean | number | bigint | string | Uint8Array | PyTuple | PyList | PyDict | PyObject;
 
 export type PyKey = string | number | bigint | boolean | null;
 

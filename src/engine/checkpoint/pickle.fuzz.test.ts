@@ -25,14 +25,23 @@ interface Base {
 
 /** Every opcode the VM knows, and some it refuses (INST, OBJ, PERSID, NEWOBJ_EX, EXT1, BYTEARRAY8, INT, GET, PUT). */
 const OPCODES = [
-  0x80, 0x95, 0x2e, 0x28, 0x30, 0x31, 0x32, 0x4e, 0x88, 0x89, 0x4a, 0x4b, 0x4d, 0x8a, 0x8b, 0x47, 0x58, 0x8c, 0x8d, 0x54, 0x55,
-  0x42, 0x43, 0x8e, 0x7d, 0x5d, 0x29, 0x74, 0x85, 0x86, 0x87, 0x6c, 0x64, 0x61, 0x65, 0x73, 0x75, 0x71, 0x72, 0x94, 0x68, 0x6a,
-  0x63, 0x93, 0x52, 0x81, 0x62, 0x51, 0x69, 0x6f, 0x50, 0x92, 0x82, 0x96, 0x49, 0x67, 0x70,
+  0x80, 0x95, 0x2e, 0x28, 0x30, 0x31, 0x32, 0x4e, 0x88, 0x89, 0x4a, 0x4b, 0x4d, 0x8a, 0x8b, 0x47, 0x58, 0x8c, 0x8d, 0x54, 0x55, 0x42, 0x43, 0x8e, 0x7d, 0x5d,
+  0x29, 0x74, 0x85, 0x86, 0x87, 0x6c, 0x64, 0x61, 0x65, 0x73, 0x75, 0x71, 0x72, 0x94, 0x68, 0x6a, 0x63, 0x93, 0x52, 0x81, 0x62, 0x51, 0x69, 0x6f, 0x50, 0x92,
+  0x82, 0x96, 0x49, 0x67, 0x70,
 ];
 const NAMES: [string, string][] = [
-  ['collections', 'OrderedDict'], ['torch._utils', '_rebuild_tensor_v2'], ['torch._utils', '_rebuild_parameter'],
-  ['torch', 'FloatStorage'], ['torch', 'HalfStorage'], ['torch', 'BFloat16Storage'],
-  ['os', 'system'], ['builtins', 'eval'], ['__builtin__', 'getattr'], ['torch', 'DoubleStorage'], ['', ''], ['a\u0000b', '__proto__'],
+  ['collections', 'OrderedDict'],
+  ['torch._utils', '_rebuild_tensor_v2'],
+  ['torch._utils', '_rebuild_parameter'],
+  ['torch', 'FloatStorage'],
+  ['torch', 'HalfStorage'],
+  ['torch', 'BFloat16Storage'],
+  ['os', 'system'],
+  ['builtins', 'eval'],
+  ['__builtin__', 'getattr'],
+  ['torch', 'DoubleStorage'],
+  ['', ''],
+  ['a\u0000b', '__proto__'],
 ];
 
 /** An opcode with random arguments, a global, a string or an integer: what `mutate` splices in. */
@@ -63,9 +72,20 @@ function crafted(): Base[] {
     { name: 'h', key: '1', storageNumel: 4, shape: [4], storageType: 'HalfStorage' },
   ]);
   // {'epoch': 3, 'state_dict': <the OrderedDict above>}
-  const nested = new PickleBuilder().op(0x7d).mark().str('epoch').int(3).str('state_dict').op(...tensors.subarray(2, -1)).op(0x75).stop();
+  const nested = new PickleBuilder()
+    .op(0x7d)
+    .mark()
+    .str('epoch')
+    .int(3)
+    .str('state_dict')
+    .op(...tensors.subarray(2, -1))
+    .op(0x75)
+    .stop();
   const storages = { 0: 24, 1: 8 };
-  return [{ pickle: tensors, storages }, { pickle: nested, storages }];
+  return [
+    { pickle: tensors, storages },
+    { pickle: nested, storages },
+  ];
 }
 
 /** data.pkl of the golden variants checkpoint (shared storages, views, three dtypes) and its storage sizes. */

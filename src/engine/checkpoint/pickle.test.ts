@@ -19,11 +19,17 @@ describe('pickle VM', () => {
     const p = new PickleBuilder()
       .op(0x7d, 0x71, 0x00) // EMPTY_DICT, BINPUT 0
       .mark()
-      .str('a').str('b').op(0x85) // 'a': ('b',)
-      .str('big').op(0x8a, 0x05, 0x00, 0x00, 0x00, 0x00, 0x01) // 'big': 2**32 (LONG1)
-      .str('neg').op(0x8a, 0x02, 0x00, 0xff) // 'neg': -256
-      .str('list').op(0x5d, 0x28, 0x88, 0x89, 0x4e, 0x4a, 0xff, 0xff, 0xff, 0xff, 0x4d, 0x34, 0x12, 0x65) // [True, False, None, -1, 0x1234]
-      .str('self').op(0x68, 0x00) // BINGET 0: the dict itself
+      .str('a')
+      .str('b')
+      .op(0x85) // 'a': ('b',)
+      .str('big')
+      .op(0x8a, 0x05, 0x00, 0x00, 0x00, 0x00, 0x01) // 'big': 2**32 (LONG1)
+      .str('neg')
+      .op(0x8a, 0x02, 0x00, 0xff) // 'neg': -256
+      .str('list')
+      .op(0x5d, 0x28, 0x88, 0x89, 0x4e, 0x4a, 0xff, 0xff, 0xff, 0xff, 0x4d, 0x34, 0x12, 0x65) // [True, False, None, -1, 0x1234]
+      .str('self')
+      .op(0x68, 0x00) // BINGET 0: the dict itself
       .op(0x75) // SETITEMS
       .op(0x8c, 1, 0x6b, 0x47, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0, 0x73) // SETITEM 'k': 1.5 (BINFLOAT)
       .stop();
@@ -68,16 +74,22 @@ describe('pickle VM', () => {
     ['collections', 'OrderedDict.__class__'],
   ])('refuses the global %s.%s', (module, name) => {
     const p = new PickleBuilder().global(module, name).stop();
-    expect(() => unpickle(p, {
-      ...hooks,
-      findClass: (m, n) => {
-        try {
-          return findStateDictGlobal(m, n);
-        } catch (e) {
-          throw new CheckpointError(`x.pt: data.pkl: ${(e as Error).message}`);
-        }
-      },
-    }, 'x.pt: data.pkl')).toThrow(`x.pt: data.pkl: refusing global ${module}.${name} (only state_dict globals are allowed)`);
+    expect(() =>
+      unpickle(
+        p,
+        {
+          ...hooks,
+          findClass: (m, n) => {
+            try {
+              return findStateDictGlobal(m, n);
+            } catch (e) {
+              throw new CheckpointError(`x.pt: data.pkl: ${(e as Error).message}`);
+            }
+          },
+        },
+        'x.pt: data.pkl',
+      ),
+    ).toThrow(`x.pt: data.pkl: refusing global ${module}.${name} (only state_dict globals are allowed)`);
   });
 
   it('refuses a global through STACK_GLOBAL too', () => {

@@ -80,90 +80,174 @@ class Machine {
   /** Executes one opcode; true at STOP. */
   private step(op: number): boolean {
     switch (op) {
-      case 0x80: this.u8(); break; // PROTO
-      case 0x95: this.take(8); break; // FRAME: framing only matters to streaming readers
-      case 0x2e: return true; // STOP
-      case 0x28: this.stack.push(MARK); break;
-      case 0x30: this.pop(); break; // POP
-      case 0x31: this.popMark(); break; // POP_MARK
-      case 0x32: this.push(this.top()); break; // DUP
-      case 0x4e: this.push(null); break;
-      case 0x88: this.push(true); break;
-      case 0x89: this.push(false); break;
-      case 0x4a: this.push(this.view.getInt32(this.take(4), true)); break; // BININT
-      case 0x4b: this.push(this.u8()); break; // BININT1
-      case 0x4d: this.push(this.view.getUint16(this.take(2), true)); break; // BININT2
-      case 0x8a: this.push(this.long(this.u8())); break; // LONG1
-      case 0x8b: this.push(this.long(this.length(4))); break; // LONG4
-      case 0x47: this.push(this.view.getFloat64(this.take(8), false)); break; // BINFLOAT
-      case 0x58: this.push(this.text(this.length(4))); break; // BINUNICODE
-      case 0x8c: this.push(this.text(this.u8())); break; // SHORT_BINUNICODE
-      case 0x8d: this.push(this.text(this.length(8))); break; // BINUNICODE8
-      case 0x54: this.push(this.latin(this.length(4))); break; // BINSTRING
-      case 0x55: this.push(this.latin(this.u8())); break; // SHORT_BINSTRING
-      case 0x42: this.push(this.blob(this.length(4))); break; // BINBYTES
-      case 0x43: this.push(this.blob(this.u8())); break; // SHORT_BINBYTES
-      case 0x8e: this.push(this.blob(this.length(8))); break; // BINBYTES8
-      case 0x7d: this.push(new PyDict()); break; // EMPTY_DICT
-      case 0x5d: this.push(new PyList()); break; // EMPTY_LIST
-      case 0x29: this.push(new PyTuple([])); break; // EMPTY_TUPLE
-      case 0x74: this.push(new PyTuple(this.popMark())); break; // TUPLE
-      case 0x85: this.push(new PyTuple(this.popN(1))); break;
-      case 0x86: this.push(new PyTuple(this.popN(2))); break;
-      case 0x87: this.push(new PyTuple(this.popN(3))); break;
-      case 0x6c: this.push(new PyList(this.popMark())); break; // LIST
-      case 0x64: { // DICT
+      case 0x80:
+        this.u8();
+        break; // PROTO
+      case 0x95:
+        this.take(8);
+        break; // FRAME: framing only matters to streaming readers
+      case 0x2e:
+        return true; // STOP
+      case 0x28:
+        this.stack.push(MARK);
+        break;
+      case 0x30:
+        this.pop();
+        break; // POP
+      case 0x31:
+        this.popMark();
+        break; // POP_MARK
+      case 0x32:
+        this.push(this.top());
+        break; // DUP
+      case 0x4e:
+        this.push(null);
+        break;
+      case 0x88:
+        this.push(true);
+        break;
+      case 0x89:
+        this.push(false);
+        break;
+      case 0x4a:
+        this.push(this.view.getInt32(this.take(4), true));
+        break; // BININT
+      case 0x4b:
+        this.push(this.u8());
+        break; // BININT1
+      case 0x4d:
+        this.push(this.view.getUint16(this.take(2), true));
+        break; // BININT2
+      case 0x8a:
+        this.push(this.long(this.u8()));
+        break; // LONG1
+      case 0x8b:
+        this.push(this.long(this.length(4)));
+        break; // LONG4
+      case 0x47:
+        this.push(this.view.getFloat64(this.take(8), false));
+        break; // BINFLOAT
+      case 0x58:
+        this.push(this.text(this.length(4)));
+        break; // BINUNICODE
+      case 0x8c:
+        this.push(this.text(this.u8()));
+        break; // SHORT_BINUNICODE
+      case 0x8d:
+        this.push(this.text(this.length(8)));
+        break; // BINUNICODE8
+      case 0x54:
+        this.push(this.latin(this.length(4)));
+        break; // BINSTRING
+      case 0x55:
+        this.push(this.latin(this.u8()));
+        break; // SHORT_BINSTRING
+      case 0x42:
+        this.push(this.blob(this.length(4)));
+        break; // BINBYTES
+      case 0x43:
+        this.push(this.blob(this.u8()));
+        break; // SHORT_BINBYTES
+      case 0x8e:
+        this.push(this.blob(this.length(8)));
+        break; // BINBYTES8
+      case 0x7d:
+        this.push(new PyDict());
+        break; // EMPTY_DICT
+      case 0x5d:
+        this.push(new PyList());
+        break; // EMPTY_LIST
+      case 0x29:
+        this.push(new PyTuple([]));
+        break; // EMPTY_TUPLE
+      case 0x74:
+        this.push(new PyTuple(this.popMark()));
+        break; // TUPLE
+      case 0x85:
+        this.push(new PyTuple(this.popN(1)));
+        break;
+      case 0x86:
+        this.push(new PyTuple(this.popN(2)));
+        break;
+      case 0x87:
+        this.push(new PyTuple(this.popN(3)));
+        break;
+      case 0x6c:
+        this.push(new PyList(this.popMark()));
+        break; // LIST
+      case 0x64: {
+        // DICT
         const d = new PyDict();
         this.setItems(d, this.popMark());
         this.push(d);
         break;
       }
-      case 0x61: this.listOf(this.top(1)).push(this.pop()); break; // APPEND: pops the item first
-      case 0x65: { // APPENDS
+      case 0x61:
+        this.listOf(this.top(1)).push(this.pop());
+        break; // APPEND: pops the item first
+      case 0x65: {
+        // APPENDS
         const items = this.popMark();
         const list = this.listOf(this.top());
         for (const item of items) list.push(item); // not push(...items): that overflows the call stack past ~100k items
         break;
       }
-      case 0x73: { // SETITEM
+      case 0x73: {
+        // SETITEM
         const pair = this.popN(2);
         this.setItems(this.dictOf(this.top()), pair);
         break;
       }
-      case 0x75: { // SETITEMS
+      case 0x75: {
+        // SETITEMS
         const items = this.popMark();
         this.setItems(this.dictOf(this.top()), items);
         break;
       }
-      case 0x71: this.put(this.u8()); break; // BINPUT
-      case 0x72: this.put(this.length(4)); break; // LONG_BINPUT
-      case 0x94: this.put(this.memo.size); break; // MEMOIZE
-      case 0x68: this.get(this.u8()); break; // BINGET
-      case 0x6a: this.get(this.length(4)); break; // LONG_BINGET
-      case 0x63: { // GLOBAL
+      case 0x71:
+        this.put(this.u8());
+        break; // BINPUT
+      case 0x72:
+        this.put(this.length(4));
+        break; // LONG_BINPUT
+      case 0x94:
+        this.put(this.memo.size);
+        break; // MEMOIZE
+      case 0x68:
+        this.get(this.u8());
+        break; // BINGET
+      case 0x6a:
+        this.get(this.length(4));
+        break; // LONG_BINGET
+      case 0x63: {
+        // GLOBAL
         const module = this.line();
         this.push(this.hooks.findClass(module, this.line()));
         break;
       }
-      case 0x93: { // STACK_GLOBAL
+      case 0x93: {
+        // STACK_GLOBAL
         const [module, name] = this.popN(2);
         if (typeof module !== 'string' || typeof name !== 'string') throw new Error('STACK_GLOBAL needs two strings');
         this.push(this.hooks.findClass(module, name));
         break;
       }
-      case 0x52: { // REDUCE
+      case 0x52: {
+        // REDUCE
         const args = this.pop();
         if (!(args instanceof PyTuple)) throw new Error(`REDUCE needs an argument tuple, not ${describe(args)}`);
         this.push(this.callable(this.pop()).call(args.items));
         break;
       }
-      case 0x81: { // NEWOBJ: cls.__new__(cls, *args); only whitelisted classes, which we construct directly
+      case 0x81: {
+        // NEWOBJ: cls.__new__(cls, *args); only whitelisted classes, which we construct directly
         const args = this.pop();
         if (!(args instanceof PyTuple)) throw new Error(`NEWOBJ needs an argument tuple, not ${describe(args)}`);
         this.push(this.callable(this.pop()).call(args.items));
         break;
       }
-      case 0x62: { // BUILD
+      case 0x62: {
+        // BUILD
         const state = this.pop();
         const target = this.top();
         if (target instanceof PyDict) target.attributes = state;
@@ -171,7 +255,9 @@ class Machine {
         else throw new Error(`BUILD on ${describe(target)}`);
         break;
       }
-      case 0x51: this.push(this.hooks.persistentLoad(this.pop())); break; // BINPERSID
+      case 0x51:
+        this.push(this.hooks.persistentLoad(this.pop()));
+        break; // BINPERSID
       default:
         throw new Error(`unsupported pickle opcode 0x${op.toString(16).padStart(2, '0')}`);
     }

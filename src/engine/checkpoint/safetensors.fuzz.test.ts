@@ -23,8 +23,36 @@ const header = JSON.parse(new TextDecoder().decode(base.subarray(8, 8 + headerLe
 const data = base.subarray(8 + headerLength);
 
 const VALUES: unknown[] = [
-  -1, 0, 1, 1.5, -0, 2 ** 31, 2 ** 32, 2 ** 53, 2 ** 53 + 2, 1e308, '4', null, true, [], {}, [[1]], [0, 0], [4, 0], [0, 16], [0, 2 ** 60],
-  [1e6, 1e6], new Array(17).fill(1), 'F32', 'F16', 'BF16', 'F64', 'I64', 'BOOL', 'f32', '__proto__',
+  -1,
+  0,
+  1,
+  1.5,
+  -0,
+  2 ** 31,
+  2 ** 32,
+  2 ** 53,
+  2 ** 53 + 2,
+  1e308,
+  '4',
+  null,
+  true,
+  [],
+  {},
+  [[1]],
+  [0, 0],
+  [4, 0],
+  [0, 16],
+  [0, 2 ** 60],
+  [1e6, 1e6],
+  new Array(17).fill(1),
+  'F32',
+  'F16',
+  'BF16',
+  'F64',
+  'I64',
+  'BOOL',
+  'f32',
+  '__proto__',
 ];
 
 /** A header with one field or entry replaced by a tricky JSON value, serialised with the original data. */

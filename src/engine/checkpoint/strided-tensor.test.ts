@@ -36,9 +36,7 @@ describe('StridedTensor', () => {
   });
 
   it('refuses views that pass the end of the storage', () => {
-    expect(() => new StridedTensor(source, 'w', storage, [5, 5], [5, 1], 0)).toThrow(
-      'test.pt: tensor w has 25 elements, more than its storage holds (24)',
-    );
+    expect(() => new StridedTensor(source, 'w', storage, [5, 5], [5, 1], 0)).toThrow('test.pt: tensor w has 25 elements, more than its storage holds (24)');
     expect(() => new StridedTensor(source, 'w', storage, [2, 3], [3, 1], 19)).toThrow(
       'test.pt: tensor w (shape [2,3], stride [3,1], offset 19) reaches element 24 of a storage of 24 elements',
     );

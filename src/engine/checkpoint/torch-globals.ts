@@ -11,7 +11,10 @@ import type { StorageDType } from './tensor';
 
 /** `torch.FloatStorage` and friends: only ever used as the type inside a persistent id. */
 export class StorageType extends PyObject {
-  constructor(readonly typeName: string, readonly dtype: StorageDType) {
+  constructor(
+    readonly typeName: string,
+    readonly dtype: StorageDType,
+  ) {
     super();
   }
 }
@@ -19,7 +22,11 @@ export class StorageType extends PyObject {
 /** A storage named by a persistent id: zip entry `data/<key>` holding `numel` elements. */
 export class StorageRef extends PyObject {
   readonly typeName = 'storage';
-  constructor(readonly key: string, readonly dtype: StorageDType, readonly numel: number) {
+  constructor(
+    readonly key: string,
+    readonly dtype: StorageDType,
+    readonly numel: number,
+  ) {
     super();
   }
 }
@@ -46,7 +53,8 @@ const STORAGE_TYPES: Record<string, StorageDType> = {
 };
 
 function int(v: PyValue, what: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new Error(`${what} must be a non-negative integer, not ${isPyKey(v) ? String(v) : describe(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw new Error(`${what} must be a non-negative integer, not ${isPyKey(v) ? String(v) : describe(v)}`);
   return v;
 }
 

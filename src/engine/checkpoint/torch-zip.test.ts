@@ -76,9 +76,7 @@ describe('torch.save zip reader', () => {
   });
 
   it('guards data.pkl against zip bombs', async () => {
-    const bomb = new CountingSource(
-      new BufferSource(writeZip([{ name: 'archive/data.pkl', data: text('x'), claimedSize: 3 * 2 ** 32 }]), 'bomb.pt'),
-    );
+    const bomb = new CountingSource(new BufferSource(writeZip([{ name: 'archive/data.pkl', data: text('x'), claimedSize: 3 * 2 ** 32 }]), 'bomb.pt'));
     await expect(openCheckpoint(bomb)).rejects.toThrow('bomb.pt: zip entry archive/data.pkl: claims 12884901888 bytes');
     expect(Math.max(...bomb.reads.map((r) => r.length))).toBeLessThan(70_000);
   });
@@ -93,7 +91,15 @@ describe('torch.save zip reader', () => {
   it('finds a state_dict nested under "state_dict", and refuses a pickle without tensors', async () => {
     const inner = stateDictPickle([base]);
     // {'epoch': 3, 'state_dict': <inner OrderedDict>}: splice the inner pickle body (no PROTO, no STOP).
-    const p = new PickleBuilder().op(0x7d).mark().str('epoch').int(3).str('state_dict').op(...inner.subarray(2, -1)).op(0x75).stop();
+    const p = new PickleBuilder()
+      .op(0x7d)
+      .mark()
+      .str('epoch')
+      .int(3)
+      .str('state_dict')
+      .op(...inner.subarray(2, -1))
+      .op(0x75)
+      .stop();
     const sd = await openCheckpoint(checkpoint(p, { 0: six }));
     expect([...sd.tensors.keys()]).toEqual(['w']);
 

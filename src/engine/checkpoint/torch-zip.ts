@@ -28,36 +28,40 @@ export async function openTorchZip(source: ByteSource): Promise<StateDict> {
   const pickle = await source.read(pklRange.start, pklRange.length);
 
   const storages = new Map<string, { ref: StorageRef; entry: ZipEntry }>();
-  const root = unpickle(pickle, {
-    findClass(module, name) {
-      try {
-        return findStateDictGlobal(module, name);
-      } catch (e) {
-        throw new CheckpointError(`${where}: ${(e as Error).message}`);
-      }
-    },
-    persistentLoad(pid) {
-      const { key, type, numel } = parseStoragePid(pid);
-      const known = storages.get(key);
-      if (known) {
-        if (known.ref.dtype !== type.dtype || known.ref.numel !== numel) {
-          throw new CheckpointError(`${where}: storage ${key} is named with two different types or sizes`);
+  const root = unpickle(
+    pickle,
+    {
+      findClass(module, name) {
+        try {
+          return findStateDictGlobal(module, name);
+        } catch (e) {
+          throw new CheckpointError(`${where}: ${(e as Error).message}`);
         }
-        return known.ref;
-      }
-      const entryName = `${prefix}/data/${key}`;
-      const entry = storedEntry(zip, entryName, `storage ${key} of the pickle`);
-      const bytes = numel * ELEMENT_SIZE[type.dtype];
-      if (!Number.isSafeInteger(bytes) || bytes > entry.uncompressedSize) {
-        throw new CheckpointError(
-          `${source.name}: zip entry ${entryName} holds ${entry.uncompressedSize} bytes, but the pickle says ${numel} ${type.dtype} elements (${bytes} bytes)`,
-        );
-      }
-      const ref = new StorageRef(key, type.dtype, numel);
-      storages.set(key, { ref, entry });
-      return ref;
+      },
+      persistentLoad(pid) {
+        const { key, type, numel } = parseStoragePid(pid);
+        const known = storages.get(key);
+        if (known) {
+          if (known.ref.dtype !== type.dtype || known.ref.numel !== numel) {
+            throw new CheckpointError(`${where}: storage ${key} is named with two different types or sizes`);
+          }
+          return known.ref;
+        }
+        const entryName = `${prefix}/data/${key}`;
+        const entry = storedEntry(zip, entryName, `storage ${key} of the pickle`);
+        const bytes = numel * ELEMENT_SIZE[type.dtype];
+        if (!Number.isSafeInteger(bytes) || bytes > entry.uncompressedSize) {
+          throw new CheckpointError(
+            `${source.name}: zip entry ${entryName} holds ${entry.uncompressedSize} bytes, but the pickle says ${numel} ${type.dtype} elements (${bytes} bytes)`,
+          );
+        }
+        const ref = new StorageRef(key, type.dtype, numel);
+        storages.set(key, { ref, entry });
+        return ref;
+      },
     },
-  }, where);
+    where,
+  );
 
   const dict = findStateDict(root, where);
   const ranges = new Map<StorageRef, StorageRange>();

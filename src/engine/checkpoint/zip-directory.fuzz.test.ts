@@ -76,7 +76,10 @@ describe('zip directory fuzz', () => {
     const pkl = [...dir.entries.values()].find((e) => e.name.endsWith('/data.pkl'))!;
     const pklRange = await dir.dataRange(pkl);
     // The central directory and end records, the local headers of the first entries, and data.pkl.
-    const focus = [[golden.length - 10_000, golden.length], [0, pklRange.start + pklRange.length]] as const;
+    const focus = [
+      [golden.length - 10_000, golden.length],
+      [0, pklRange.start + pklRange.length],
+    ] as const;
     await fuzz({ name: 'golden zip', seed: fuzzSeed(0x5eed02), iterations: 800, maxCallMs: 1000, budgetMs: 6000 }, async (rng) => {
       const { patches, size } = mutatePatches(rng, golden.length, focus);
       await exercise(new PatchedSource(golden, size, patches, 'fuzz.pt'), 70_000);

@@ -10,7 +10,13 @@ const bytes = (s: string) => new TextEncoder().encode(s);
 
 describe('ZipDirectory', () => {
   it.each([false, true])('lists entries and finds their data (forceZip64 %s)', async (forceZip64) => {
-    const zip = writeZip([{ name: 'a/x', data: bytes('hello') }, { name: 'a/y', data: bytes('') }], { forceZip64 });
+    const zip = writeZip(
+      [
+        { name: 'a/x', data: bytes('hello') },
+        { name: 'a/y', data: bytes('') },
+      ],
+      { forceZip64 },
+    );
     const dir = await ZipDirectory.read(new BufferSource(zip, 't.zip'));
     expect([...dir.entries.keys()]).toEqual(['a/x', 'a/y']);
     const x = dir.entries.get('a/x')!;

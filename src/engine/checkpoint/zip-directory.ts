@@ -120,12 +120,7 @@ function findEndRecord(tail: Uint8Array): number {
   return -1;
 }
 
-function parseCentralDirectory(
-  dir: Uint8Array,
-  count: number,
-  dirOffset: number,
-  fail: (why: string) => CheckpointError,
-): Map<string, ZipEntry> {
+function parseCentralDirectory(dir: Uint8Array, count: number, dirOffset: number, fail: (why: string) => CheckpointError): Map<string, ZipEntry> {
   const v = view(dir, 0, dir.byteLength);
   const entries = new Map<string, ZipEntry>();
   const decoder = new TextDecoder();
@@ -180,7 +175,7 @@ function parseCentralDirectory(
 
 function findExtra(extra: Uint8Array, id: number): Uint8Array | undefined {
   const v = view(extra, 0, extra.byteLength);
-  for (let p = 0; p + 4 <= extra.byteLength; ) {
+  for (let p = 0; p + 4 <= extra.byteLength;) {
     const size = v.getUint16(p + 2, true);
     if (v.getUint16(p, true) === id) return extra.subarray(p + 4, Math.min(extra.byteLength, p + 4 + size));
     p += 4 + size;

@@ -19,12 +19,20 @@ describe('float16 bundle graphs', () => {
   let files: Map<string, Blob>;
   const bytes = async (path: string) => new Uint8Array(await files.get(path)!.arrayBuffer());
   const rebuild = (tower: Tower, compute: 'float32' | 'float16') =>
-    buildEncoderGraph({ tower, arch: manifest.architecture, storage: 'float16', compute, weightsPath: `${tower}.onnx.data`, ...graphDoc(tower, manifest.source.fileName) }, null);
+    buildEncoderGraph(
+      { tower, arch: manifest.architecture, storage: 'float16', compute, weightsPath: `${tower}.onnx.data`, ...graphDoc(tower, manifest.source.fileName) },
+      null,
+    );
 
   beforeAll(async () => {
     const out = new BlobBundleOutput();
     const ckpt = readFileSync(join(goldensDir, 'tiny-longclip-fp32.pt'));
-    manifest = await convertCheckpoint(new BlobSource(new Blob([ckpt]), 'tiny-longclip-fp32.pt'), new Uint8Array(readFileSync(join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'))), out, { dtype: 'float16' });
+    manifest = await convertCheckpoint(
+      new BlobSource(new Blob([ckpt]), 'tiny-longclip-fp32.pt'),
+      new Uint8Array(readFileSync(join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'))),
+      out,
+      { dtype: 'float16' },
+    );
     files = out.files;
   });
 
@@ -38,7 +46,8 @@ describe('float16 bundle graphs', () => {
     const { model } = await rebuild(tower, 'float16');
     const graph = onnx.ModelProto.decode(model).graph!;
     const stored = onnx.ModelProto.decode(await bytes(`${tower}.onnx`)).graph!;
-    const external = (g: typeof graph) => g.initializer!.filter((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL).map((t) => [t.name, t.dataType, JSON.stringify(t.externalData)]);
+    const external = (g: typeof graph) =>
+      g.initializer!.filter((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL).map((t) => [t.name, t.dataType, JSON.stringify(t.externalData)]);
     expect(external(graph)).toEqual(external(stored));
     // Every Cast goes to float16, except the one that hands the result back as float32.
     const casts = graph.node!.filter((n) => n.opType === 'Cast').map((n) => Number(n.attribute![0]!.i));
@@ -49,12 +58,16 @@ describe('float16 bundle graphs', () => {
   });
 
   test('the float16-compute graphs compute the official embeddings (run here on WASM, which widens float16 ops)', async () => {
-    const text = await ort.InferenceSession.create((await rebuild('text', 'float16')).model, { externalData: [{ path: 'text.onnx.data', data: await bytes('text.onnx.data') }] });
+    const text = await ort.InferenceSession.create((await rebuild('text', 'float16')).model, {
+      externalData: [{ path: 'text.onnx.data', data: await bytes('text.onnx.data') }],
+    });
     for (const t of golden.texts.slice(0, 4)) {
       const out = await text.run({ input_ids: new ort.Tensor('int32', Int32Array.from(t.tokens), [1, t.tokens.length]) });
       expect(cosine(out.text_embeds!.data as Float32Array, t.embedding)).toBeGreaterThanOrEqual(0.999);
     }
-    const image = await ort.InferenceSession.create((await rebuild('image', 'float16')).model, { externalData: [{ path: 'image.onnx.data', data: await bytes('image.onnx.data') }] });
+    const image = await ort.InferenceSession.create((await rebuild('image', 'float16')).model, {
+      externalData: [{ path: 'image.onnx.data', data: await bytes('image.onnx.data') }],
+    });
     const im = golden.images[0]!;
     const out = await image.run({ pixel_values: new ort.Tensor('float32', readF32(join(goldensDir, im.pixels)), [1, 3, 224, 224]) });
     expect(cosine(out.image_embeds!.data as Float32Array, im.embedding)).toBeGreaterThanOrEqual(0.999);
@@ -79,7 +92,12 @@ describe('standard-op and fused graphs of one float32 bundle', () => {
   beforeAll(async () => {
     const out = new BlobBundleOutput();
     const ckpt = readFileSync(join(goldensDir, 'tiny-longclip-fp32.pt'));
-    manifest = await convertCheckpoint(new BlobSource(new Blob([ckpt]), 'tiny-longclip-fp32.pt'), new Uint8Array(readFileSync(join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'))), out, { dtype: 'float32' });
+    manifest = await convertCheckpoint(
+      new BlobSource(new Blob([ckpt]), 'tiny-longclip-fp32.pt'),
+      new Uint8Array(readFileSync(join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'))),
+      out,
+      { dtype: 'float32' },
+    );
     files = out.files;
   });
 
@@ -101,12 +119,22 @@ describe('standard-op and fused graphs of one float32 bundle', () => {
   test('the WASM runtime graphs use the fused Attention over the same weights file', async () => {
     for (const tower of ['text', 'image'] as const) {
       const { model, weightBytes } = await buildEncoderGraph(
-        { tower, arch: manifest.architecture, storage: 'float32', compute: 'float32', contribOps: true, weightsPath: `${tower}.onnx.data`, ...graphDoc(tower, manifest.source.fileName) },
+        {
+          tower,
+          arch: manifest.architecture,
+          storage: 'float32',
+          compute: 'float32',
+          contribOps: true,
+          weightsPath: `${tower}.onnx.data`,
+          ...graphDoc(tower, manifest.source.fileName),
+        },
         null,
       );
       expect(weightBytes).toBe(manifest.files[tower === 'text' ? 'textWeights' : 'imageWeights'].size);
       const nodes = onnx.ModelProto.decode(model).graph!.node!;
-      expect(nodes.filter((n) => n.opType === 'Attention' && n.domain === 'com.microsoft')).toHaveLength(manifest.architecture[tower === 'text' ? 'text' : 'vision'].layers);
+      expect(nodes.filter((n) => n.opType === 'Attention' && n.domain === 'com.microsoft')).toHaveLength(
+        manifest.architecture[tower === 'text' ? 'text' : 'vision'].layers,
+      );
       expect(nodes.some((n) => n.opType === 'Softmax')).toBe(false);
     }
   });

@@ -40,7 +40,14 @@ function project(g: GraphBuilder, x: string, p: Projection, bias: string): strin
  * what follows each position: with the additive [n, n] mask of the standard-op graph, or with
  * the fused Attention's unidirectional mode when the mask is null.
  */
-export async function residualBlock(g: GraphBuilder, w: EncoderWeights, x: string, prefix: string, width: number, causal?: { mask: string | null }): Promise<string> {
+export async function residualBlock(
+  g: GraphBuilder,
+  w: EncoderWeights,
+  x: string,
+  prefix: string,
+  width: number,
+  causal?: { mask: string | null },
+): Promise<string> {
   const heads = width / HEAD_DIM;
   const h = await layerNorm(g, w, x, `${prefix}.ln_1`, width);
 

@@ -48,7 +48,10 @@ export class ExternalWeights {
   private offset = 0;
 
   /** With no sink, only the layout is computed (names, offsets): the graph of an existing data file. */
-  constructor(readonly location: string, private readonly sink: WeightSink | null) {}
+  constructor(
+    readonly location: string,
+    private readonly sink: WeightSink | null,
+  ) {}
 
   get byteLength(): number {
     return this.offset;

@@ -15,8 +15,33 @@ const header = JSON.parse(new TextDecoder().decode(base.subarray(PREAMBLE_BYTES,
 const body = base.subarray(PREAMBLE_BYTES + headerLength);
 
 const VALUES: unknown[] = [
-  -1, 0, 1, 1.5, -0, 2 ** 31, 2 ** 32, 2 ** 53, 2 ** 53 + 2, 1e308, -1e308, '4', '', 'a'.repeat(64), '0'.repeat(64), null, true, [], {}, [[1]],
-  'image/webp', 'text/html', '__proto__', 'float16', 'app', { offset: 0, length: 1, type: 'image/webp', width: 1, height: 1 }, new Array(20).fill(0),
+  -1,
+  0,
+  1,
+  1.5,
+  -0,
+  2 ** 31,
+  2 ** 32,
+  2 ** 53,
+  2 ** 53 + 2,
+  1e308,
+  -1e308,
+  '4',
+  '',
+  'a'.repeat(64),
+  '0'.repeat(64),
+  null,
+  true,
+  [],
+  {},
+  [[1]],
+  'image/webp',
+  'text/html',
+  '__proto__',
+  'float16',
+  'app',
+  { offset: 0, length: 1, type: 'image/webp', width: 1, height: 1 },
+  new Array(20).fill(0),
 ];
 
 /** A path to a random field of the header: a key, or a list index then a key. */
@@ -29,7 +54,8 @@ function target(rng: Rng, h: Record<string, unknown>): [Record<string, unknown> 
     if (rng.chance(0.3) || typeof item !== 'object' || item === null) return [v, i];
     const keys = [...Object.keys(item), 'constructor', 'takenAt', '__proto__'];
     const k = rng.pick(keys);
-    if (k === 'thumbnail' && item.thumbnail && rng.chance(0.6)) return [item.thumbnail as Record<string, unknown>, rng.pick(['offset', 'length', 'type', 'width', 'height'])];
+    if (k === 'thumbnail' && item.thumbnail && rng.chance(0.6))
+      return [item.thumbnail as Record<string, unknown>, rng.pick(['offset', 'length', 'type', 'width', 'height'])];
     return [item, k];
   }
   if (v && typeof v === 'object' && !Array.isArray(v) && rng.chance(0.8)) {
@@ -65,9 +91,11 @@ describe('index file fuzz', () => {
       try {
         const r = await openIndexFile(new CountingSource(new BufferSource(bytes, 'fuzz.lcindex'), bytes.length));
         const n = r.header.photos.length;
-        for (const v of await r.vectors(0, n)) if (v.length !== r.header.model.embedDim || !v.every(Number.isFinite)) throw new Error('a bad vector got through');
+        for (const v of await r.vectors(0, n))
+          if (v.length !== r.header.model.embedDim || !v.every(Number.isFinite)) throw new Error('a bad vector got through');
         for (let i = 0; i < n; i++) await r.thumbnail(i);
-        for (const f of r.header.files) if (typeof f.path !== 'string' || !r.header.photos.some((p) => p.hash === f.hash)) throw new Error('a bad file got through');
+        for (const f of r.header.files)
+          if (typeof f.path !== 'string' || !r.header.photos.some((p) => p.hash === f.hash)) throw new Error('a bad file got through');
       } catch (e) {
         expectRefusal(e, IndexFileError);
       }

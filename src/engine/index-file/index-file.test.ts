@@ -77,12 +77,38 @@ describe('index file', () => {
   });
 
   test('toIndexRecord keeps the known fields and carries other plain ones', () => {
-    const record = { path: 'a/b.jpg', name: 'b.jpg', folder: 'a', hash: hashOf(1), size: 3, lastModified: 4, type: 'image/jpeg', addedAt: 5, takenAt: 6, note: { x: 1 } };
-    expect(toIndexRecord(record)).toEqual({ path: 'a/b.jpg', name: 'b.jpg', folder: 'a', hash: hashOf(1), size: 3, lastModified: 4, type: 'image/jpeg', addedAt: 5, extra: { takenAt: 6 } });
+    const record = {
+      path: 'a/b.jpg',
+      name: 'b.jpg',
+      folder: 'a',
+      hash: hashOf(1),
+      size: 3,
+      lastModified: 4,
+      type: 'image/jpeg',
+      addedAt: 5,
+      takenAt: 6,
+      note: { x: 1 },
+    };
+    expect(toIndexRecord(record)).toEqual({
+      path: 'a/b.jpg',
+      name: 'b.jpg',
+      folder: 'a',
+      hash: hashOf(1),
+      size: 3,
+      lastModified: 4,
+      type: 'image/jpeg',
+      addedAt: 5,
+      extra: { takenAt: 6 },
+    });
   });
 
   test('the identity is the app model key: source SHA-256, dtype, converter major version', () => {
-    const manifest = { source: { sha256: SHA_A, fileName: 'x.pt' }, dtype: 'float16', converter: { name: 'longclip-search', version: '1.4.2' }, architecture: { embedDim: 8 } } as unknown as BundleManifest;
+    const manifest = {
+      source: { sha256: SHA_A, fileName: 'x.pt' },
+      dtype: 'float16',
+      converter: { name: 'longclip-search', version: '1.4.2' },
+      architecture: { embedDim: 8 },
+    } as unknown as BundleManifest;
     const id = modelIdentity(manifest, 'x');
     expect(id.key).toBe(modelKey(manifest));
     expect(id).toMatchObject({ sourceSha256: SHA_A, dtype: 'float16', converterMajor: 1, embedDim: 8 });
@@ -112,7 +138,11 @@ describe('index file', () => {
     ['another format', (h) => (h.format = 'zip'), /format is "zip"/],
     ['a negative width', (h) => ((h.photos as { width: number }[])[0]!.width = -1), /photos\[0\]\.width must be a whole number/],
     ['a thumbnail past its section', (h) => ((h.photos as { thumbnail: { offset: number } }[])[2]!.thumbnail.offset = 1e6), /photos\[2\]\.thumbnail\.offset/],
-    ['a thumbnail of another type', (h) => ((h.photos as { thumbnail: { type: string } }[])[0]!.thumbnail.type = 'text/html'), /thumbnail\.type must be image\/webp/],
+    [
+      'a thumbnail of another type',
+      (h) => ((h.photos as { thumbnail: { type: string } }[])[0]!.thumbnail.type = 'text/html'),
+      /thumbnail\.type must be image\/webp/,
+    ],
     ['a missing photo list', (h) => delete h.photos, /photos is not a list/],
     ['more photos than embeddings', (h) => (h.photos as unknown[]).push((h.photos as unknown[])[0]), /the file's size does not match its header: 4 embeddings/],
     ['another embedding size', (h) => ((h.model as { embedDim: number }).embedDim = 9), /does not match/],

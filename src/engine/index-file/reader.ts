@@ -42,7 +42,8 @@ export async function openIndexFile(source: ByteSource, options: OpenOptions = {
     );
   }
   const headerBytes = view.getUint32(12, true);
-  if (headerBytes > source.size - PREAMBLE_BYTES) throw new IndexFileError(`the header (${headerBytes} bytes) passes the end of the file (${source.size} bytes): truncated?`);
+  if (headerBytes > source.size - PREAMBLE_BYTES)
+    throw new IndexFileError(`the header (${headerBytes} bytes) passes the end of the file (${source.size} bytes): truncated?`);
   if (headerBytes > maxHeader) throw new IndexFileError(`the header is too large (${headerBytes} bytes; at most ${maxHeader})`);
   if (headerBytes % 4 !== 0) throw new IndexFileError(`the header length ${headerBytes} is not a multiple of 4`);
 

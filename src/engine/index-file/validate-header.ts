@@ -29,7 +29,8 @@ function object(v: unknown, where: string): Record<string, unknown> {
 }
 
 function int(v: unknown, where: string, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) fail(`${where} must be a whole number from ${min} to ${max} (found ${short(v)})`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max)
+    fail(`${where} must be a whole number from ${min} to ${max} (found ${short(v)})`);
   return v as number;
 }
 

@@ -3,7 +3,16 @@
 import type { ModelIdentity } from '../bundle/identity';
 import type { Thumbnail } from '../preprocess/thumbnail';
 import type { PhotoMeta } from '../records';
-import { FILE_RECORD_KEYS, INDEX_FORMAT, INDEX_FORMAT_VERSION, INDEX_MAGIC, PREAMBLE_BYTES, type IndexFileRecord, type IndexHeader, type IndexPhoto } from './types';
+import {
+  FILE_RECORD_KEYS,
+  INDEX_FORMAT,
+  INDEX_FORMAT_VERSION,
+  INDEX_MAGIC,
+  PREAMBLE_BYTES,
+  type IndexFileRecord,
+  type IndexHeader,
+  type IndexPhoto,
+} from './types';
 
 /** Thumbnail bytes: a Uint8Array, or anything with a size that the caller concatenates itself (a Blob). */
 export type ThumbnailData = Uint8Array | { readonly size: number };

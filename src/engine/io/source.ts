@@ -28,7 +28,10 @@ export function checkRange(source: ByteSource, offset: number, length: number): 
 export class BlobSource implements ByteSource {
   readonly name: string;
   readonly size: number;
-  constructor(private readonly blob: Blob, name?: string) {
+  constructor(
+    private readonly blob: Blob,
+    name?: string,
+  ) {
     this.name = name ?? (blob as Partial<File>).name ?? 'blob';
     this.size = blob.size;
   }
@@ -41,7 +44,10 @@ export class BlobSource implements ByteSource {
 /** An in-memory buffer (tests, small files). */
 export class BufferSource implements ByteSource {
   readonly size: number;
-  constructor(private readonly bytes: Uint8Array, readonly name = 'buffer') {
+  constructor(
+    private readonly bytes: Uint8Array,
+    readonly name = 'buffer',
+  ) {
     this.size = bytes.byteLength;
   }
   async read(offset: number, length: number): Promise<Uint8Array> {

@@ -10,7 +10,9 @@ import { cropRgba, randomImage, referenceResize } from './testing/reference-resi
 const R = 224;
 
 function compare(a: Float32Array, b: Float32Array): { mean: number; max: number; differing: number } {
-  let sum = 0, max = 0, differing = 0;
+  let sum = 0,
+    max = 0,
+    differing = 0;
   for (let i = 0; i < b.length; i++) {
     const d = Math.abs(a[i]! - b[i]!);
     sum += d;
@@ -58,7 +60,9 @@ describe('preprocessClip against the official pixels', () => {
 
 describe('demo gallery (448 x 448 PNG)', () => {
   const dir = join(demoDir, 'gallery');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.png')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.png'))
+    .sort();
   it('preprocesses every scene into one batch buffer', async () => {
     expect(files.length).toBeGreaterThan(0);
     const plane = 3 * R * R;
@@ -71,7 +75,8 @@ describe('demo gallery (448 x 448 PNG)', () => {
       expect(preprocessClip(img, R, CLIP_MEAN, CLIP_STD, batch, i * plane)).toBe(batch);
       if (i === 0) expect(compare(batch.subarray(0, plane), referencePreprocess(img, R)).max).toBeLessThan(1e-6);
     }
-    let min = Infinity, max = -Infinity;
+    let min = Infinity,
+      max = -Infinity;
     for (const v of batch) {
       if (v < min) min = v;
       if (v > max) max = v;

@@ -58,7 +58,9 @@ export function preprocessClip(
   const tr = normaliseTable(mean[0]!, std[0]!);
   const tg = normaliseTable(mean[1]!, std[1]!);
   const tb = normaliseTable(mean[2]!, std[2]!);
-  const o0 = outOffset, o1 = outOffset + plane, o2 = outOffset + 2 * plane;
+  const o0 = outOffset,
+    o1 = outOffset + plane,
+    o2 = outOffset + 2 * plane;
   for (let i = 0, p = 0; i < plane; i++, p += 4) {
     dst[o0 + i] = tr[px[p]!]!;
     dst[o1 + i] = tg[px[p + 1]!]!;

@@ -28,7 +28,9 @@ function tiff({ ifd0 = {}, exif, littleEndian = true }: TiffSpec): Uint8Array {
   const starts: number[] = [];
   for (const ifd of ifds) {
     starts.push(out.length);
-    const tags = Object.keys(ifd).map(Number).sort((a, b) => a - b);
+    const tags = Object.keys(ifd)
+      .map(Number)
+      .sort((a, b) => a - b);
     const base = out.length;
     out.push(...new Array(2 + tags.length * 12 + 4).fill(0));
     put16(base, tags.length);
@@ -77,11 +79,22 @@ function chunk(type: string, data: ArrayLike<number>, le: boolean): number[] {
 
 function png(block: Uint8Array): Uint8Array {
   const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  return Uint8Array.from([...sig, ...chunk('IHDR', new Array(13).fill(1), false), ...chunk('IDAT', [1, 2, 3], false), ...chunk('eXIf', block, false), ...chunk('IEND', [], false)]);
+  return Uint8Array.from([
+    ...sig,
+    ...chunk('IHDR', new Array(13).fill(1), false),
+    ...chunk('IDAT', [1, 2, 3], false),
+    ...chunk('eXIf', block, false),
+    ...chunk('IEND', [], false),
+  ]);
 }
 
 function webp(block: Uint8Array): Uint8Array {
-  const body = [...[...'WEBP'].map((c) => c.charCodeAt(0)), ...chunk('VP8X', new Array(10).fill(0), true), ...chunk('ICCP', [1, 2, 3], true), ...chunk('EXIF', block, true)];
+  const body = [
+    ...[...'WEBP'].map((c) => c.charCodeAt(0)),
+    ...chunk('VP8X', new Array(10).fill(0), true),
+    ...chunk('ICCP', [1, 2, 3], true),
+    ...chunk('EXIF', block, true),
+  ];
   return Uint8Array.from([0x52, 0x49, 0x46, 0x46, body.length & 255, (body.length >> 8) & 255, 0, 0, ...body]);
 }
 
@@ -171,14 +184,14 @@ function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
         b.fill(0, at, at + pick(32));
       }
       return b;
-    default: // duplicate a slice further on
-      {
-        const at = pick(b.length);
-        const out = new Uint8Array(b.length + 64);
-        out.set(b);
-        out.set(b.subarray(at, at + 64), pick(b.length));
-        return out;
-      }
+    default: {
+      // duplicate a slice further on
+      const at = pick(b.length);
+      const out = new Uint8Array(b.length + 64);
+      out.set(b);
+      out.set(b.subarray(at, at + 64), pick(b.length));
+      return out;
+    }
   }
 }
 

@@ -175,7 +175,10 @@ describe('checkComplete', () => {
   });
 
   it('finds a GIF whose first frame is cut; later frames do not matter (only the first is indexed)', async () => {
-    const frame = (c: string) => sharp({ create: { width: 40, height: 30, channels: 3, background: c } }).png().toBuffer();
+    const frame = (c: string) =>
+      sharp({ create: { width: 40, height: 30, channels: 3, background: c } })
+        .png()
+        .toBuffer();
     const still = await bytes(raw(120, 80).gif());
     expect(checkComplete(still.subarray(0, still.length >> 1), 'gif')).toEqual({ kind: 'truncated' });
     expect(checkComplete(still.subarray(0, 12), 'gif')).toEqual({ kind: 'truncated' });

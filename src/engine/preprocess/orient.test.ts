@@ -5,7 +5,10 @@ import { orient, type Rotation } from './orient';
 function image(lines: string[]) {
   const width = lines[0]!.length;
   const data = new Uint8Array(width * lines.length * 4);
-  lines.join('').split('').forEach((c, i) => data.set([c.charCodeAt(0), 0, 0, 255], i * 4));
+  lines
+    .join('')
+    .split('')
+    .forEach((c, i) => data.set([c.charCodeAt(0), 0, 0, 255], i * 4));
   return { width, height: lines.length, data };
 }
 

@@ -5,7 +5,12 @@ import { checkPhotoBytes } from './photo-check';
 import { REASON_EMPTY, REASON_HEIC, REASON_NOT_IMAGE, REASON_TRUNCATED } from './skip-reasons';
 import { pngClaiming } from './testing/png-bytes';
 
-const photo = async (format: 'png' | 'jpeg') => new Uint8Array(await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } })[format]().toBuffer());
+const photo = async (format: 'png' | 'jpeg') =>
+  new Uint8Array(
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } })
+      [format]()
+      .toBuffer(),
+  );
 
 describe('checkPhotoBytes', () => {
   it('passes whole photos and gives their header size', async () => {

@@ -8,10 +8,17 @@ const channel = (img: RgbaImage, c: number): number[] => Array.from(img.data).fi
 
 describe('precomputeCoeffs', () => {
   it('gives weights that sum to about 2^22 and stay inside the input', () => {
-    for (const [inSize, outSize] of [[4000, 298], [100, 373], [1, 224], [448, 224], [7, 3]] as const) {
+    for (const [inSize, outSize] of [
+      [4000, 298],
+      [100, 373],
+      [1, 224],
+      [448, 224],
+      [7, 3],
+    ] as const) {
       const c = precomputeCoeffs(inSize, outSize);
       for (let i = 0; i < outSize; i++) {
-        const first = c.bounds[2 * i]!, n = c.bounds[2 * i + 1]!;
+        const first = c.bounds[2 * i]!,
+          n = c.bounds[2 * i + 1]!;
         expect(first).toBeGreaterThanOrEqual(0);
         expect(n).toBeGreaterThanOrEqual(1);
         expect(n).toBeLessThanOrEqual(c.ksize);
@@ -42,7 +49,12 @@ describe('resizeBicubic', () => {
 
   it('keeps a constant image constant when shrinking and enlarging', () => {
     const img = rgba(5, 3, Array.from({ length: 15 }, () => [12, 130, 250, 255]).flat());
-    for (const [w, h] of [[2, 1], [17, 9], [5, 8], [3, 3]] as const) {
+    for (const [w, h] of [
+      [2, 1],
+      [17, 9],
+      [5, 8],
+      [3, 3],
+    ] as const) {
       const out = resizeBicubic(img, w, h);
       for (let i = 0; i < w * h; i++) expect(Array.from(out.data.subarray(i * 4, i * 4 + 4))).toEqual([12, 130, 250, 255]);
     }
@@ -64,7 +76,11 @@ describe('resizeBicubic', () => {
       const img = randomImage(w, h, w * 1000 + h, alpha);
       const full = referenceResize(img, ow, oh);
       expect(resizeBicubic(img, ow, oh).data).toEqual(new Uint8ClampedArray(full.data));
-      for (const [cx, cy, cw, ch] of [[0, 0, ow, oh], [Math.floor(ow / 3), Math.floor(oh / 4), Math.ceil(ow / 2), Math.ceil(oh / 2)], [ow - 1, oh - 1, 1, 1]] as const) {
+      for (const [cx, cy, cw, ch] of [
+        [0, 0, ow, oh],
+        [Math.floor(ow / 3), Math.floor(oh / 4), Math.ceil(ow / 2), Math.ceil(oh / 2)],
+        [ow - 1, oh - 1, 1, 1],
+      ] as const) {
         const part = resizeBicubic(img, ow, oh, { x: cx, y: cy, width: cw, height: ch });
         expect(part.width).toBe(cw);
         expect(part.height).toBe(ch);

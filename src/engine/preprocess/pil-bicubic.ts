@@ -93,8 +93,16 @@ export function resizeBicubic(img: RgbaImage, outWidth: number, outHeight: numbe
   }
   const c = crop ?? { x: 0, y: 0, width: outWidth, height: outHeight };
   if (
-    !Number.isInteger(c.x) || !Number.isInteger(c.y) || !Number.isInteger(c.width) || !Number.isInteger(c.height) ||
-    c.x < 0 || c.y < 0 || c.width < 1 || c.height < 1 || c.x + c.width > outWidth || c.y + c.height > outHeight
+    !Number.isInteger(c.x) ||
+    !Number.isInteger(c.y) ||
+    !Number.isInteger(c.width) ||
+    !Number.isInteger(c.height) ||
+    c.x < 0 ||
+    c.y < 0 ||
+    c.width < 1 ||
+    c.height < 1 ||
+    c.x + c.width > outWidth ||
+    c.y + c.height > outHeight
   ) {
     throw new RangeError(`crop ${c.x},${c.y} ${c.width}x${c.height} is not inside ${outWidth}x${outHeight}`);
   }
@@ -143,8 +151,13 @@ function pixelWords(bytes: Uint8Array | Uint8ClampedArray, pixels: number): Int3
 
 /** ImagingResampleHorizontal_8bpc: `rows` rows from `rowStart`, coeffs.count output pixels each. */
 function horizontalPass(
-  src: Int32Array, srcWidth: number, rowStart: number, rows: number,
-  coeffs: ResampleCoeffs, dst: Uint8ClampedArray, withAlpha: boolean,
+  src: Int32Array,
+  srcWidth: number,
+  rowStart: number,
+  rows: number,
+  coeffs: ResampleCoeffs,
+  dst: Uint8ClampedArray,
+  withAlpha: boolean,
 ): void {
   const { count, ksize, bounds, weights } = coeffs;
   let o = 0;
@@ -154,7 +167,9 @@ function horizontalPass(
       let p = rowOff + bounds[2 * j]!;
       const k0 = j * ksize;
       const k1 = k0 + bounds[2 * j + 1]!;
-      let r = HALF, g = HALF, b = HALF;
+      let r = HALF,
+        g = HALF,
+        b = HALF;
       if (withAlpha) {
         let a = HALF;
         for (let k = k0; k < k1; k++, p++) {
@@ -187,8 +202,14 @@ function horizontalPass(
 
 /** ImagingResampleVertical_8bpc: `src` holds rows from `rowShift` on, `srcWidth` pixels each. */
 function verticalPass(
-  src: Int32Array, srcWidth: number, colStart: number, rowShift: number,
-  coeffs: ResampleCoeffs, cols: number, dst: Uint8ClampedArray, withAlpha: boolean,
+  src: Int32Array,
+  srcWidth: number,
+  colStart: number,
+  rowShift: number,
+  coeffs: ResampleCoeffs,
+  cols: number,
+  dst: Uint8ClampedArray,
+  withAlpha: boolean,
 ): void {
   const { count, ksize, bounds, weights } = coeffs;
   let o = 0;
@@ -198,7 +219,9 @@ function verticalPass(
     const base = (bounds[2 * i]! - rowShift) * srcWidth + colStart;
     for (let x = 0; x < cols; x++) {
       let p = base + x;
-      let r = HALF, g = HALF, b = HALF;
+      let r = HALF,
+        g = HALF,
+        b = HALF;
       if (withAlpha) {
         let a = HALF;
         for (let k = k0; k < k1; k++, p += srcWidth) {

@@ -17,4 +17,5 @@ export const damaged = (detail: string): string => `damaged (${detail})`;
 export const formatNotDecoded = (label: string): string => `image format not decoded by browsers (${label}) — export it as JPEG or PNG`;
 
 /** The bytes looked right and the decoder refused them anyway. */
-export const notDecodable = (format: ImageFormat | null): string => `could not be decoded (a damaged ${format ? FORMAT_NAMES[format] : 'image'}, or one this browser does not support)`;
+export const notDecodable = (format: ImageFormat | null): string =>
+  `could not be decoded (a damaged ${format ? FORMAT_NAMES[format] : 'image'}, or one this browser does not support)`;

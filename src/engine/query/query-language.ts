@@ -13,8 +13,7 @@
 export const MAX_WEIGHT = 100;
 
 export type ParsedTerm =
-  | { kind: 'text'; text: string; weight: number; start: number; end: number }
-  | { kind: 'photo'; photo: string; weight: number; start: number; end: number };
+  { kind: 'text'; text: string; weight: number; start: number; end: number } | { kind: 'photo'; photo: string; weight: number; start: number; end: number };
 
 /** A query that does not follow the grammar; `start`..`end` is the offending part of the input. */
 export class QuerySyntaxError extends Error {
@@ -52,11 +51,7 @@ export function parseQuery(input: string, options: ParseOptions = {}): ParsedTer
     if (i < input.length && !isSpace(input[i])) throw new QuerySyntaxError('Put a space between terms.', i, i + 1);
   }
   if (terms.length && !options.positiveElsewhere && !terms.some((t) => t.weight > 0)) {
-    throw new QuerySyntaxError(
-      'Add at least one positive term: negative terms alone have nothing to look for.',
-      terms[0]!.start,
-      terms[terms.length - 1]!.end,
-    );
+    throw new QuerySyntaxError('Add at least one positive term: negative terms alone have nothing to look for.', terms[0]!.start, terms[terms.length - 1]!.end);
   }
   return terms;
 }
@@ -84,7 +79,11 @@ function parseTerm(input: string, start: number): ParsedTerm {
     i = afterWeight;
     const next = input[i];
     if (next === undefined || isSpace(next)) {
-      throw new QuerySyntaxError(`Missing term after the weight "${word.text}:": put the term right after it, like ${word.text}:${EXAMPLE_TEXT}.`, start, afterWeight);
+      throw new QuerySyntaxError(
+        `Missing term after the weight "${word.text}:": put the term right after it, like ${word.text}:${EXAMPLE_TEXT}.`,
+        start,
+        afterWeight,
+      );
     }
     if (next === '+' || next === '-') {
       throw new QuerySyntaxError(`Put the sign before the weight, like ${next}${word.text}:${EXAMPLE_TEXT}.`, i, i + 1);

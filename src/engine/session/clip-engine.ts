@@ -144,9 +144,20 @@ export function computeType(provider: Provider, shaderF16: boolean, storage: Wei
 async function runtimeGraph(manifest: BundleManifest, tower: Tower, compute: ComputeDType, contribOps: boolean): Promise<Uint8Array> {
   const weights = tower === 'text' ? manifest.files.textWeights : manifest.files.imageWeights;
   const { model, weightBytes } = await buildEncoderGraph(
-    { tower, arch: manifest.architecture, storage: manifest.dtype, compute, contribOps, weightsPath: weights.path, ...graphDoc(tower, manifest.source.fileName) },
+    {
+      tower,
+      arch: manifest.architecture,
+      storage: manifest.dtype,
+      compute,
+      contribOps,
+      weightsPath: weights.path,
+      ...graphDoc(tower, manifest.source.fileName),
+    },
     null,
   );
-  if (weightBytes !== weights.size) throw new BundleError(`${weights.path}: its layout does not match this converter's (${weights.size} bytes, expected ${weightBytes}); convert the model again`);
+  if (weightBytes !== weights.size)
+    throw new BundleError(
+      `${weights.path}: its layout does not match this converter's (${weights.size} bytes, expected ${weightBytes}); convert the model again`,
+    );
   return model;
 }

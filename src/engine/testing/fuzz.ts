@@ -64,7 +64,7 @@ export async function fuzz(options: FuzzOptions, body: (rng: Rng, iteration: num
     try {
       await body(rng, i);
     } catch (e) {
-      const error = fail((e instanceof Error ? e.message : String(e)));
+      const error = fail(e instanceof Error ? e.message : String(e));
       error.cause = e;
       throw error;
     }

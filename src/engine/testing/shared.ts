@@ -44,10 +44,15 @@ export function readF32(path: string): Float32Array {
 }
 
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0, na = 0, nb = 0;
+  let dot = 0,
+    na = 0,
+    nb = 0;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i]!, y = b[i]!;
-    dot += x * y; na += x * x; nb += y * y;
+    const x = a[i]!,
+      y = b[i]!;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
   }
   return dot / Math.sqrt(na * nb);
 }

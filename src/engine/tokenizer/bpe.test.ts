@@ -18,7 +18,7 @@ function referenceBpe(token: string, ranks: Map<string, number>): string[] {
     }
     if (!best) break;
     const next: string[] = [];
-    for (let i = 0; i < word.length; ) {
+    for (let i = 0; i < word.length;) {
       if (word[i] === best[0] && i + 1 < word.length && word[i + 1] === best[1]) {
         next.push(best[0] + best[1]);
         i += 2;
@@ -57,9 +57,10 @@ describe('BpeModel', () => {
   });
 
   it('merges exactly like the official loop on real and random words', () => {
-    for (const w of ['a', 'photo', 'harbour', 'antidisestablishmentarianism', 'aaaaaaaaaaaaaaaaaaaaa', 'ababababab', '東京タワー', '😀😀', '!!!??', 'naïve']) check(w);
+    for (const w of ['a', 'photo', 'harbour', 'antidisestablishmentarianism', 'aaaaaaaaaaaaaaaaaaaaa', 'ababababab', '東京タワー', '😀😀', '!!!??', 'naïve'])
+      check(w);
     let seed = 12345;
-    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const rand = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
     const alphabet = 'abcdefghijklmnopqrstuvwxyzeeaaoo';
     for (let k = 0; k < 2000; k++) {
       const len = 1 + rand(24);

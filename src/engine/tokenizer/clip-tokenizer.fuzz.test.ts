@@ -11,20 +11,53 @@ import { ClipTokenizer, END_ID, START_ID } from './clip-tokenizer';
 /** Code point ranges to draw from, each chosen equally often. */
 const RANGES: [number, number][] = [
   [0x20, 0x7e], // ASCII
-  [0x00, 0x1f], [0x7f, 0x9f], // C0 and C1 controls
+  [0x00, 0x1f],
+  [0x7f, 0x9f], // C0 and C1 controls
   [0xa0, 0x24f], // Latin-1 and Latin Extended (ligatures, final forms)
   [0x300, 0x36f], // combining marks (U+0345 among them)
-  [0x590, 0x5ff], [0x600, 0x6ff], [0xfb1d, 0xfdff], [0xfe70, 0xfeff], // Hebrew, Arabic, presentation forms
+  [0x590, 0x5ff],
+  [0x600, 0x6ff],
+  [0xfb1d, 0xfdff],
+  [0xfe70, 0xfeff], // Hebrew, Arabic, presentation forms
   [0x200b, 0x206f], // zero-width, bidi controls (LRM, RLM, RLO, isolates), invisible operators
-  [0x3000, 0x30ff], [0x4e00, 0x4fff], [0xff00, 0xffef], // CJK punctuation, kana, ideographs, fullwidth
+  [0x3000, 0x30ff],
+  [0x4e00, 0x4fff],
+  [0xff00, 0xffef], // CJK punctuation, kana, ideographs, fullwidth
   [0xd800, 0xdfff], // surrogates, drawn alone: invalid UTF-16
   [0xfff0, 0xffff], // specials and noncharacters
-  [0x1f300, 0x1faff], [0x1f1e6, 0x1f1ff], [0xfe00, 0xfe0f], [0x1f3fb, 0x1f3ff], // emoji, flags, variation selectors, skin tones
-  [0xe0000, 0xe007f], [0x10fff0, 0x10ffff], // tags, the last plane
+  [0x1f300, 0x1faff],
+  [0x1f1e6, 0x1f1ff],
+  [0xfe00, 0xfe0f],
+  [0x1f3fb, 0x1f3ff], // emoji, flags, variation selectors, skin tones
+  [0xe0000, 0xe007f],
+  [0x10fff0, 0x10ffff], // tags, the last plane
 ];
 const PIECES = [
-  '<|startoftext|>', '<|endoftext|>', '<|ENDOFTEXT|>', '&amp;', '&amp;amp;lt;', '&#', '&#x', '&#65279;', '&#x110000;', '&nbsp;', '&', '<b>',
-  "'s", "'LL", '\u200d', '\u2028', '\r\n', '\x1b[31m', '\x1b[', ' ', '\t', '\u3000', '👨‍👩‍👧‍👦', '🏳️‍🌈', '\u202eevil\u202c',
+  '<|startoftext|>',
+  '<|endoftext|>',
+  '<|ENDOFTEXT|>',
+  '&amp;',
+  '&amp;amp;lt;',
+  '&#',
+  '&#x',
+  '&#65279;',
+  '&#x110000;',
+  '&nbsp;',
+  '&',
+  '<b>',
+  "'s",
+  "'LL",
+  '\u200d',
+  '\u2028',
+  '\r\n',
+  '\x1b[31m',
+  '\x1b[',
+  ' ',
+  '\t',
+  '\u3000',
+  '👨‍👩‍👧‍👦',
+  '🏳️‍🌈',
+  '\u202eevil\u202c',
 ];
 
 function randomText(rng: Rng, length: number): string {

@@ -168,8 +168,6 @@ describe('ClipTokenizer rules', () => {
   });
 
   it('decodes ids back to the cleaned text', () => {
-    expect(tokenizer.decode(tokenizer.encode('A Photo of  a CAT, naïve 😀!').ids)).toBe(
-      '<|startoftext|>a photo of a cat , naïve 😀! <|endoftext|>',
-    );
+    expect(tokenizer.decode(tokenizer.encode('A Photo of  a CAT, naïve 😀!').ids)).toBe('<|startoftext|>a photo of a cat , naïve 😀! <|endoftext|>');
   });
 });

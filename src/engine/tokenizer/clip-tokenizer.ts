@@ -15,10 +15,7 @@ export interface EncodedText {
 }
 
 // The official pattern (compiled with regex.IGNORECASE), with its \s spelled out.
-const PIECE = new RegExp(
-  `<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^${REGEX_WHITESPACE}\\p{L}\\p{N}]+`,
-  'giu',
-);
+const PIECE = new RegExp(`<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^${REGEX_WHITESPACE}\\p{L}\\p{N}]+`, 'giu');
 
 /** Words cached before the cache is emptied; enough for any caption, small enough for a worker. */
 const CACHE_LIMIT = 20_000;

@@ -59,12 +59,28 @@ export function fixC1Controls(text: string): string {
 }
 
 const LIGATURES: Record<string, string> = {
-  '\u0132': 'IJ', '\u0133': 'ij', '\u0149': '\u02bcn',
-  '\u01c4': 'D\u017d', '\u01c5': 'D\u017e', '\u01c6': 'd\u017e',
-  '\u01c7': 'LJ', '\u01c8': 'Lj', '\u01c9': 'lj',
-  '\u01ca': 'NJ', '\u01cb': 'Nj', '\u01cc': 'nj',
-  '\u01f1': 'DZ', '\u01f2': 'Dz', '\u01f3': 'dz',
-  '\ufb00': 'ff', '\ufb01': 'fi', '\ufb02': 'fl', '\ufb03': 'ffi', '\ufb04': 'ffl', '\ufb05': '\u017ft', '\ufb06': 'st',
+  '\u0132': 'IJ',
+  '\u0133': 'ij',
+  '\u0149': '\u02bcn',
+  '\u01c4': 'D\u017d',
+  '\u01c5': 'D\u017e',
+  '\u01c6': 'd\u017e',
+  '\u01c7': 'LJ',
+  '\u01c8': 'Lj',
+  '\u01c9': 'lj',
+  '\u01ca': 'NJ',
+  '\u01cb': 'Nj',
+  '\u01cc': 'nj',
+  '\u01f1': 'DZ',
+  '\u01f2': 'Dz',
+  '\u01f3': 'dz',
+  '\ufb00': 'ff',
+  '\ufb01': 'fi',
+  '\ufb02': 'fl',
+  '\ufb03': 'ffi',
+  '\ufb04': 'ffl',
+  '\ufb05': '\u017ft',
+  '\ufb06': 'st',
 };
 const LIGATURE_RE = /[\u0132\u0133\u0149\u01c4-\u01cc\u01f1-\u01f3\ufb00-\ufb06]/g;
 

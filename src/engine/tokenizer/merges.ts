@@ -15,9 +15,7 @@ export class MergesFileError extends Error {
 /** Gunzips and parses the merges file; throws `MergesFileError` naming what is wrong. */
 export function parseMerges(bytes: Uint8Array): MergePair[] {
   if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
-    throw new MergesFileError(
-      `BPE merges file is not gzip data (expected bpe_simple_vocab_16e6.txt.gz; got ${bytes.length} bytes starting ${hexHead(bytes)})`,
-    );
+    throw new MergesFileError(`BPE merges file is not gzip data (expected bpe_simple_vocab_16e6.txt.gz; got ${bytes.length} bytes starting ${hexHead(bytes)})`);
   }
   let raw: Uint8Array;
   try {
@@ -39,9 +37,7 @@ export function parseMergesText(text: string): MergePair[] {
   const firstBreak = text.indexOf('\n');
   const header = firstBreak < 0 ? text : text.slice(0, firstBreak);
   if (!header.includes('#version')) {
-    throw new MergesFileError(
-      `not a CLIP BPE merges file: the first line should be a "#version" header, found ${JSON.stringify(header.slice(0, 60))}`,
-    );
+    throw new MergesFileError(`not a CLIP BPE merges file: the first line should be a "#version" header, found ${JSON.stringify(header.slice(0, 60))}`);
   }
   const merges: MergePair[] = new Array<MergePair>(MERGE_COUNT);
   // Only the first MERGE_COUNT lines after the header are read (the file has ~262k).
@@ -57,9 +53,7 @@ export function parseMergesText(text: string): MergePair[] {
     const parts = line.trim().split(/\s+/);
     const [a, b] = parts;
     if (parts.length !== 2 || !a || !b) {
-      throw new MergesFileError(
-        `not a CLIP BPE merges file: line ${i + 2} should hold two tokens, found ${JSON.stringify(line.slice(0, 60))}`,
-      );
+      throw new MergesFileError(`not a CLIP BPE merges file: line ${i + 2} should hold two tokens, found ${JSON.stringify(line.slice(0, 60))}`);
     }
     merges[i] = [a, b];
     pos = end + 1;

@@ -3,8 +3,22 @@ import type { Rng } from '../../testing/fuzz';
 
 /** Values that tend to break size and offset checks, for 2-, 4- and 8-byte fields. */
 const INTERESTING = [
-  0n, 1n, 0x7fn, 0x80n, 0xffn, 0x7fffn, 0xffffn, 0x7fffffffn, 0xfffffffen, 0xffffffffn,
-  1n << 32n, 1n << 40n, (1n << 53n) - 1n, 1n << 53n, 1n << 63n, (1n << 64n) - 1n,
+  0n,
+  1n,
+  0x7fn,
+  0x80n,
+  0xffn,
+  0x7fffn,
+  0xffffn,
+  0x7fffffffn,
+  0xfffffffen,
+  0xffffffffn,
+  1n << 32n,
+  1n << 40n,
+  (1n << 53n) - 1n,
+  1n << 53n,
+  1n << 63n,
+  (1n << 64n) - 1n,
 ];
 
 export interface MutateOptions {

@@ -25,13 +25,27 @@ export class PickleBuilder {
     for (const v of values) this.int(v);
     return this.op(0x74);
   }
-  mark(): this { return this.op(0x28); }
-  tuple(): this { return this.op(0x74); }
-  emptyTuple(): this { return this.op(0x29); }
-  emptyDict(): this { return this.op(0x7d); }
-  reduce(): this { return this.op(0x52); }
-  setItems(): this { return this.op(0x75); }
-  persId(): this { return this.op(0x51); }
+  mark(): this {
+    return this.op(0x28);
+  }
+  tuple(): this {
+    return this.op(0x74);
+  }
+  emptyTuple(): this {
+    return this.op(0x29);
+  }
+  emptyDict(): this {
+    return this.op(0x7d);
+  }
+  reduce(): this {
+    return this.op(0x52);
+  }
+  setItems(): this {
+    return this.op(0x75);
+  }
+  persId(): this {
+    return this.op(0x51);
+  }
   stop(): Uint8Array {
     return Uint8Array.from([...this.out, 0x2e]);
   }
@@ -66,8 +80,18 @@ export function stateDictPickle(tensors: readonly PickledTensor[]): Uint8Array {
   for (const t of tensors) {
     const stride = t.stride ?? t.shape.map((_, i) => t.shape.slice(i + 1).reduce((a, b) => a * b, 1));
     p.str(t.name).global('torch._utils', '_rebuild_tensor_v2').mark();
-    p.mark().str('storage').global('torch', t.storageType ?? 'FloatStorage').str(t.key).str('cpu').int(t.storageNumel).tuple().persId();
-    p.int(t.offset ?? 0).ints(t.shape).ints(stride).op(0x89);
+    p.mark()
+      .str('storage')
+      .global('torch', t.storageType ?? 'FloatStorage')
+      .str(t.key)
+      .str('cpu')
+      .int(t.storageNumel)
+      .tuple()
+      .persId();
+    p.int(t.offset ?? 0)
+      .ints(t.shape)
+      .ints(stride)
+      .op(0x89);
     p.global('collections', 'OrderedDict').emptyTuple().reduce().tuple().reduce();
   }
   return p.setItems().stop();

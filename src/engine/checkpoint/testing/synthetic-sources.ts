@@ -10,7 +10,10 @@ export interface SparseFile {
 
 export class SparseSource implements ByteSource {
   readonly size: number;
-  constructor(private readonly file: SparseFile, readonly name = 'sparse') {
+  constructor(
+    private readonly file: SparseFile,
+    readonly name = 'sparse',
+  ) {
     this.size = file.size;
   }
   async read(offset: number, length: number): Promise<Uint8Array> {

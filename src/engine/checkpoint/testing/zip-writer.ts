@@ -94,8 +94,22 @@ function build(entries: ZipWriterEntry[], options: { forceZip64?: boolean }): By
     const name = enc.encode(e.name);
     const offset = out.length;
     const crc = crc32(e.data);
-    out.u32(0x04034b50).u16(45).u16(0x0808).u16(e.method ?? 0).u16(0).u16(0).u32(0).u32(0).u32(0);
-    out.u16(name.length).u16(0).bytes(name).bytes(e.data).gap(e.virtualLength ?? 0);
+    out
+      .u32(0x04034b50)
+      .u16(45)
+      .u16(0x0808)
+      .u16(e.method ?? 0)
+      .u16(0)
+      .u16(0)
+      .u32(0)
+      .u32(0)
+      .u32(0);
+    out
+      .u16(name.length)
+      .u16(0)
+      .bytes(name)
+      .bytes(e.data)
+      .gap(e.virtualLength ?? 0);
     const length = e.data.length + (e.virtualLength ?? 0);
     out.u32(0x08074b50).u32(crc).u64(length).u64(length);
 
@@ -104,9 +118,24 @@ function build(entries: ZipWriterEntry[], options: { forceZip64?: boolean }): By
     const zip64 = options.forceZip64 || size > 0xfffffffe || csize > 0xfffffffe;
     const extra = new Bytes();
     if (zip64) extra.u16(1).u16(24).u64(size).u64(csize).u64(offset);
-    central.u32(0x02014b50).u16(45).u16(45).u16(0x0808).u16(e.method ?? 0).u16(0).u16(0).u32(crc);
+    central
+      .u32(0x02014b50)
+      .u16(45)
+      .u16(45)
+      .u16(0x0808)
+      .u16(e.method ?? 0)
+      .u16(0)
+      .u16(0)
+      .u32(crc);
     central.u32(zip64 ? 0xffffffff : csize).u32(zip64 ? 0xffffffff : size);
-    central.u16(name.length).u16(extra.length).u16(0).u16(0).u16(0).u32(0).u32(zip64 ? 0xffffffff : offset);
+    central
+      .u16(name.length)
+      .u16(extra.length)
+      .u16(0)
+      .u16(0)
+      .u16(0)
+      .u32(0)
+      .u32(zip64 ? 0xffffffff : offset);
     central.bytes(name).bytes(extra.done());
   }
   const dirOffset = out.length;

@@ -2,7 +2,10 @@
 // pixel, all four channels, premultiplied when any alpha < 255) to check the optimised one.
 import type { RgbaImage } from '../rgba-image';
 
-interface Taps { first: number[]; weights: number[][] }
+interface Taps {
+  first: number[];
+  weights: number[][];
+}
 
 function cubic(x: number): number {
   const ax = Math.abs(x);
@@ -25,10 +28,12 @@ function taps(inSize: number, outSize: number): Taps {
     for (let i = lo; i < hi; i++) w.push(cubic((i - center + 0.5) * (1 / fs)));
     const sum = w.reduce((a, b) => a + b, 0);
     first.push(lo);
-    weights.push(w.map((v) => {
-      const n = sum !== 0 ? v / sum : v;
-      return Math.trunc(n < 0 ? n * 2 ** 22 - 0.5 : n * 2 ** 22 + 0.5);
-    }));
+    weights.push(
+      w.map((v) => {
+        const n = sum !== 0 ? v / sum : v;
+        return Math.trunc(n < 0 ? n * 2 ** 22 - 0.5 : n * 2 ** 22 + 0.5);
+      }),
+    );
   }
   return { first, weights };
 }
@@ -73,7 +78,10 @@ export function referenceResize(img: RgbaImage, outW: number, outH: number): Rgb
     }
   }
   let cw = w;
-  if (outW !== w) { px = pass(px, w, h, true, outW); cw = outW; }
+  if (outW !== w) {
+    px = pass(px, w, h, true, outW);
+    cw = outW;
+  }
   if (outH !== h) px = pass(px, cw, h, false, outH);
   if (transparent) {
     for (let i = 0; i < px.length; i += 4) {
@@ -99,7 +107,11 @@ export function randomImage(width: number, height: number, seed: number, alpha =
   const data = new Uint8Array(width * height * 4);
   let s = seed >>> 0 || 1;
   for (let i = 0; i < data.length; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     data[i] = i % 4 === 3 && !alpha ? 255 : s & 255;
   }
   return { width, height, data };
