@@ -2,8 +2,7 @@
 // matrix it ranks with, the indexing run, the library connection. Free of the worker global
 // (everything it needs of the platform is passed in), so it runs in Node for tests;
 // engine-worker.ts routes the page's messages to it.
-import type { PhotoDecoder } from '../engine/embed/image-embedder';
-import { ImageEmbedder } from '../engine/embed/image-embedder';
+import { ImageEmbedder, type PhotoDecoder } from '../engine/embed/image-embedder';
 import { EmbeddingMatrix } from '../engine/rank';
 import type { Ort } from '../engine/session/ort';
 import { LibraryConnection } from '../library/connection';
@@ -72,7 +71,7 @@ export class EngineService {
     platform.channel?.listen(({ model, hashes }) => void this.takeInFromOtherTab(model, hashes).catch(() => undefined));
   }
 
-  readonly handlers: { [T in ServiceRequestType]: Handler<T> } = {
+  private readonly handlers: { [T in ServiceRequestType]: Handler<T> } = {
     init: async (req) => {
       this.debug = req.debug;
       const providers = await ProviderList.resolve(this.platform.gpu, req.forceProvider);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PICKLE_LIMITS, unpickle, type PickleHooks } from './pickle';
-import type { PyTuple } from './pickle-values';
-import { PyDict, PyList } from './pickle-values';
+import { PyDict, PyList, type PyTuple } from './pickle-values';
 import { CheckpointError } from './tensor';
 import { PickleBuilder } from './testing/pickle-builder';
 import { findStateDictGlobal } from './torch-globals';

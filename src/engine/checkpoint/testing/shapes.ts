@@ -1,6 +1,5 @@
 // Test-only: the tensor shapes of a tiny CLIP ViT state_dict, as safetensors entries.
-import type { SafetensorsEntry } from './safetensors-writer';
-import { zerosF32 } from './safetensors-writer';
+import { zerosF32, type SafetensorsEntry } from './safetensors-writer';
 
 export function clipShapes(opts: { width?: number; embed?: number; context?: number; long?: boolean } = {}): Record<string, number[]> {
   const w = opts.width ?? 64;
