@@ -1,25 +1,12 @@
 // The CLI contract: outputs, --dump-pixels, skipped images, and one-line errors.
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { cosine, goldensDir, loadGolden, readF32 } from '../engine/testing/shared';
+import { runCli } from './testing/run-cli';
 
-const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
-const exec = promisify(execFile);
 const vocab = join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz');
-
-async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(tsx, [`src/cli/${script}.ts`, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('npm run convert / embed', () => {
   const work = mkdtempSync(join(tmpdir(), 'longclip-cli-'));
@@ -27,7 +14,7 @@ describe('npm run convert / embed', () => {
   const golden = loadGolden();
 
   beforeAll(async () => {
-    const r = await cli('convert', [join(goldensDir, 'tiny-longclip-fp32.pt'), '--vocab', vocab, '--out', bundle, '--dtype', 'fp16']);
+    const r = await runCli('convert', [join(goldensDir, 'tiny-longclip-fp32.pt'), '--vocab', vocab, '--out', bundle, '--dtype', 'fp16']);
     expect(r.code, r.stderr).toBe(0);
   }, 300_000);
 
@@ -47,7 +34,7 @@ describe('npm run convert / embed', () => {
     copyFileSync(join(goldensDir, 'images/photo_800x600.jpg'), join(images, 'photo_800x600.jpg'));
     copyFileSync(join(goldensDir, 'images/rotated_exif6_600x400.jpg'), join(images, 'rotated_exif6_600x400.jpg'));
     writeFileSync(join(images, 'broken.png'), 'not a png');
-    const r = await cli('embed', [
+    const r = await runCli('embed', [
       '--model',
       bundle,
       '--texts',
@@ -89,7 +76,7 @@ describe('npm run convert / embed', () => {
     [['embed', ['--model', '/nonexistent', '--out', join(tmpdir(), 'y.json')]], /manifest\.json does not exist/],
     [['embed', ['--model', join(tmpdir()), '--texts', vocab, '--out', join(tmpdir(), 'y.json')]], /not valid JSON/],
   ] as const)('%j fails with one clear line', async ([script, args], message) => {
-    const r = await cli(script, [...args]);
+    const r = await runCli(script, [...args]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/^error: /m);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -100,7 +87,7 @@ describe('npm run convert / embed', () => {
 describe('--help', () => {
   test.each(['convert', 'embed', 'index'])('npm run %s -- --help (and -h) prints its usage and exits 0', async (script) => {
     for (const flag of ['--help', '-h']) {
-      const r = await cli(script, [flag]);
+      const r = await runCli(script, [flag]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^usage: npm run ${script} -- `));
       expect(r.stdout.split('\n').length).toBeGreaterThan(4);

@@ -1,17 +1,13 @@
 // End to end on the trained demo model: the CLI converts the official-format checkpoint and
 // embeds the gallery; the rankings must reproduce the official ones (goldens' 0.002 rule).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { demoDir, goldensDir, cosine } from '../engine/testing/shared';
 import { topKViolations } from '../engine/testing/ranking';
 import { loadNodeEngine } from './node-engine';
-
-const run = promisify(execFile);
-const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
+import { runCli } from './testing/run-cli';
 
 interface DemoQuery {
   query: string;
@@ -30,8 +26,7 @@ describe.each(['fp32', 'int8'])('demo model through the CLI, %s bundle', (dtype)
   let embedded: { texts: { text: string; tokens: number[]; embedding: number[] }[]; images: { path: string; embedding: number[] }[] };
 
   beforeAll(async () => {
-    await run(tsx, [
-      'src/cli/convert.ts',
+    const convert = await runCli('convert', [
       join(demoDir, 'demo-longclip.pt'),
       '--vocab',
       join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'),
@@ -40,10 +35,10 @@ describe.each(['fp32', 'int8'])('demo model through the CLI, %s bundle', (dtype)
       '--dtype',
       dtype,
     ]);
+    expect(convert.code, convert.stderr).toBe(0);
     const texts = [...new Set(demo.queries.map((q) => q.query))];
     writeFileSync(join(work, 'texts.json'), JSON.stringify(texts));
-    await run(tsx, [
-      'src/cli/embed.ts',
+    const embed = await runCli('embed', [
       '--model',
       bundle,
       '--texts',
@@ -53,6 +48,7 @@ describe.each(['fp32', 'int8'])('demo model through the CLI, %s bundle', (dtype)
       '--out',
       join(work, 'out.json'),
     ]);
+    expect(embed.code, embed.stderr).toBe(0);
     embedded = JSON.parse(readFileSync(join(work, 'out.json'), 'utf8'));
   }, 600_000);
 

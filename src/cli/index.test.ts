@@ -1,11 +1,9 @@
 // `npm run index` on the demo model: what the file holds, that its embeddings and rankings are
 // the engine's and the embed command's, that --in reuses embeddings, and that another model's
 // index is refused.
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { BundleManifest } from '../engine/bundle/manifest';
@@ -19,21 +17,10 @@ import { normalized } from '../engine/rank';
 import { cosine, demoDir, goldensDir } from '../engine/testing/shared';
 import { decodeImageFile } from './sharp-decoder';
 import { loadNodeEngine } from './node-engine';
+import { runCli } from './testing/run-cli';
 
-const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
-const exec = promisify(execFile);
 const gallery = join(demoDir, 'gallery');
 const demo = JSON.parse(readFileSync(join(demoDir, 'demo.json'), 'utf8')) as { queries: { query: string; context: number }[] };
-
-async function cli(script: string, args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    const { stderr } = await exec(tsx, [`src/cli/${script}.ts`, ...args]);
-    return { code: 0, stderr };
-  } catch (e) {
-    const err = e as { code: number; stderr: string };
-    return { code: err.code, stderr: err.stderr };
-  }
-}
 
 const openFile = (path: string) => openIndexFile(new BufferSource(new Uint8Array(readFileSync(path)), path));
 
@@ -53,7 +40,7 @@ describe('npm run index', () => {
   let manifest: BundleManifest;
 
   beforeAll(async () => {
-    const c = await cli('convert', [
+    const c = await runCli('convert', [
       join(demoDir, 'demo-longclip.pt'),
       '--vocab',
       join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'),
@@ -69,7 +56,7 @@ describe('npm run index', () => {
     copyFileSync(join(gallery, 'scene_005.png'), join(photos, 'sub', 'scene_005.png'));
     copyFileSync(join(gallery, 'scene_000.png'), join(photos, 'sub', 'copy of 000.png'));
     writeFileSync(join(photos, 'broken.png'), 'not a png');
-    first = await cli('index', [photos, '--model', bundle, '--out', out]);
+    first = await runCli('index', [photos, '--model', bundle, '--out', out]);
     expect(first.code, first.stderr).toBe(0);
   }, 300_000);
 
@@ -114,7 +101,7 @@ describe('npm run index', () => {
       .slice(0, 3)
       .map((q) => q.query);
     writeFileSync(join(work, 'texts.json'), JSON.stringify(texts));
-    const e = await cli('embed', ['--model', bundle, '--texts', join(work, 'texts.json'), '--images', photos, '--out', join(work, 'embed.json')]);
+    const e = await runCli('embed', ['--model', bundle, '--texts', join(work, 'texts.json'), '--images', photos, '--out', join(work, 'embed.json')]);
     expect(e.code, e.stderr).toBe(0);
     const embedded = JSON.parse(readFileSync(join(work, 'embed.json'), 'utf8')) as {
       texts: { embedding: number[] }[];
@@ -144,7 +131,7 @@ describe('npm run index', () => {
       .withExif({ IFD2: { DateTimeOriginal: taken } })
       .toFile(join(more, 'dated.jpg'));
     const next = join(work, 'next.lcindex');
-    const r = await cli('index', [more, '--model', bundle, '--in', out, '--out', next]);
+    const r = await runCli('index', [more, '--model', bundle, '--in', out, '--out', next]);
     expect(r.code, r.stderr).toBe(0);
     // Two new photos are embedded; the six of the first index (again.png among them) come from it.
     expect(r.stderr).toMatch(/8 photos, 10 files \(2 embedded, 6 reused\)/);
@@ -161,7 +148,7 @@ describe('npm run index', () => {
   test('an index made with another model is refused with a message naming both', async () => {
     const other = join(work, 'other.lcindex');
     writeFileSync(other, concat(writeIndexFile({ createdBy: 'app', model: { ...identity('b'.repeat(64), 128), name: 'LongCLIP-B' }, photos: [], files: [] })));
-    const r = await cli('index', [photos, '--model', bundle, '--in', other, '--out', join(work, 'x.lcindex')]);
+    const r = await runCli('index', [photos, '--model', bundle, '--in', other, '--out', join(work, 'x.lcindex')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       /was made with LongCLIP-B \(bbbbbbbbbbbb…, float16, converter 1\); the model in .* is demo-longclip \([0-9a-f]{12}…, float16, converter 1\)/,
@@ -173,7 +160,7 @@ describe('npm run index', () => {
     [['--model', '/nonexistent', '--out', '/tmp/x.lcindex'], /give exactly one folder/],
     [['/nonexistent-folder', '--model', '/nonexistent', '--out', '/tmp/x.lcindex'], /is not a folder/],
   ])('%j fails with one clear line', async (args, message) => {
-    const r = await cli('index', args);
+    const r = await runCli('index', args);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(message);
   });

@@ -3,14 +3,13 @@
 // stored embeddings are bit for bit those `npm run index` writes, because both embed through the
 // engine's one image embedder (same checks, preprocessing, batches and normalising).
 import 'fake-indexeddb/auto';
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { sharpPhotoDecoder } from '../cli/sharp-decoder';
+import { runCli } from '../cli/testing/run-cli';
 import type { PhotoDecoder } from '../engine/embed/image-embedder';
 import { openIndexFile } from '../engine/index-file/reader';
 import { BufferSource } from '../engine/io/source';
@@ -23,8 +22,6 @@ import type { BlobThumbnail } from './photo-decoder';
 import type { RequestOf, ResultOf, WorkerEvent } from './protocol';
 
 ort.env.wasm.numThreads = 1;
-const exec = promisify(execFile);
-const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
 
 /** sharp's decoding, with the thumbnail in a Blob as the worker stores it. */
 const decoder: PhotoDecoder<BlobThumbnail> = {
@@ -49,8 +46,7 @@ describe.each(['fp16', 'int8'])('the worker and npm run index embed the golden i
   beforeAll(async () => {
     // The bundle is stored in the browser's Cache API, which Node lacks: the service runs it from memory and says so.
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    await exec(tsx, [
-      'src/cli/convert.ts',
+    const convert = await runCli('convert', [
       join(goldensDir, 'tiny-longclip-fp32.pt'),
       '--vocab',
       join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'),
@@ -59,13 +55,15 @@ describe.each(['fp16', 'int8'])('the worker and npm run index embed the golden i
       '--dtype',
       dtype,
     ]);
+    expect(convert.code, convert.stderr).toBe(0);
     mkdirSync(photos);
     for (const name of readdirSync(join(goldensDir, 'images'))) copyFileSync(join(goldensDir, 'images', name), join(photos, name));
 
-    await exec(tsx, ['src/cli/index.ts', photos, '--model', bundle, '--out', join(work, 'golden.lcindex')]);
-    const index = await openIndexFile(new BufferSource(new Uint8Array(readFileSync(join(work, 'golden.lcindex')))));
-    const vectors = await index.vectors(0, index.header.photos.length);
-    cliVectors = new Map(index.header.photos.map((p, i) => [p.hash, Array.from(vectors[i]!)]));
+    const index = await runCli('index', [photos, '--model', bundle, '--out', join(work, 'golden.lcindex')]);
+    expect(index.code, index.stderr).toBe(0);
+    const file = await openIndexFile(new BufferSource(new Uint8Array(readFileSync(join(work, 'golden.lcindex')))));
+    const vectors = await file.vectors(0, file.header.photos.length);
+    cliVectors = new Map(file.header.photos.map((p, i) => [p.hash, Array.from(vectors[i]!)]));
   }, 300_000);
 
   afterAll(() => vi.restoreAllMocks());

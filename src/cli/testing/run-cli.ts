@@ -1,0 +1,24 @@
+// Test-only: runs a CLI command as a person would (tsx in a child process) and gives its exit code and output.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run <script> -- <args>`, runs in a child process; `script` is the file name under src/cli ("convert", "index"). */
+export async function runCli(script: string, args: readonly string[]): Promise<CliRun> {
+  try {
+    const { stdout, stderr } = await exec(tsx, [`src/cli/${script}.ts`, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
