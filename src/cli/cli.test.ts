@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { cosine, goldensDir, loadGolden, readF32 } from '../engine/testing/shared';
-import { runCli } from './testing/run-cli';
+import { convertWithCli, runCli } from './testing/run-cli';
 
 const vocab = join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz');
 
@@ -14,7 +14,7 @@ describe('npm run convert / embed', () => {
   const golden = loadGolden();
 
   beforeAll(async () => {
-    const r = await runCli('convert', [join(goldensDir, 'tiny-longclip-fp32.pt'), '--vocab', vocab, '--out', bundle, '--dtype', 'fp16']);
+    const r = await convertWithCli(join(goldensDir, 'tiny-longclip-fp32.pt'), bundle, 'fp16');
     expect(r.code, r.stderr).toBe(0);
   }, 300_000);
 

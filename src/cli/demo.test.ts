@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { demoDir, goldensDir, cosine } from '../engine/testing/shared';
+import { demoDir, cosine } from '../engine/testing/shared';
 import { topKViolations } from '../engine/testing/ranking';
 import { loadNodeEngine } from './node-engine';
-import { runCli } from './testing/run-cli';
+import { convertWithCli, runCli } from './testing/run-cli';
 
 interface DemoQuery {
   query: string;
@@ -20,21 +20,13 @@ const demo = JSON.parse(readFileSync(join(demoDir, 'demo.json'), 'utf8')) as { q
 
 // int8 (DynamicQuantizeMatMul) holds the same rule on this trained model: measured largest
 // top-1 cosine change 0.0035, no order violation.
-describe.each(['fp32', 'int8'])('demo model through the CLI, %s bundle', (dtype) => {
+describe.each(['fp32', 'int8'] as const)('demo model through the CLI, %s bundle', (dtype) => {
   const work = mkdtempSync(join(tmpdir(), 'longclip-demo-'));
   const bundle = join(work, 'bundle');
   let embedded: { texts: { text: string; tokens: number[]; embedding: number[] }[]; images: { path: string; embedding: number[] }[] };
 
   beforeAll(async () => {
-    const convert = await runCli('convert', [
-      join(demoDir, 'demo-longclip.pt'),
-      '--vocab',
-      join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'),
-      '--out',
-      bundle,
-      '--dtype',
-      dtype,
-    ]);
+    const convert = await convertWithCli(join(demoDir, 'demo-longclip.pt'), bundle, dtype);
     expect(convert.code, convert.stderr).toBe(0);
     const texts = [...new Set(demo.queries.map((q) => q.query))];
     writeFileSync(join(work, 'texts.json'), JSON.stringify(texts));

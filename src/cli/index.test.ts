@@ -14,10 +14,10 @@ import { writeIndexFile } from '../engine/index-file/writer';
 import { BufferSource } from '../engine/io/source';
 import { preprocessClip } from '../engine/preprocess/clip-preprocess';
 import { normalized } from '../engine/rank';
-import { cosine, demoDir, goldensDir } from '../engine/testing/shared';
+import { cosine, demoDir } from '../engine/testing/shared';
 import { decodeImageFile } from './sharp-decoder';
 import { loadNodeEngine } from './node-engine';
-import { runCli } from './testing/run-cli';
+import { convertWithCli, runCli } from './testing/run-cli';
 
 const gallery = join(demoDir, 'gallery');
 const demo = JSON.parse(readFileSync(join(demoDir, 'demo.json'), 'utf8')) as { queries: { query: string; context: number }[] };
@@ -40,15 +40,7 @@ describe('npm run index', () => {
   let manifest: BundleManifest;
 
   beforeAll(async () => {
-    const c = await runCli('convert', [
-      join(demoDir, 'demo-longclip.pt'),
-      '--vocab',
-      join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'),
-      '--out',
-      bundle,
-      '--dtype',
-      'fp16',
-    ]);
+    const c = await convertWithCli(join(demoDir, 'demo-longclip.pt'), bundle, 'fp16');
     expect(c.code, c.stderr).toBe(0);
     manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8')) as BundleManifest;
     mkdirSync(join(photos, 'sub'), { recursive: true });

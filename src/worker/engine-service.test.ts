@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { sharpPhotoDecoder } from '../cli/sharp-decoder';
-import { runCli } from '../cli/testing/run-cli';
+import { convertWithCli, runCli } from '../cli/testing/run-cli';
 import type { PhotoDecoder } from '../engine/embed/image-embedder';
 import { openIndexFile } from '../engine/index-file/reader';
 import { BufferSource } from '../engine/io/source';
@@ -33,7 +33,7 @@ const decoder: PhotoDecoder<BlobThumbnail> = {
 
 let n = 0;
 
-describe.each(['fp16', 'int8'])('the worker and npm run index embed the golden images identically (%s bundle)', (dtype) => {
+describe.each(['fp16', 'int8'] as const)('the worker and npm run index embed the golden images identically (%s bundle)', (dtype) => {
   const work = mkdtempSync(join(tmpdir(), 'longclip-service-'));
   const bundle = join(work, 'bundle');
   const photos = join(work, 'golden');
@@ -46,15 +46,7 @@ describe.each(['fp16', 'int8'])('the worker and npm run index embed the golden i
   beforeAll(async () => {
     // The bundle is stored in the browser's Cache API, which Node lacks: the service runs it from memory and says so.
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const convert = await runCli('convert', [
-      join(goldensDir, 'tiny-longclip-fp32.pt'),
-      '--vocab',
-      join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'),
-      '--out',
-      bundle,
-      '--dtype',
-      dtype,
-    ]);
+    const convert = await convertWithCli(join(goldensDir, 'tiny-longclip-fp32.pt'), bundle, dtype);
     expect(convert.code, convert.stderr).toBe(0);
     mkdirSync(photos);
     for (const name of readdirSync(join(goldensDir, 'images'))) copyFileSync(join(goldensDir, 'images', name), join(photos, name));

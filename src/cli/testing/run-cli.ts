@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { goldensDir } from '../../engine/testing/shared';
 
 const exec = promisify(execFile);
 const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
@@ -21,4 +22,9 @@ export async function runCli(script: string, args: readonly string[]): Promise<C
     const err = e as { code: number; stdout: string; stderr: string };
     return { code: err.code, stdout: err.stdout, stderr: err.stderr };
   }
+}
+
+/** `npm run convert` of a checkpoint with the golden merges file into `out`; the run (code 0 when it worked). */
+export function convertWithCli(checkpoint: string, out: string, dtype: 'fp32' | 'fp16' | 'int8'): Promise<CliRun> {
+  return runCli('convert', [checkpoint, '--vocab', join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'), '--out', out, '--dtype', dtype]);
 }
