@@ -129,9 +129,19 @@ for (const c of cases) {
   });
 }
 
+test("headless Chromium's only adapter is SwiftShader: WASM by default, saying why; ?provider=webgpu still takes it", async ({ page }) => {
+  await page.goto('/');
+  await expect(compute(page)).toContainText('WASM');
+  await expect(compute(page)).toContainText(/the only WebGPU adapter is a software renderer \(swiftshader\), which runs on the CPU and is slower than WASM/);
+  await page.goto('/?provider=webgpu');
+  await expect(compute(page)).toContainText('WebGPU');
+  await expect(compute(page)).toContainText('forced by ?provider=webgpu');
+});
+
 test('the GPU device is lost mid-run: the run is redone on WASM, indexing goes on, and search works', async ({ page }) => {
   await breakWebGpu(page, 'lose-device');
-  await page.goto('/');
+  // SwiftShader is the only adapter here: forced, so that there is a device to lose.
+  await page.goto('/?provider=webgpu');
   await expect(compute(page)).toContainText('WebGPU');
   await importDemoModel(page);
   await expect(compute(page)).toContainText('WebGPU');

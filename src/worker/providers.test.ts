@@ -9,11 +9,11 @@ function gpu(answer: object | null | Error): GPU {
   return { requestAdapter: async () => (answer instanceof Error ? Promise.reject(answer) : answer) } as unknown as GPU;
 }
 
-function adapter({ storage = GIB, features = [] as string[], refuse = '' } = {}) {
+function adapter({ storage = GIB, features = [] as string[], refuse = '', info = { vendor: 'acme', architecture: 'rdna', description: '' } as object } = {}) {
   return {
     limits: { maxStorageBufferBindingSize: storage, maxBufferSize: storage },
     features: new Set(features),
-    info: { vendor: 'acme', architecture: 'rdna', description: '' },
+    info,
     requestDevice: async () => (refuse ? Promise.reject(new Error(refuse)) : { destroy() {} }),
   };
 }
@@ -45,5 +45,23 @@ describe('ProviderList', () => {
     // WASM is the last resort: it is never taken away.
     list.markUnavailable('wasm', 'no');
     expect(list.choice.provider).toBe('wasm');
+  });
+
+  it('a software adapter (SwiftShader, a fallback adapter) counts as no GPU, unless ?provider=webgpu forces it', async () => {
+    const swiftshader = adapter({ info: { vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: true } });
+    expect((await ProviderList.resolve(gpu(swiftshader), null)).choice).toEqual({
+      provider: 'wasm',
+      reason: 'the only WebGPU adapter is a software renderer (swiftshader), which runs on the CPU and is slower than WASM (?provider=webgpu uses it anyway)',
+      shaderF16: false,
+    });
+    const llvmpipe = adapter({ info: { vendor: 'mesa', architecture: '', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' } });
+    expect((await ProviderList.resolve(gpu(llvmpipe), null)).choice.reason).toMatch(/^the only WebGPU adapter is a software renderer \(llvmpipe\)/);
+    const unnamed = adapter({ info: { vendor: '', architecture: '', description: '', isFallbackAdapter: true } });
+    expect((await ProviderList.resolve(gpu(unnamed), null)).choice.reason).toMatch(/^the only WebGPU adapter is the browser's fallback adapter,/);
+    expect((await ProviderList.resolve(gpu(swiftshader), 'webgpu')).choice).toEqual({
+      provider: 'webgpu',
+      reason: 'forced by ?provider=webgpu, without shader-f16 (float32 compute)',
+      shaderF16: false,
+    });
   });
 });
