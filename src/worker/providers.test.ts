@@ -9,7 +9,14 @@ function gpu(answer: object | null | Error): GPU {
   return { requestAdapter: async () => (answer instanceof Error ? Promise.reject(answer) : answer) } as unknown as GPU;
 }
 
-function adapter({ storage = GIB, features = [] as string[], refuse = '', info = { vendor: 'acme', architecture: 'rdna', description: '' } as object } = {}) {
+interface AdapterOptions {
+  storage?: number;
+  features?: string[];
+  refuse?: string;
+  info?: object;
+}
+
+function adapter({ storage = GIB, features = [], refuse = '', info = { vendor: 'acme', architecture: 'rdna', description: '' } }: AdapterOptions = {}) {
   return {
     limits: { maxStorageBufferBindingSize: storage, maxBufferSize: storage },
     features: new Set(features),
