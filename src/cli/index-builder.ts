@@ -1,7 +1,7 @@
 // `npm run index`'s work: every image under a folder hashed and embedded through the engine's
 // image embedder, as the app's worker does it (sharp decodes here), with the app's thumbnails;
 // what an earlier index (--in) already holds is reused, never embedded again.
-import { readFile, stat, type FileHandle } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, relative, resolve, sep } from 'node:path';
 import { ImageEmbedder, type EmbeddedImage } from '../engine/embed/image-embedder';
 import type { ModelIdentity } from '../engine/bundle/identity';
@@ -13,12 +13,9 @@ import { sha256Hex } from '../engine/io/sha256';
 import { fileRecordFor, type PhotoMeta } from '../engine/records';
 import type { ClipEngine } from '../engine/session/clip-engine';
 import { listImages, mimeTypeOf } from './image-files';
+import { inShard, type Shard } from './shard';
 import { sharpPhotoDecoder, type BytesThumbnail } from './sharp-decoder';
-
-/** A thumbnail already written to the spool file: only its size travels to the writer. */
-export interface Spooled {
-  readonly size: number;
-}
+import type { Spooled, ThumbnailSpool } from './thumbnail-spool';
 
 export interface BuildInput {
   folder: string;
@@ -26,8 +23,10 @@ export interface BuildInput {
   model: ModelIdentity;
   /** An earlier index of the same model: its embeddings are reused, its files kept. */
   previous: IndexReader | null;
-  /** Thumbnails are appended here in photo order (the file's thumbnail section), not kept in memory. */
-  spool: FileHandle;
+  /** Thumbnails go here, in photo order (the file's thumbnail section), not kept in memory. */
+  spool: ThumbnailSpool;
+  /** Only this share of the folder's files (`--shard k/n`); null: all. */
+  shard: Shard | null;
   log(line: string): void;
 }
 
@@ -50,16 +49,9 @@ export async function buildIndex(input: BuildInput): Promise<BuiltIndex> {
   const photos = new Map<string, PhotoToWrite<Spooled>>();
   const files: IndexFileRecord[] = [];
   const embedder = new ImageEmbedder<BytesThumbnail, Known>(engine.manifest, (pixels, count) => engine.encodeImages(pixels, count), sharpPhotoDecoder);
-  let spooled = 0;
   let embedded = 0;
   let reused = 0;
   let skipped = 0;
-
-  async function spool(bytes: Uint8Array): Promise<Spooled> {
-    await input.spool.write(bytes, 0, bytes.length, spooled);
-    spooled += bytes.length;
-    return { size: bytes.length };
-  }
 
   /** Takes a photo of the earlier index, with its embedding and thumbnail. */
   async function reuse(hash: string): Promise<void> {
@@ -67,7 +59,8 @@ export async function buildIndex(input: BuildInput): Promise<BuiltIndex> {
     const p = previous!.header.photos[i]!;
     const [vector] = await previous!.vectors(i, 1);
     const thumb = await previous!.thumbnail(i);
-    const thumbnail = thumb && p.thumbnail ? { data: await spool(thumb), type: p.thumbnail.type, width: p.thumbnail.width, height: p.thumbnail.height } : null;
+    const thumbnail =
+      thumb && p.thumbnail ? { data: await input.spool.add(thumb), type: p.thumbnail.type, width: p.thumbnail.width, height: p.thumbnail.height } : null;
     photos.set(hash, { hash, width: p.width, height: p.height, type: p.type, size: p.size, vector: vector!, thumbnail });
     reused++;
   }
@@ -75,12 +68,20 @@ export async function buildIndex(input: BuildInput): Promise<BuiltIndex> {
   async function keep(batch: EmbeddedImage<BytesThumbnail, Known>[]): Promise<void> {
     for (const p of batch) {
       const t = p.thumbnail!;
-      photos.set(p.payload.hash, { ...p.payload, width: p.width, height: p.height, vector: p.vector, thumbnail: { ...t, data: await spool(t.data) } });
+      photos.set(p.payload.hash, {
+        ...p.payload,
+        width: p.width,
+        height: p.height,
+        vector: p.vector,
+        thumbnail: { ...t, data: await input.spool.add(t.data) },
+      });
     }
     embedded += batch.length;
   }
 
-  const paths = await listImages([root]);
+  const all = await listImages([root]);
+  const paths = input.shard ? all.filter((full) => inShard(relative(root, full).split(sep).join('/'), input.shard!)) : all;
+  if (input.shard) log(`shard ${input.shard.k}/${input.shard.n}: ${paths.length} of ${all.length} files`);
   const inBatch = new Set<string>();
   const report = (done: number) => log(`${done}/${paths.length} files: ${embedded} embedded, ${reused} reused, ${skipped} skipped`);
   for (const [n, full] of paths.entries()) {

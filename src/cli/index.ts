@@ -1,22 +1,24 @@
 // `npm run index`: a folder of photos into an index file (.lcindex) the app imports, embedded as
-// the app embeds them; --in continues an earlier index without embedding its photos again.
-import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
-import { once } from 'node:events';
+// the app embeds them; --in continues an earlier index without embedding its photos again;
+// --shard k/n indexes one machine's share of the folder, and `merge` joins the shares.
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { readManifest } from '../engine/bundle/files';
 import { checkSameModel, modelIdentity } from '../engine/bundle/identity';
+import { readManifest } from '../engine/bundle/files';
 import { openIndexFile, type IndexReader } from '../engine/index-file/reader';
-import { writeIndexFile } from '../engine/index-file/writer';
+import { NodeFileSource } from '../engine/io/node-file-source';
 import { parseArgs, single, UsageError } from './args';
 import { dirBundleFiles } from './dir-bundle';
-import { buildIndex, type Spooled } from './index-builder';
+import { buildIndex } from './index-builder';
+import { mergeIndexes, mergeModel } from './index-merge';
+import { writeIndexFrom } from './index-output';
 import { progress, runCli } from './main';
 import { loadNodeEngine } from './node-engine';
-import { NodeFileSource } from '../engine/io/node-file-source';
+import { parseShard } from './shard';
 
 runCli({
-  usage: 'npm run index -- <folder> --model <dir> --out <file.lcindex> [--in <file.lcindex>]',
+  usage:
+    'npm run index -- <folder> --model <dir> --out <file.lcindex> [--in <file.lcindex>] [--shard k/n]  |  npm run index -- merge <file.lcindex>... --out <file.lcindex>',
   help: `
 Indexes every image under a folder (recursively) into an index file the app imports: hashed,
 checked and decoded as the app does (what the app would skip is skipped, with a line on stderr),
@@ -26,68 +28,71 @@ embedded, and given the app's thumbnail. Paths start with the folder's name.
   --model <dir>         a bundle written by npm run convert (the app's Standard precision is --dtype fp16)
   --out <file>          the index file to write
   --in <file>           an earlier index of the same model (an app export, or an earlier run): its
-                        photos are not embedded again and its other files are kept`,
+                        photos are not embedded again and its other files are kept
+  --shard k/n           only the k-th of n shares of the folder (1 <= k <= n), for n machines: a
+                        file's share follows from its path below the folder
+
+merge <file>... --out <file>
+                        joins index files of one model (the shards of a folder, say) into one`,
   async main(argv) {
-    const args = parseArgs(argv, ['model', 'out', 'in']);
+    if (argv[0] === 'merge') return merge(argv.slice(1));
+    const args = parseArgs(argv, ['model', 'out', 'in', 'shard']);
     if (args.positional.length !== 1) throw new UsageError('give exactly one folder');
     const folder = resolve(args.positional[0]!);
     const modelDir = single(args, 'model', true);
     const out = resolve(single(args, 'out', true));
     const inFile = single(args, 'in');
+    const shardArg = single(args, 'shard');
+    const shard = shardArg === undefined ? null : parseShard(shardArg);
     if (!(await stat(folder).catch(() => null))?.isDirectory()) throw new Error(`${folder} is not a folder`);
 
-    const manifest = await readManifest(dirBundleFiles(modelDir));
-    const model = modelIdentity(manifest);
-    let source: NodeFileSource | null = null;
-    let previous: IndexReader | null = null;
-    if (inFile) {
-      source = await NodeFileSource.open(resolve(inFile)).catch((e: NodeJS.ErrnoException) => {
-        throw new Error(`${inFile}: ${e.code === 'ENOENT' ? 'does not exist' : e.message}`);
-      });
-      previous = await openIndexFile(source).catch((e: Error) => {
-        throw new Error(`${inFile}: ${e.message}`);
-      });
-      checkSameModel(previous.header.model, model, inFile, `the model in ${modelDir}`, 'Give that model with --model to continue this index.');
-      progress(
-        `${inFile}: ${previous.header.photos.length} photos, ${previous.header.files.length} files (made by the ${previous.header.createdBy} on ${previous.header.createdAt})`,
-      );
+    const model = modelIdentity(await readManifest(dirBundleFiles(modelDir)));
+    const previous = inFile ? await openInput(inFile) : null;
+    if (previous) {
+      checkSameModel(previous.reader.header.model, model, inFile!, `the model in ${modelDir}`, 'Give that model with --model to continue this index.');
+      const { header } = previous.reader;
+      progress(`${inFile}: ${header.photos.length} photos, ${header.files.length} files (made by the ${header.createdBy} on ${header.createdAt})`);
     }
 
     const engine = await loadNodeEngine(modelDir, progress);
-    const spoolPath = `${out}.thumbnails.tmp`;
-    const partial = `${out}.tmp`;
-    const spool = await open(spoolPath, 'w+');
     try {
-      const built = await buildIndex({ folder, engine, model, previous, spool, log: progress });
-      const parts = writeIndexFile<Spooled>({ createdBy: 'cli', model, photos: built.photos, files: built.files });
-      await spool.close();
-      await writeParts(partial, parts, spoolPath);
-      await rename(partial, out);
+      const built = await writeIndexFrom(out, model, (spool) =>
+        buildIndex({ folder, engine, model, previous: previous?.reader ?? null, spool, shard, log: progress }),
+      );
       progress(
         `wrote ${out}: ${built.photos.length} photos, ${built.files.length} files (${built.embedded} embedded, ${built.reused} reused${built.skipped ? `, ${built.skipped} skipped` : ''})`,
       );
     } finally {
-      await spool.close().catch(() => undefined);
-      await rm(spoolPath, { force: true });
-      await rm(partial, { force: true });
-      await source?.close();
+      await previous?.source.close();
       await engine.release();
     }
   },
 });
 
-/** Writes the parts in order; the thumbnails (the spooled parts, at the end) are copied from the spool file. */
-async function writeParts(path: string, parts: (Uint8Array | Spooled)[], spoolPath: string): Promise<void> {
-  const stream = createWriteStream(path);
-  const done = new Promise<void>((resolveDone, fail) => {
-    stream.on('finish', resolveDone);
-    stream.on('error', fail);
-  });
-  for (const part of parts) {
-    if (!(part instanceof Uint8Array)) break;
-    if (!stream.write(part)) await once(stream, 'drain');
+async function merge(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, ['out']);
+  if (args.positional.length < 1) throw new UsageError('give the index files to merge');
+  const out = resolve(single(args, 'out', true));
+  const inputs: { name: string; reader: IndexReader; source: NodeFileSource }[] = [];
+  try {
+    for (const name of args.positional) inputs.push({ name, ...(await openInput(name)) });
+    const model = mergeModel(inputs);
+    const merged = await writeIndexFrom(out, model, (spool) => mergeIndexes(inputs, spool, progress));
+    progress(`wrote ${out}: ${merged.photos.length} photos, ${merged.files.length} files from ${inputs.length} index files`);
+  } finally {
+    for (const input of inputs) await input.source.close();
   }
-  for await (const chunk of createReadStream(spoolPath)) if (!stream.write(chunk)) await once(stream, 'drain');
-  stream.end();
-  await done;
+}
+
+/** An index file opened for reading; a message names the file when it cannot be read. */
+async function openInput(file: string): Promise<{ reader: IndexReader; source: NodeFileSource }> {
+  const source = await NodeFileSource.open(resolve(file)).catch((e: NodeJS.ErrnoException) => {
+    throw new Error(`${file}: ${e.code === 'ENOENT' ? 'does not exist' : e.message}`, { cause: e });
+  });
+  try {
+    return { reader: await openIndexFile(source), source };
+  } catch (e) {
+    await source.close();
+    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
+  }
 }
