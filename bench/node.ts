@@ -249,7 +249,7 @@ export async function ortNodeBench(dir: string, quick: boolean): Promise<Encoder
 /** This engine in Node: a bundle on onnxruntime-web's WASM backend, one thread (src/cli/node-engine.ts). */
 export async function engineNodeBench(bundleDir: string, quick: boolean): Promise<EncoderBench> {
   const { loadNodeEngine } = await import('../src/cli/node-engine');
-  const engine = await loadNodeEngine(bundleDir);
+  const engine = await loadNodeEngine(bundleDir, { device: 'wasm' });
   try {
     const runner: Runner = {
       resolution: engine.resolution,

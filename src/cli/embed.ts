@@ -6,11 +6,12 @@ import { ImageEmbedder, type EmbeddedImage } from '../engine/embed/image-embedde
 import { parseArgs, single, UsageError } from './args';
 import { listImages } from './image-files';
 import { progress, runCli } from './main';
-import { loadNodeEngine } from './node-engine';
+import { DECODE_AHEAD, loadNodeEngine, parseDevice } from './node-engine';
+import { inOrder } from './in-order';
 import { sharpPhotoDecoder, type BytesThumbnail } from './sharp-decoder';
 
 runCli({
-  usage: 'npm run embed -- --model <dir> [--texts <file.json>] [--images <file or folder>...] [--dump-pixels <dir>] --out <file.json>',
+  usage: 'npm run embed -- --model <dir> [--texts <file.json>] [--images <file or folder>...] [--dump-pixels <dir>] [--device cpu|cuda|wasm] --out <file.json>',
   help: `
 Embeds texts and images with a bundle written by npm run convert.
 
@@ -18,12 +19,14 @@ Embeds texts and images with a bundle written by npm run convert.
   --texts <file.json>    a JSON array of strings
   --images <path>...     image files and folders (searched recursively for .jpg .jpeg .png .webp .gif .avif .bmp .tif .tiff)
   --dump-pixels <dir>    also write each preprocessed image as <image file name>.f32 (float32, [3, R, R])
+  --device cpu|cuda|wasm where the encoders run: onnxruntime-node on every core (default), its CUDA
+                         provider (npm run setup:cuda installs it), or onnxruntime-web's WASM
   --out <file.json>      {"texts": [{"text", "tokens", "embedding"}], "images": [{"path", "embedding"}]}
 
 Embeddings are the encoders' raw outputs (not normalised; rank by cosine). An image that cannot
 be decoded is reported on stderr and skipped.`,
   async main(argv) {
-    const args = parseArgs(argv, ['model', 'texts', 'images', 'dump-pixels', 'out']);
+    const args = parseArgs(argv, ['model', 'texts', 'images', 'dump-pixels', 'out', 'device']);
     if (args.positional.length) throw new UsageError(`unexpected argument ${args.positional[0]}`);
     const model = single(args, 'model', true);
     const out = single(args, 'out', true);
@@ -34,7 +37,7 @@ be decoded is reported on stderr and skipped.`,
 
     const texts = textsFile ? await readTexts(textsFile) : [];
     const images = await listImages(imageArgs);
-    const engine = await loadNodeEngine(model, progress);
+    const engine = await loadNodeEngine(model, { device: parseDevice(single(args, 'device')), onProgress: progress });
     if (dumpDir) await mkdir(resolve(dumpDir), { recursive: true });
 
     const textResults = [];
@@ -53,17 +56,21 @@ be decoded is reported on stderr and skipped.`,
     const keep = (batch: EmbeddedImage<BytesThumbnail, string>[]) =>
       batch.forEach((p) => imageResults.push({ path: p.payload, embedding: Array.from(p.embedding) }));
     let failed = 0;
-    for (const [n, path] of images.entries()) {
-      try {
-        const pixels = await embedder.addPhoto(new Uint8Array(await readFile(path)), '', path);
-        if (dumpDir) await writeFile(join(resolve(dumpDir), `${basename(path)}.f32`), pixels);
-      } catch (e) {
+    let n = 0;
+    // Read and decoded ahead, several at once (sharp decodes on its own threads); embedded in order.
+    for await (const outcome of inOrder(images, DECODE_AHEAD, async (path) => embedder.decode(new Uint8Array(await readFile(path)), ''))) {
+      n++;
+      const path = outcome.item;
+      if ('error' in outcome) {
         failed++;
-        progress(`skipped ${path}: ${(e as Error).message}`);
+        progress(`skipped ${path}: ${(outcome.error as Error).message}`);
+      } else {
+        const pixels = embedder.addImage(outcome.value.image, null, path);
+        if (dumpDir) await writeFile(join(resolve(dumpDir), `${basename(path)}.f32`), pixels);
       }
-      if (embedder.full || n === images.length - 1) {
+      if (embedder.full || n === images.length) {
         keep(await embedder.embed());
-        progress(`images ${n + 1}/${images.length}`);
+        progress(`images ${n}/${images.length}`);
       }
     }
 

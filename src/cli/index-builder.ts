@@ -13,6 +13,8 @@ import { sha256Hex } from '../engine/io/sha256';
 import { fileRecordFor, type PhotoMeta } from '../engine/records';
 import type { ClipEngine } from '../engine/session/clip-engine';
 import { listImages, mimeTypeOf } from './image-files';
+import { inOrder } from './in-order';
+import { DECODE_AHEAD } from './node-engine';
 import { inShard, type Shard } from './shard';
 import { sharpPhotoDecoder, type BytesThumbnail } from './sharp-decoder';
 import type { Spooled, ThumbnailSpool } from './thumbnail-spool';
@@ -27,6 +29,8 @@ export interface BuildInput {
   spool: ThumbnailSpool;
   /** Only this share of the folder's files (`--shard k/n`); null: all. */
   shard: Shard | null;
+  /** Files read and decoded ahead of the encoder (default: one per core, at most 8). */
+  ahead?: number;
   log(line: string): void;
 }
 
@@ -83,30 +87,41 @@ export async function buildIndex(input: BuildInput): Promise<BuiltIndex> {
   const paths = input.shard ? all.filter((full) => inShard(relative(root, full).split(sep).join('/'), input.shard!)) : all;
   if (input.shard) log(`shard ${input.shard.k}/${input.shard.n}: ${paths.length} of ${all.length} files`);
   const inBatch = new Set<string>();
+  const pathOf = (full: string) => [rootName, ...relative(root, full).split(sep)].join('/');
   const report = (done: number) => log(`${done}/${paths.length} files: ${embedded} embedded, ${reused} reused, ${skipped} skipped`);
-  for (const [n, full] of paths.entries()) {
-    const path = [rootName, ...relative(root, full).split(sep)].join('/');
-    try {
-      const bytes = new Uint8Array(await readFile(full));
-      const info = await stat(full);
-      const hash = await sha256Hex(bytes);
-      const type = mimeTypeOf(full);
+  /** What can be done ahead, several files at once: read, hash, and decode unless the earlier index has the photo. */
+  const prepare = async (full: string) => {
+    const bytes = new Uint8Array(await readFile(full));
+    const info = await stat(full);
+    const hash = await sha256Hex(bytes);
+    const type = mimeTypeOf(full);
+    const record = toIndexRecord(
+      fileRecordFor({ path: pathOf(full), name: basename(full), size: bytes.length, lastModified: Math.floor(info.mtimeMs), type }, hash, bytes),
+    );
+    return { record, decoded: previousAt.has(hash) ? null : await embedder.decode(bytes, type) };
+  };
+  let n = 0;
+  for await (const outcome of inOrder(paths, input.ahead ?? DECODE_AHEAD, prepare)) {
+    n++;
+    if ('error' in outcome) {
+      skipped++;
+      log(`skipped ${pathOf(outcome.item)}: ${(outcome.error as Error).message}`);
+    } else {
+      const { record, decoded } = outcome.value;
+      const { hash, type, size } = record;
       if (!photos.has(hash) && !inBatch.has(hash)) {
-        if (previousAt.has(hash)) await reuse(hash);
+        if (!decoded) await reuse(hash);
         else {
-          await embedder.addPhoto(bytes, type, { hash, type, size: bytes.length });
+          embedder.addImage(decoded.image, decoded.thumbnail, { hash, type, size });
           inBatch.add(hash);
         }
       }
-      files.push(toIndexRecord(fileRecordFor({ path, name: basename(full), size: bytes.length, lastModified: Math.floor(info.mtimeMs), type }, hash, bytes)));
-    } catch (e) {
-      skipped++;
-      log(`skipped ${path}: ${(e as Error).message}`);
+      files.push(record);
     }
     if (embedder.full) {
       await keep(await embedder.embed());
       inBatch.clear();
-      report(n + 1);
+      report(n);
     }
   }
   await keep(await embedder.embed());

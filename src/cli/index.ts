@@ -13,12 +13,12 @@ import { buildIndex } from './index-builder';
 import { mergeIndexes, mergeModel } from './index-merge';
 import { writeIndexFrom } from './index-output';
 import { progress, runCli } from './main';
-import { loadNodeEngine } from './node-engine';
+import { loadNodeEngine, parseDevice } from './node-engine';
 import { parseShard } from './shard';
 
 runCli({
   usage:
-    'npm run index -- <folder> --model <dir> --out <file.lcindex> [--in <file.lcindex>] [--shard k/n]  |  npm run index -- merge <file.lcindex>... --out <file.lcindex>',
+    'npm run index -- <folder> --model <dir> --out <file.lcindex> [--in <file.lcindex>] [--shard k/n] [--device cpu|cuda|wasm]  |  npm run index -- merge <file.lcindex>... --out <file.lcindex>',
   help: `
 Indexes every image under a folder (recursively) into an index file the app imports: hashed,
 checked and decoded as the app does (what the app would skip is skipped, with a line on stderr),
@@ -29,6 +29,9 @@ embedded, and given the app's thumbnail. Paths start with the folder's name.
   --out <file>          the index file to write
   --in <file>           an earlier index of the same model (an app export, or an earlier run): its
                         photos are not embedded again and its other files are kept
+  --device cpu|cuda|wasm
+                        where the encoders run: onnxruntime-node on every core (default), its
+                        CUDA provider (npm run setup:cuda installs it), or onnxruntime-web's WASM
   --shard k/n           only the k-th of n shares of the folder (1 <= k <= n), for n machines: a
                         file's share follows from its path below the folder
 
@@ -36,7 +39,7 @@ merge <file>... --out <file>
                         joins index files of one model (the shards of a folder, say) into one`,
   async main(argv) {
     if (argv[0] === 'merge') return merge(argv.slice(1));
-    const args = parseArgs(argv, ['model', 'out', 'in', 'shard']);
+    const args = parseArgs(argv, ['model', 'out', 'in', 'shard', 'device']);
     if (args.positional.length !== 1) throw new UsageError('give exactly one folder');
     const folder = resolve(args.positional[0]!);
     const modelDir = single(args, 'model', true);
@@ -44,6 +47,7 @@ merge <file>... --out <file>
     const inFile = single(args, 'in');
     const shardArg = single(args, 'shard');
     const shard = shardArg === undefined ? null : parseShard(shardArg);
+    const device = parseDevice(single(args, 'device'));
     if (!(await stat(folder).catch(() => null))?.isDirectory()) throw new Error(`${folder} is not a folder`);
 
     const model = modelIdentity(await readManifest(dirBundleFiles(modelDir)));
@@ -54,7 +58,7 @@ merge <file>... --out <file>
       progress(`${inFile}: ${header.photos.length} photos, ${header.files.length} files (made by the ${header.createdBy} on ${header.createdAt})`);
     }
 
-    const engine = await loadNodeEngine(modelDir, progress);
+    const engine = await loadNodeEngine(modelDir, { device, onProgress: progress });
     try {
       const built = await writeIndexFrom(out, model, (spool) =>
         buildIndex({ folder, engine, model, previous: previous?.reader ?? null, spool, shard, log: progress }),

@@ -51,7 +51,7 @@ describe.each(['fp16', 'int8'] as const)('the worker and npm run index embed the
     mkdirSync(photos);
     for (const name of readdirSync(join(goldensDir, 'images'))) copyFileSync(join(goldensDir, 'images', name), join(photos, name));
 
-    const index = await runCli('index', [photos, '--model', bundle, '--out', join(work, 'golden.lcindex')]);
+    const index = await runCli('index', [photos, '--model', bundle, '--out', join(work, 'golden.lcindex'), '--device', 'wasm']);
     expect(index.code, index.stderr).toBe(0);
     const file = await openIndexFile(new BufferSource(new Uint8Array(readFileSync(join(work, 'golden.lcindex')))));
     const vectors = await file.vectors(0, file.header.photos.length);

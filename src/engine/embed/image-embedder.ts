@@ -100,9 +100,17 @@ export class ImageEmbedder<T, P> {
    */
   async addPhoto(bytes: Uint8Array, type: string, payload: P): Promise<Float32Array> {
     this.needRoom();
-    if (this.checkBytes) checkPhotoBytes(bytes);
-    const { image, thumbnail } = await this.decoder.decode(bytes, type, this.thumbnails);
+    const { image, thumbnail } = await this.decode(bytes, type);
     return this.addImage(image, thumbnail, payload);
+  }
+
+  /**
+   * The checks and the decoder of `addPhoto`, without taking a slot: photos can be decoded ahead,
+   * several at a time (the CLI), and added in order with `addImage`.
+   */
+  async decode(bytes: Uint8Array, type: string): Promise<DecodedPhoto<T>> {
+    if (this.checkBytes) checkPhotoBytes(bytes);
+    return this.decoder.decode(bytes, type, this.thumbnails);
   }
 
   /** Preprocesses an already decoded image (a video frame) into the next slot. */

@@ -6,7 +6,7 @@ import type { ComputeDType } from '../graph/onnx-graph';
 import type { WeightDType } from '../graph/weights';
 import { readChecked, readManifest, type BundleFiles } from '../bundle/files';
 import { ClipTokenizer } from '../tokenizer/clip-tokenizer';
-import type { Ort, OrtSession, Provider } from './ort';
+import type { EngineProvider, OrtRuntime, OrtSession } from './ort';
 import { SerialQueue } from './serial-queue';
 
 export interface TextEmbedding {
@@ -18,32 +18,34 @@ export interface TextEmbedding {
 }
 
 export interface EngineLoadOptions {
-  provider: Provider;
+  provider: EngineProvider;
   /** The WebGPU adapter has `shader-f16`: a float16 bundle then computes in float16. */
   shaderF16?: boolean;
+  /** onnxruntime-node's threads per session (onnxruntime-web takes its threads from `env.wasm`). */
+  threads?: number;
   /** Called as each file is read and each session created. */
   onProgress?: (step: string) => void;
 }
 
 /**
- * Both Long-CLIP encoders of one bundle on one onnxruntime-web execution provider. Every ORT
+ * Both Long-CLIP encoders of one bundle on one onnxruntime execution provider. Every ORT
  * call goes through one queue: sessions are created one at a time and runs never overlap.
  */
 export class ClipEngine {
   private readonly queue = new SerialQueue();
 
   private constructor(
-    private readonly ort: Ort,
+    private readonly ort: OrtRuntime,
     readonly manifest: BundleManifest,
     readonly tokenizer: ClipTokenizer,
-    readonly provider: Provider,
+    readonly provider: EngineProvider,
     /** The activations' type: float16 only for a float16 bundle on a shader-f16 GPU. */
     readonly compute: ComputeDType,
     private readonly text: OrtSession,
     private readonly image: OrtSession,
   ) {}
 
-  static async load(ort: Ort, files: BundleFiles, options: EngineLoadOptions): Promise<ClipEngine> {
+  static async load(ort: OrtRuntime, files: BundleFiles, options: EngineLoadOptions): Promise<ClipEngine> {
     const say = options.onProgress ?? (() => {});
     const manifest = await readManifest(files);
     const tokenizer = ClipTokenizer.fromGzip(await readChecked(files, manifest.files.merges));
@@ -52,13 +54,14 @@ export class ClipEngine {
       const graph = tower === 'text' ? manifest.files.textGraph : manifest.files.imageGraph;
       const weights = tower === 'text' ? manifest.files.textWeights : manifest.files.imageWeights;
       say(`reading ${graph.path}`);
-      const rebuild = compute === 'float16' || options.provider === 'wasm';
-      const model = rebuild ? await runtimeGraph(manifest, tower, compute, options.provider === 'wasm') : await readChecked(files, graph);
+      const contribOps = usesContribOps(options.provider, manifest.dtype);
+      const model = compute === 'float16' || contribOps ? await runtimeGraph(manifest, tower, compute, contribOps) : await readChecked(files, graph);
       const data = await readChecked(files, weights);
       say(`creating ${graph.path} session (${options.provider})`);
       return ort.InferenceSession.create(model, {
         executionProviders: [options.provider],
         graphOptimizationLevel: 'all',
+        ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
         externalData: [{ path: weights.path, data }],
       });
     };
@@ -118,7 +121,7 @@ export class ClipEngine {
     });
   }
 
-  private run(session: OrtSession, inputName: string, input: InstanceType<Ort['Tensor']>, outputName: string, count: number): Promise<Float32Array[]> {
+  private run(session: OrtSession, inputName: string, input: InstanceType<OrtRuntime['Tensor']>, outputName: string, count: number): Promise<Float32Array[]> {
     return this.queue.run(async () => {
       const out = await session.run({ [inputName]: input });
       const data = out[outputName]?.data;
@@ -129,17 +132,30 @@ export class ClipEngine {
   }
 }
 
+/**
+ * Whether the runtime graph uses onnxruntime's fused ops: on WASM always (Attention; int8 products
+ * as DynamicQuantizeMatMul); on onnxruntime-node for float bundles (Attention) but not for int8
+ * ones, whose native DynamicQuantizeMatMul rounds otherwise than the WASM build (measured: one
+ * demo query's top-5 order flips), so they run the stored graph's DequantizeLinear at float
+ * fidelity. WebGPU runs the stored graph.
+ */
+export function usesContribOps(provider: EngineProvider, storage: WeightDType): boolean {
+  if (provider === 'webgpu') return false;
+  return provider === 'wasm' || storage !== 'int8';
+}
+
 /** float16 activations only for a float16 bundle on a WebGPU adapter with shader-f16. */
-export function computeType(provider: Provider, shaderF16: boolean, storage: WeightDType): ComputeDType {
+export function computeType(provider: EngineProvider, shaderF16: boolean, storage: WeightDType): ComputeDType {
   return provider === 'webgpu' && shaderF16 && storage === 'float16' ? 'float16' : 'float32';
 }
 
 /**
  * A graph rebuilt at load time from the architecture, over the bundle's weights file (the layout
  * is deterministic, so names and offsets match the stored graph): float16 activations for a
- * shader-f16 GPU, or onnxruntime's fused Attention on WASM, where it runs a batch of one about
- * 1.5 times as fast as the standard-op graph (bench/). The stored graph keeps standard ops
- * for other runtimes.
+ * shader-f16 GPU, or onnxruntime's fused ops (Attention; DynamicQuantizeMatMul for int8) on WASM,
+ * where a batch of one runs about 1.5 times as fast as the standard-op graph (bench/), and on
+ * onnxruntime-node, so the CLI computes what the browser's WASM path computes. The stored graph
+ * keeps standard ops for other runtimes.
  */
 async function runtimeGraph(manifest: BundleManifest, tower: Tower, compute: ComputeDType, contribOps: boolean): Promise<Uint8Array> {
   const weights = tower === 'text' ? manifest.files.textWeights : manifest.files.imageWeights;
