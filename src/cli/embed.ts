@@ -6,9 +6,9 @@ import { ImageEmbedder, type EmbeddedImage } from '../engine/embed/image-embedde
 import { parseArgs, single, UsageError } from './args';
 import { listImages } from './image-files';
 import { progress, runCli } from './main';
-import { DECODE_AHEAD, loadNodeEngine, parseDevice } from './node-engine';
+import { loadNodeEngine, parseDevice } from './node-engine';
 import { inOrder } from './in-order';
-import { sharpPhotoDecoder, type BytesThumbnail } from './sharp-decoder';
+import { DECODE_AHEAD, sharpPhotoDecoder, type BytesThumbnail } from './sharp-decoder';
 
 runCli({
   usage: 'npm run embed -- --model <dir> [--texts <file.json>] [--images <file or folder>...] [--dump-pixels <dir>] [--device cpu|cuda|wasm] --out <file.json>',

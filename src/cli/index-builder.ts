@@ -14,9 +14,8 @@ import { fileRecordFor, type PhotoMeta } from '../engine/records';
 import type { ClipEngine } from '../engine/session/clip-engine';
 import { listImages, mimeTypeOf } from './image-files';
 import { inOrder } from './in-order';
-import { DECODE_AHEAD } from './node-engine';
 import { inShard, type Shard } from './shard';
-import { sharpPhotoDecoder, type BytesThumbnail } from './sharp-decoder';
+import { DECODE_AHEAD, sharpPhotoDecoder, type BytesThumbnail } from './sharp-decoder';
 import type { Spooled, ThumbnailSpool } from './thumbnail-spool';
 
 export interface BuildInput {
@@ -29,8 +28,6 @@ export interface BuildInput {
   spool: ThumbnailSpool;
   /** Only this share of the folder's files (`--shard k/n`); null: all. */
   shard: Shard | null;
-  /** Files read and decoded ahead of the encoder (default: one per core, at most 8). */
-  ahead?: number;
   log(line: string): void;
 }
 
@@ -101,7 +98,7 @@ export async function buildIndex(input: BuildInput): Promise<BuiltIndex> {
     return { record, decoded: previousAt.has(hash) ? null : await embedder.decode(bytes, type) };
   };
   let n = 0;
-  for await (const outcome of inOrder(paths, input.ahead ?? DECODE_AHEAD, prepare)) {
+  for await (const outcome of inOrder(paths, DECODE_AHEAD, prepare)) {
     n++;
     if ('error' in outcome) {
       skipped++;

@@ -15,9 +15,6 @@ export type Device = NativeProvider | 'wasm';
 
 export const DEVICES: readonly Device[] = ['cpu', 'cuda', 'wasm'];
 
-/** Photos read and decoded at once, ahead of the encoder: sharp decodes on its own threads. */
-export const DECODE_AHEAD = Math.min(8, availableParallelism());
-
 export function parseDevice(text: string | undefined): Device {
   if (text === undefined) return 'cpu';
   if ((DEVICES as readonly string[]).includes(text)) return text as Device;

@@ -1,12 +1,16 @@
 // The Node photo decoder for the image embedder: sharp (libvips, with a libjpeg-turbo JPEG decoder
 // like PIL's), for the CLI, the Node tests and the benchmarks.
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import type { PhotoDecoder } from '../engine/embed/image-embedder';
 import type { RgbaImage } from '../engine/preprocess/rgba-image';
 import { THUMBNAIL_QUALITY, THUMBNAIL_TYPE, thumbnailSize, type Thumbnail } from '../engine/preprocess/thumbnail';
 
 export type BytesThumbnail = Thumbnail<Uint8Array>;
+
+/** Photos read and decoded at once, ahead of the encoder: sharp decodes on its own threads. */
+export const DECODE_AHEAD = Math.min(8, availableParallelism());
 
 /**
  * Decodes to upright 8-bit RGBA, as PIL would see the file: EXIF orientation applied once, grey

@@ -7,7 +7,8 @@ import { indexedMessage, indexingDetail } from './describe';
 export function IndexingProgress() {
   const indexing = useIndexingStore((s) => s.indexing);
   const lastRun = useIndexingStore((s) => s.lastRun);
-  const indexed = useLibraryStore(indexedFileCount);
+  // Counted over the whole library only while the run's line is shown, not on every batch of a run.
+  const indexed = useLibraryStore((s) => (lastRun && !indexing ? indexedFileCount(s) : 0));
   const pause = useIndexingStore((s) => s.pause);
   const resume = useIndexingStore((s) => s.resume);
   const cancel = useIndexingStore((s) => s.cancel);
