@@ -193,12 +193,12 @@ describe('findDuplicates', () => {
 });
 
 describe('EmbeddingMatrix.rows', () => {
-  test('gives the keys in row order and their packed unit rows', () => {
+  test('gives the keys in row order and their packed unit rows (within the quantisation)', () => {
     const m = new EmbeddingMatrix(2, 1);
     m.add('a', [3, 4]);
     m.add('b', [0, 2]);
     const { keys, rows } = m.rows();
     expect(keys).toEqual(['a', 'b']);
-    expect(Array.from(rows)).toEqual([Math.fround(0.6), Math.fround(0.8), 0, 1]);
+    [0.6, 0.8, 0, 1].forEach((v, i) => expect(rows[i]).toBeCloseTo(v, 4));
   });
 });

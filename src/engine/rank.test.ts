@@ -14,6 +14,23 @@ function bruteForce(vectors: ArrayLike<number>[], query: ArrayLike<number>) {
     .sort((a, b) => b.score - a.score || a.i - b.i);
 }
 
+/**
+ * The ranking `got` equals `expected` (the float32 brute force) but for order among rows whose
+ * float32 scores differ by less than `tolerance`: the row at each place has the float32 score
+ * of that place, within the tolerance, and its score is within it too. (The matrix keeps rows
+ * quantised: at 512 dims a cosine is off by about 1e-6, more at the few dims used here.)
+ */
+function expectRanking(got: { key: string; score: number }[], all: { key: string; score: number }[], limit: number | null, tolerance: number) {
+  const byKey = new Map(all.map((r) => [r.key, r.score]));
+  const expected = all.slice(0, limit ?? undefined);
+  expect(got).toHaveLength(expected.length);
+  expect(new Set(got.map((r) => r.key)).size).toBe(got.length);
+  got.forEach((r, i) => {
+    expect(Math.abs(byKey.get(r.key)! - expected[i]!.score), `place ${i}: ${r.key} for ${expected[i]!.key}`).toBeLessThan(tolerance);
+    expect(Math.abs(r.score - byKey.get(r.key)!)).toBeLessThan(tolerance);
+  });
+}
+
 const MODES: EmbeddingMatrixOptions['prefilter'][] = ['auto', 'always', 'never'];
 
 describe('EmbeddingMatrix', () => {
@@ -24,26 +41,24 @@ describe('EmbeddingMatrix', () => {
     const q = random(16, 999);
     const expected = bruteForce(vectors, q);
     for (const limit of [1, 5, 50, 299, 300, 400, null]) {
-      const got = m.rank(q, limit);
-      expect(got.map((r) => r.key)).toEqual(expected.slice(0, limit ?? undefined).map((r) => r.key));
-      got.forEach((r, i) => expect(r.score).toBeCloseTo(expected[i]!.score, 5));
+      expectRanking(m.rank(q, limit), expected, limit, 2e-5);
     }
     expect(m.rank(q, 0)).toEqual([]);
   });
 
-  test('replacing a key keeps one row; get returns the unit vector', () => {
+  test('replacing a key keeps one row; get returns the unit vector (within the quantisation)', () => {
     const m = new EmbeddingMatrix(3);
     m.add('a', [3, 0, 0]);
     m.add('a', [0, 2, 0]);
     expect(m.size).toBe(1);
-    expect(Array.from(m.get('a')!)).toEqual([0, 1, 0]);
+    expect(Array.from(m.get('a')!)).toEqual([0, 1, 0]); // exact: 1 is a whole int8 step
     expect(m.get('b')).toBeNull();
     expect(() => m.add('c', [1, 2])).toThrow(/2 values/);
     expect(() => m.rank([1, 2])).toThrow(/2 values/);
   });
 
-  // The int8 prefilter must give exactly the float scan's results (same scores, same order),
-  // also on data made to crowd its error bound.
+  // The int8 prefilter must give exactly the full scan's results (same scores, same order),
+  // also on data made to crowd its error bound; both equal float32's but for near-ties.
   const datasets: [string, number, (i: number) => Float32Array][] = [
     ['random, 64 dims', 64, (i) => random(64, i + 7)],
     ['random, 37 dims (not a multiple of 16)', 37, (i) => random(37, i + 7)],
@@ -67,12 +82,12 @@ describe('EmbeddingMatrix', () => {
       },
     ],
   ];
-  test.each(datasets)('the int8 prefilter gives the float ranking exactly: %s', (_, dim, make) => {
+  test.each(datasets)("the int8 prefilter gives the full scan's ranking exactly, and float32's but for near-ties: %s", (_, dim, make) => {
     const n = 6000;
     const vectors = Array.from({ length: n }, (_row, i) => make(i));
     const fast = new EmbeddingMatrix(dim, 4, { prefilter: 'always' }); // grows its memory on the way
     const float = new EmbeddingMatrix(dim, 4, { prefilter: 'never' });
-    expect((fast as unknown as { int8: unknown }).int8, 'WebAssembly SIMD is there: the int8 path is the one tested').not.toBeNull();
+    expect((fast as unknown as { rowsStore: { fast: boolean } }).rowsStore.fast, "WebAssembly SIMD is there: the int8 path is the one tested").toBe(true);
     vectors.forEach((v, i) => {
       fast.add(`k${i}`, v);
       float.add(`k${i}`, v);
@@ -83,8 +98,7 @@ describe('EmbeddingMatrix', () => {
       for (const limit of [1, 10, 50, 500]) {
         const got = fast.rank(q, limit);
         expect(got).toEqual(float.rank(q, limit));
-        expect(got.map((r) => r.key)).toEqual(expected.slice(0, limit).map((r) => r.key));
-        got.forEach((r, i) => expect(r.score).toBeCloseTo(expected[i]!.score, 6));
+        expectRanking(got, expected, limit, 2e-5);
       }
     }
   });
