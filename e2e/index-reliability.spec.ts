@@ -87,7 +87,7 @@ test('a tab closed in the middle of indexing resumes on return: the check passes
   await expectStatus(back, `${TOTAL} photos indexed (${left} newly embedded)`);
 
   const after = await libraryCounts(back);
-  expect(after).toMatchObject({ version: 2, photos: TOTAL, files: TOTAL, thumbnails: TOTAL, queue: 0, jobs: 0 });
+  expect(after).toMatchObject({ version: 3, photos: TOTAL, files: TOTAL, thumbnails: TOTAL, queue: 0, jobs: 0 });
   expect(Object.values(after.embeddings)).toEqual([TOTAL]);
   await search(back);
 
@@ -100,15 +100,23 @@ test('a tab closed in the middle of indexing resumes on return: the check passes
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const tx = db.transaction(['photos', 'files', 'thumbnails', 'embeddings'], 'readwrite');
+          const tx = db.transaction(['photos', 'files', 'thumbnails', 'embeddings', 'vectors'], 'readwrite');
           const files = tx.objectStore('files').getAll();
           files.onsuccess = () => {
             const [a, b] = files.result as { path: string; hash: string }[];
             tx.objectStore('photos').delete(a!.hash);
-            const e = tx.objectStore('embeddings').index('by-model').getAll();
+            // b's row of its embedding block (schema v3) becomes NaNs.
+            const e = tx.objectStore('embeddings').getAll();
             e.onsuccess = () => {
-              const rec = (e.result as { model: string; hash: string; vector: Float32Array }[]).find((r) => r.hash === b!.hash)!;
-              tx.objectStore('embeddings').put({ ...rec, vector: new Float32Array(rec.vector.length).fill(NaN) });
+              const rec = (e.result as { model: string; hash: string; block: number }[]).find((r) => r.hash === b!.hash)!;
+              const blockReq = tx.objectStore('vectors').get([rec.model, rec.block]);
+              blockReq.onsuccess = () => {
+                const block = blockReq.result as { hashes: string[]; vectors: Float32Array };
+                const dim = block.vectors.length / block.hashes.length;
+                const row = block.hashes.indexOf(b!.hash);
+                block.vectors.fill(NaN, row * dim, (row + 1) * dim);
+                tx.objectStore('vectors').put(block);
+              };
             };
             tx.objectStore('thumbnails').put({ hash: 'f'.repeat(64), blob: new Blob([new Uint8Array([1])]), width: 1, height: 1 });
             tx.oncomplete = () => {
@@ -198,7 +206,7 @@ test('two tabs index at once without corruption; an upgrade in one tab tells the
   const upgraded = await b.evaluate(
     () =>
       new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('longclip-search', 3);
+        const open = indexedDB.open('longclip-search', 4);
         open.onblocked = () => reject(new Error('blocked'));
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
@@ -208,7 +216,7 @@ test('two tabs index at once without corruption; an upgrade in one tab tells the
         };
       }),
   );
-  expect(upgraded).toBe(3);
+  expect(upgraded).toBe(4);
   await expect(a.getByRole('alert').filter({ hasText: 'The app was updated in another tab — reload to continue.' })).toBeVisible();
   await expect(a.getByRole('button', { name: 'Reload' })).toBeVisible();
   // Tab a does not break: the search still answers from what it has loaded.
@@ -253,7 +261,7 @@ test('an upgrade waiting for a tab that keeps the old version open says so, then
   await expect(blocked).toHaveCount(0);
   await expect(page.getByText('1 file in the library')).toBeVisible();
   const counts = await libraryCounts(page);
-  expect(counts).toMatchObject({ version: 2, photos: 1, files: 1, queue: 0, jobs: 0 });
+  expect(counts).toMatchObject({ version: 3, photos: 1, files: 1, queue: 0, jobs: 0 });
 });
 
 test('embeddings are kept per model: another precision embeds again, switching back embeds nothing', async ({ page }) => {

@@ -87,7 +87,7 @@ describe('EmbeddingMatrix', () => {
     const vectors = Array.from({ length: n }, (_row, i) => make(i));
     const fast = new EmbeddingMatrix(dim, 4, { prefilter: 'always' }); // grows its memory on the way
     const float = new EmbeddingMatrix(dim, 4, { prefilter: 'never' });
-    expect((fast as unknown as { rowsStore: { fast: boolean } }).rowsStore.fast, "WebAssembly SIMD is there: the int8 path is the one tested").toBe(true);
+    expect((fast as unknown as { rowsStore: { fast: boolean } }).rowsStore.fast, 'WebAssembly SIMD is there: the int8 path is the one tested').toBe(true);
     vectors.forEach((v, i) => {
       fast.add(`k${i}`, v);
       float.add(`k${i}`, v);

@@ -146,7 +146,8 @@ export class EmbeddingMatrix {
     const offset = Math.max(0, Math.floor(options.offset ?? 0));
     const k = limit === null ? total : Math.max(0, Math.min(offset + Math.floor(limit), total));
     if (k <= offset) return { results: [], total };
-    const useInt8 = this.rowsStore.fast && k < total && (this.prefilter === 'always' || (this.prefilter === 'auto' && n >= PREFILTER_MIN_ROWS && k * 8 < total));
+    const useInt8 =
+      this.rowsStore.fast && k < total && (this.prefilter === 'always' || (this.prefilter === 'auto' && n >= PREFILTER_MIN_ROWS && k * 8 < total));
     const picked = useInt8 ? this.rankInt8(q, n, k, only) : this.rankExact(q, n, k, only);
     const results: { key: string; score: number }[] = [];
     for (let i = offset; i < picked.rows.length; i++) results.push({ key: this.keys[picked.rows[i]!]!, score: picked.scores[i]! });

@@ -5,6 +5,8 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openLibraryDb } from './db';
 import { DB_VERSION } from './schema';
+import { storedVector } from './testing/vectors';
+import { BLOCK_ROWS, readVectors } from './vector-blocks';
 
 let n = 0;
 const freshName = () => `db-test-${++n}`;
@@ -81,8 +83,8 @@ describe('the library database', () => {
 
     const db = await openLibraryDb({ name });
     expect(db.version).toBe(DB_VERSION);
-    expect(DB_VERSION).toBe(2);
-    expect([...db.objectStoreNames].sort()).toEqual(['embeddings', 'files', 'folders', 'jobs', 'models', 'photos', 'queue', 'thumbnails']);
+    expect(DB_VERSION).toBe(3);
+    expect([...db.objectStoreNames].sort()).toEqual(['embeddings', 'files', 'folders', 'jobs', 'models', 'photos', 'queue', 'thumbnails', 'vectors']);
     // Every v1 record is still there, unchanged, and the v1 indexes still answer.
     expect(await db.get('photos', hash('a'))).toEqual({ hash: hash('a'), width: 4, height: 3, type: 'image/png', size: 10, addedAt: 1 });
     expect((await db.getAllFromIndex('files', 'by-hash', hash('a'))).map((f) => f.path).sort()).toEqual(['Trip/a.png', 'copy-of-a.png']);
@@ -90,7 +92,7 @@ describe('the library database', () => {
     expect(thumb?.blob.size).toBe(3);
     const embeddings = await db.getAllFromIndex('embeddings', 'by-model', 'm1');
     expect(embeddings).toHaveLength(1);
-    expect(Array.from(embeddings[0]!.vector)).toEqual(Array.from(vector));
+    expect(Array.from((await storedVector(db, 'm1', hash('a')))!)).toEqual(Array.from(vector));
     expect(await db.count('embeddings')).toBe(2);
     expect((await db.get('models', 'm1'))?.name).toBe('demo');
     expect((await db.get('folders', 'Trip'))?.addedAt).toBe(5);
@@ -115,9 +117,69 @@ describe('the library database', () => {
     again.close();
   });
 
+  it('upgrades a version 2 library to packed embedding blocks (v3): every vector kept, bit for bit, under its model', async () => {
+    const name = freshName();
+    // Version 2 as it shipped: v1's stores, then jobs and queue; one embedding record per photo and model.
+    const v2 = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open(name, 2);
+      open.onupgradeneeded = () => {
+        const db = open.result;
+        db.createObjectStore('photos', { keyPath: 'hash' });
+        db.createObjectStore('files', { keyPath: 'path' }).createIndex('by-hash', 'hash');
+        db.createObjectStore('thumbnails', { keyPath: 'hash' });
+        db.createObjectStore('embeddings', { keyPath: ['model', 'hash'] }).createIndex('by-model', 'model');
+        db.createObjectStore('models', { keyPath: 'key' });
+        db.createObjectStore('folders', { keyPath: 'name' });
+        db.createObjectStore('jobs', { keyPath: 'id', autoIncrement: true });
+        db.createObjectStore('queue', { keyPath: 'id', autoIncrement: true }).createIndex('by-job', 'job');
+      };
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const count = BLOCK_ROWS * 2 + 7; // three blocks for m1
+    const row = (i: number, dim: number) => Float32Array.from({ length: dim }, (_, d) => Math.sin(i * 31 + d) / Math.sqrt(dim));
+    const tx = v2.transaction(['photos', 'embeddings', 'jobs'], 'readwrite');
+    for (let i = 0; i < count; i++) {
+      const h = i.toString(16).padStart(64, '0');
+      tx.objectStore('photos').put({ hash: h, width: 4, height: 3, type: 'image/png', size: 10, addedAt: 1 });
+      tx.objectStore('embeddings').put({ model: 'm1', hash: h, vector: row(i, 8) });
+      if (i % 3 === 0) tx.objectStore('embeddings').put({ model: 'm2', hash: h, vector: row(i + 1, 12) });
+    }
+    tx.objectStore('embeddings').put({ model: 'm2', hash: 'f'.repeat(64), vector: new Float32Array(5) }); // not m2's length: dropped
+    tx.objectStore('jobs').put({ createdAt: 1, total: 0, origin: 'add', skipped: [] });
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    v2.close();
+
+    const db = await openLibraryDb({ name });
+    expect(db.version).toBe(3);
+    expect(await db.countFromIndex('embeddings', 'by-model', 'm1')).toBe(count);
+    expect(await db.countFromIndex('embeddings', 'by-model', 'm2')).toBe(Math.ceil(count / 3));
+    expect(await db.count('vectors')).toBe(3 + 1);
+    for (const [model, dim, every, shift] of [
+      ['m1', 8, 1, 0],
+      ['m2', 12, 3, 1],
+    ] as const) {
+      const seen: string[] = [];
+      await readVectors(db, model, (hashes, vectors) => {
+        expect(hashes.length).toBeLessThanOrEqual(BLOCK_ROWS);
+        hashes.forEach((h, r) => {
+          const i = parseInt(h, 16);
+          expect(Array.from(vectors.subarray(r * dim, (r + 1) * dim)), h).toEqual(Array.from(row(i + shift, dim)));
+          seen.push(h);
+        });
+      });
+      expect(seen.length).toBe(Math.ceil(count / every));
+      expect(new Set(seen).size).toBe(seen.length);
+    }
+    expect(await storedVector(db, 'm2', 'f'.repeat(64))).toBeNull();
+    expect(await db.count('photos')).toBe(count);
+    expect(await db.count('jobs')).toBe(1);
+    db.close();
+  });
+
   it('creates every store in a new database', async () => {
     const db = await openLibraryDb({ name: freshName() });
-    expect([...db.objectStoreNames].sort()).toEqual(['embeddings', 'files', 'folders', 'jobs', 'models', 'photos', 'queue', 'thumbnails']);
+    expect([...db.objectStoreNames].sort()).toEqual(['embeddings', 'files', 'folders', 'jobs', 'models', 'photos', 'queue', 'thumbnails', 'vectors']);
     db.close();
   });
 

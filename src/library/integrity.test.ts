@@ -3,6 +3,7 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openLibraryDb, type LibraryDb } from './db';
 import { checkLibrary, describeCheck, problemsFound, usableVector } from './integrity';
+import { putVectorRow } from './testing/vectors';
 
 const M = 'sha:float16:v1';
 const OTHER = 'sha:int8:v1';
@@ -25,8 +26,8 @@ async function seed(count: number, folder = ''): Promise<void> {
     await db.put('photos', { hash: h, width: 4, height: 3, type: 'image/png', size: 10, addedAt: 1 });
     await db.put('files', { path, name: `p${i}.png`, folder, hash: h, size: 10, lastModified: 1, type: 'image/png', addedAt: 1 });
     await db.put('thumbnails', { hash: h, blob: new Blob([new Uint8Array([1, 2])]), width: 4, height: 3 });
-    await db.put('embeddings', { model: M, hash: h, vector: unit(i) });
-    await db.put('embeddings', { model: OTHER, hash: h, vector: unit(i + 1) });
+    await putVectorRow(db, M, h, unit(i));
+    await putVectorRow(db, OTHER, h, unit(i + 1));
   }
 }
 
@@ -49,8 +50,8 @@ describe('the start-up integrity check', () => {
 
   it('removes embeddings of any model whose photo is missing', async () => {
     await seed(3);
-    await db.put('embeddings', { model: M, hash: hash(99), vector: unit(0) });
-    await db.put('embeddings', { model: 'gone-model', hash: hash(98), vector: unit(0) });
+    await putVectorRow(db, M, hash(99), unit(0));
+    await putVectorRow(db, 'gone-model', hash(98), unit(0));
     const r = await check();
     expect(r.removed).toEqual({ embeddings: 2, photos: 0, files: 0, thumbnails: 0, queue: 0 });
     expect(r.modelChanged).toBe(true);
@@ -59,13 +60,13 @@ describe('the start-up integrity check', () => {
 
   it("removes the checked model's unusable vectors (dimension, NaN, Infinity, length, type) and keeps other models' vectors", async () => {
     await seed(6);
-    await db.put('embeddings', { model: M, hash: hash(0), vector: new Float32Array(DIM + 1).fill(0.4) });
-    await db.put('embeddings', { model: M, hash: hash(1), vector: new Float32Array([NaN, 0, 0, 0]) });
-    await db.put('embeddings', { model: M, hash: hash(2), vector: new Float32Array([Infinity, 0, 0, 0]) });
-    await db.put('embeddings', { model: M, hash: hash(3), vector: new Float32Array([3, 0, 0, 0]) });
-    await db.put('embeddings', { model: M, hash: hash(4), vector: [1, 0, 0, 0] as unknown as Float32Array });
+    await putVectorRow(db, M, hash(0), new Float32Array(DIM + 1).fill(0.4));
+    await putVectorRow(db, M, hash(1), new Float32Array([NaN, 0, 0, 0]));
+    await putVectorRow(db, M, hash(2), new Float32Array([Infinity, 0, 0, 0]));
+    await putVectorRow(db, M, hash(3), new Float32Array([3, 0, 0, 0]));
+    await putVectorRow(db, M, hash(4), [1, 0, 0, 0] as unknown as Float32Array);
     // Another model's vectors are checked when that model is loaded, not now.
-    await db.put('embeddings', { model: OTHER, hash: hash(5), vector: new Float32Array(7) });
+    await putVectorRow(db, OTHER, hash(5), new Float32Array(7));
     const r = await check();
     expect(r.removed.embeddings).toBe(5);
     expect(r.embeddings).toBe(1);
@@ -81,7 +82,7 @@ describe('the start-up integrity check', () => {
   it('queues the files of a broken embedding again when they lie under a remembered folder', async () => {
     await seed(2, 'Trip');
     await db.put('folders', { name: 'Trip', handle: { kind: 'directory', name: 'Trip' } as unknown as FileSystemDirectoryHandle, addedAt: 1 });
-    await db.put('embeddings', { model: M, hash: hash(1), vector: new Float32Array([NaN, 0, 0, 0]) });
+    await putVectorRow(db, M, hash(1), new Float32Array([NaN, 0, 0, 0]));
     const r = await check();
     expect(r.requeued).toBe(1);
     expect(r.lost).toEqual([]);
@@ -159,7 +160,7 @@ describe('the start-up integrity check', () => {
     await seed(8);
     await db.delete('photos', hash(0)); // files, thumbnail and embeddings of a missing photo
     await db.delete('files', 'p1.png'); // a photo without files
-    await db.put('embeddings', { model: M, hash: hash(2), vector: new Float32Array(DIM) }); // zero vector
+    await putVectorRow(db, M, hash(2), new Float32Array(DIM)); // zero vector
     await db.put('thumbnails', { hash: hash(40), blob: new Blob([new Uint8Array([1])]), width: 1, height: 1 });
     const r = await check();
     expect(problemsFound(r)).toBeGreaterThan(0);
@@ -175,8 +176,8 @@ describe('the start-up integrity check', () => {
   });
 
   it('accepts unit vectors only', () => {
-    expect(usableVector({ model: M, hash: '', vector: new Float32Array([0.6, 0.8, 0, 0]) }, 4)).toBe(true);
-    expect(usableVector({ model: M, hash: '', vector: new Float32Array([0.6, 0.8, 0, 0]) }, 5)).toBe(false);
+    expect(usableVector(new Float32Array([0.6, 0.8, 0, 0]), 4)).toBe(true);
+    expect(usableVector(new Float32Array([0.6, 0.8, 0, 0]), 5)).toBe(false);
     expect(usableVector(undefined, 4)).toBe(false);
   });
 });

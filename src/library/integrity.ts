@@ -4,7 +4,8 @@
 import { plural } from '../engine/format';
 import type { LibraryDb } from './db';
 import { quiet } from './queue';
-import type { EmbeddingRecord, FileRecord, PhotoRecord, QueueEntry, ThumbnailRecord } from './schema';
+import type { FileRecord, PhotoRecord, QueueEntry, ThumbnailRecord, VectorBlockRecord } from './schema';
+import { modelBlocks, removeVectors } from './vector-blocks';
 
 export interface IntegrityReport {
   /** Photos in the library after the check. */
@@ -40,7 +41,7 @@ export interface CheckedModel {
 /** How far a stored vector's length may be from 1 (they are normalised before they are written). */
 const NORM_TOLERANCE = 1e-3;
 
-const STORES = ['photos', 'files', 'thumbnails', 'embeddings', 'folders', 'queue', 'jobs'] as const;
+const STORES = ['photos', 'files', 'thumbnails', 'embeddings', 'vectors', 'folders', 'queue', 'jobs'] as const;
 
 /**
  * Checks and repairs the library in one read-write transaction (so another tab's indexing never
@@ -51,9 +52,9 @@ const STORES = ['photos', 'files', 'thumbnails', 'embeddings', 'folders', 'queue
  * 3. a photo must have at least one file record, else it is removed with its thumbnail and all
  *    its embeddings (nothing names it any more);
  * 4. an embedding of any model must belong to an existing photo, else it is removed;
- * 5. an embedding of the checked model must be a Float32Array of the model's dimension, with
- *    finite values, of unit length; else it is removed and the photo's files are queued again
- *    where they can be read;
+ * 5. an embedding of the checked model must be a row of the block its record names, of the
+ *    model's dimension, with finite values, of unit length; else it is removed and the photo's
+ *    files are queued again where they can be read (a row that no record names is dropped);
  * 6. a thumbnail must belong to an existing photo and hold a non-empty Blob, else it is removed;
  * 7. a queue entry must belong to a job and have a readable source, else it is removed; a job
  *    without entries is finished and deleted.
@@ -109,28 +110,56 @@ export async function checkLibrary(db: LibraryDb, model: CheckedModel | null): P
   }
 
   // 4. Embeddings of missing photos, any model.
+  const stores = { vectors: tx.objectStore('vectors'), embeddings };
+  const orphanVectors = new Map<string, string[]>();
   for (const key of await embeddings.getAllKeys()) {
     if (valid.has(key[1])) continue;
-    quiet(embeddings.delete(key));
+    orphanVectors.set(key[0], [...(orphanVectors.get(key[0]) ?? []), key[1]]);
     removed.embeddings++;
     if (key[0] === model?.key) modelChanged = true;
   }
+  for (const [m, hashes] of orphanVectors) await removeVectors(stores, m, hashes);
 
   // 5. The checked model's vectors.
   /** Photos whose embedding under the checked model was unusable: their files are queued again. */
   const reembed: FileRecord[] = [];
   let kept = 0;
   if (model) {
-    let cursor = await embeddings.index('by-model').openCursor(model.key);
+    const records = await embeddings.index('by-model').getAll(model.key);
+    const blockOf = new Map(records.map((r) => [r.hash, r.block]));
+    const found = new Set<string>();
+    let cursor = await stores.vectors.openCursor(modelBlocks(model.key));
     while (cursor) {
-      if (usableVector(cursor.value, model.dim)) kept++;
-      else {
-        quiet(cursor.delete());
-        removed.embeddings++;
-        modelChanged = true;
-        reembed.push(...(filesByHash.get(cursor.value.hash) ?? []));
+      const block = cursor.value;
+      const rows = usableBlock(block, model.dim) ? block.hashes.length : 0;
+      const keep: number[] = [];
+      for (let i = 0; i < rows; i++) {
+        const hash = block.hashes[i]!;
+        if (blockOf.get(hash) !== block.block || found.has(hash)) continue; // a row no record names
+        if (usableVector(block.vectors.subarray(i * model.dim, (i + 1) * model.dim), model.dim)) {
+          keep.push(i);
+          found.add(hash);
+        }
+      }
+      if (keep.length < block.hashes.length) {
+        if (!keep.length) quiet(cursor.delete());
+        else {
+          const vectors = new Float32Array(keep.length * model.dim);
+          keep.forEach((row, i) => vectors.set(block.vectors.subarray(row * model.dim, (row + 1) * model.dim), i * model.dim));
+          quiet(cursor.update({ ...block, hashes: keep.map((i) => block.hashes[i]!), vectors }));
+        }
       }
       cursor = await cursor.continue();
+    }
+    for (const r of records) {
+      if (found.has(r.hash)) {
+        kept++;
+        continue;
+      }
+      quiet(embeddings.delete([model.key, r.hash]));
+      removed.embeddings++;
+      modelChanged = true;
+      reembed.push(...(filesByHash.get(r.hash) ?? []));
     }
   }
 
@@ -198,9 +227,13 @@ function positive(n: unknown): boolean {
   return typeof n === 'number' && Number.isFinite(n) && n > 0;
 }
 
+/** A block whose rows are a Float32Array of its hashes times the model's dimension. */
+function usableBlock(block: VectorBlockRecord, dim: number): boolean {
+  return Array.isArray(block.hashes) && block.vectors instanceof Float32Array && block.vectors.length === block.hashes.length * dim;
+}
+
 /** A Float32Array of the model's dimension, finite, of unit length. */
-export function usableVector(record: EmbeddingRecord | undefined, dim: number): boolean {
-  const v = record?.vector;
+export function usableVector(v: Float32Array | undefined, dim: number): boolean {
   if (!(v instanceof Float32Array) || v.length !== dim) return false;
   let sum = 0;
   for (let i = 0; i < v.length; i++) {

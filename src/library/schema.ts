@@ -9,7 +9,7 @@ export type { FileRecord };
 
 export const DB_NAME = 'longclip-search';
 /** Bump with a migration in db.ts whenever a store or index changes. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** One distinct photo (PhotoMeta: keyed by the SHA-256 of its bytes), with when it was first added. */
 export interface PhotoRecord extends PhotoMeta {
@@ -19,8 +19,24 @@ export interface PhotoRecord extends PhotoMeta {
 /** A photo's thumbnail (its type is the Blob's). */
 export type ThumbnailRecord = { hash: string; blob: Blob } & Pick<Thumbnail, 'width' | 'height'>;
 
-/** An image embedding of one photo under one model, normalised to unit length. */
+/** A photo has an embedding under a model (v3): the block of `vectors` that holds it (vector-blocks.ts). */
 export interface EmbeddingRecord {
+  model: string;
+  hash: string;
+  block: number;
+}
+
+/** Up to BLOCK_ROWS unit embeddings of one model, packed (v3): row i is the vector of `hashes[i]`. */
+export interface VectorBlockRecord {
+  model: string;
+  block: number;
+  hashes: string[];
+  /** hashes.length x the model's dimension, row after row. */
+  vectors: Float32Array;
+}
+
+/** An embedding as versions 1 and 2 stored it, one record per photo and model (read by the v3 upgrade only). */
+export interface EmbeddingRecordV2 {
   model: string;
   hash: string;
   vector: Float32Array;
@@ -93,6 +109,7 @@ export interface LibrarySchema extends DBSchema {
   files: { key: string; value: FileRecord; indexes: { 'by-hash': string } };
   thumbnails: { key: string; value: ThumbnailRecord };
   embeddings: { key: [string, string]; value: EmbeddingRecord; indexes: { 'by-model': string } };
+  vectors: { key: [string, number]; value: VectorBlockRecord };
   models: { key: string; value: ModelRecord };
   folders: { key: string; value: FolderRecord };
   jobs: { key: number; value: JobRecord };

@@ -34,7 +34,7 @@ describe('debug flags', () => {
       const tx = limited.transaction(['photos', 'embeddings'], 'readwrite');
       for (const hash of hashes) {
         quiet(tx.objectStore('photos').put({ hash, width: 1, height: 1, type: 'image/png', size: 1, addedAt: 0 }));
-        quiet(tx.objectStore('embeddings').put({ model: 'm', hash, vector: new Float32Array([1]) }));
+        quiet(tx.objectStore('embeddings').put({ model: 'm', hash, block: 0 }));
       }
       await tx.done;
     };

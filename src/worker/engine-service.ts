@@ -9,6 +9,7 @@ import { LibraryConnection } from '../library/connection';
 import type { LibraryDb } from '../library/db';
 import { checkLibrary } from '../library/integrity';
 import { clearQueue } from '../library/queue';
+import { countVectors, readVector, readVectors } from '../library/vector-blocks';
 import { BundleSources } from './bundle-sources';
 import { delayedEncoder, limitedStorage, NO_DEBUG, type DebugFlags } from './debug-flags';
 import { duplicateGroups } from './duplicate-search';
@@ -196,8 +197,14 @@ export class EngineService {
 
   /** The ranking matrix of a model, from the index. */
   private async loadMatrix(info: ModelInfo): Promise<EmbeddingMatrix> {
-    const m = new EmbeddingMatrix(info.manifest.architecture.embedDim);
-    for (const record of await (await this.database()).getAllFromIndex('embeddings', 'by-model', info.key)) m.addUnit(record.hash, record.vector);
+    const db = await this.database();
+    const dim = info.manifest.architecture.embedDim;
+    // Room for what is stored and some growth, so a large library is not copied as it loads.
+    const m = new EmbeddingMatrix(dim, Math.ceil((await countVectors(db, info.key)) * 1.05) + 64);
+    await readVectors(db, info.key, (hashes, vectors) => {
+      if (vectors.length !== hashes.length * dim) return; // a damaged block: the integrity check drops it
+      hashes.forEach((hash, i) => m.addUnit(hash, vectors.subarray(i * dim, (i + 1) * dim)));
+    });
     return m;
   }
 
@@ -212,8 +219,8 @@ export class EngineService {
     if (!matrix || this.host?.info?.key !== model) return;
     const db = await this.database();
     for (const hash of hashes) {
-      const record = await db.get('embeddings', [model, hash]);
-      if (record) matrix.addUnit(hash, record.vector);
+      const vector = await readVector(db, model, hash);
+      if (vector?.length === matrix.dim) matrix.addUnit(hash, vector);
     }
     this.platform.emit({ type: 'indexed', hashes, embeddedSinceLoad: this.embeddedSinceLoad });
   }

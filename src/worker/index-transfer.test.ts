@@ -12,6 +12,7 @@ import type { FileRecord } from '../library/schema';
 import { exportIndex, importIndex, type ImportContext } from './index-transfer';
 import { modelKey } from '../engine/bundle/identity';
 import type { ModelInfo } from './protocol';
+import { putVectorRow, storedVector } from '../library/testing/vectors';
 
 const DIM = 4;
 const hash = (i: number) => i.toString(16).padStart(64, '0');
@@ -51,7 +52,7 @@ async function addPhoto(db: LibraryDb, i: number, paths: string[], key: string |
   await db.put('photos', { hash: hash(i), width: 10 + i, height: 20, type: 'image/png', size: 10, addedAt: 3 });
   await db.put('thumbnails', { hash: hash(i), blob: new Blob([new Uint8Array([i, 1, 2])], { type: 'image/webp' }), width: 5, height: 6 });
   for (const p of paths) await db.put('files', file(p, hash(i), p.endsWith('taken.png') ? { takenAt: 1234 } : {}));
-  if (key) await db.put('embeddings', { model: key, hash: hash(i), vector });
+  if (key) await putVectorRow(db, key, hash(i), vector);
 }
 
 let n = 0;
@@ -115,7 +116,7 @@ describe('index transfer', () => {
     await addPhoto(target, 7, ['holiday.png'], loaded.key);
     const summary = await importIndex(new File([(await exportIndex(source, loaded)).blob], 'a.lcindex'), context(target));
     expect(summary).toEqual({ photos: 3, added: 2, alreadyIndexed: 1, filesAdded: 5 });
-    expect(Array.from((await target.get('embeddings', [loaded.key, hash(1)]))!.vector)).toEqual(Array.from(mine));
+    expect(Array.from((await storedVector(target, loaded.key, hash(1)))!)).toEqual(Array.from(mine));
     expect((await target.get('photos', hash(1)))!.addedAt).toBe(3);
     expect((await target.get('files', 'holiday.png'))!.hash).toBe(hash(7));
     expect((await target.get('files', 'holiday (2).png'))!.hash).toBe(hash(2));

@@ -11,17 +11,22 @@ import { normalized, type EmbeddingMatrix } from '../engine/rank';
 import type { LibraryDb } from '../library/db';
 import { placeFile, type FilesStore } from '../library/place-file';
 import { isQuotaError, quiet } from '../library/queue';
+import { appendVectors, readVectors, type StoredVector } from '../library/vector-blocks';
 import type { IndexExport, IndexImportSummary, ModelInfo, TaskProgress } from './protocol';
 
 /** Photos written per transaction. */
-const IMPORT_BATCH = 128;
+const IMPORT_BATCH = 4096;
 
 /** The loaded model's index: only photos embedded under it (with a file), their files and thumbnails. */
 export async function exportIndex(db: LibraryDb, model: ModelInfo): Promise<IndexExport> {
   const dim = model.manifest.architecture.embedDim;
+  const embeddings: StoredVector[] = [];
+  await readVectors(db, model.key, (hashes, vectors) => {
+    if (vectors.length === hashes.length * dim) hashes.forEach((hash, i) => embeddings.push({ hash, vector: vectors.subarray(i * dim, (i + 1) * dim) }));
+  });
   const tx = db.transaction(['photos', 'files', 'thumbnails', 'embeddings'], 'readonly');
-  const [embeddings, photoList, fileList, thumbList] = await Promise.all([
-    tx.objectStore('embeddings').index('by-model').getAll(model.key),
+  const [members, photoList, fileList, thumbList] = await Promise.all([
+    tx.objectStore('embeddings').index('by-model').getAllKeys(model.key),
     tx.objectStore('photos').getAll(),
     tx.objectStore('files').getAll(),
     tx.objectStore('thumbnails').getAll(),
@@ -30,10 +35,12 @@ export async function exportIndex(db: LibraryDb, model: ModelInfo): Promise<Inde
   const photos = new Map(photoList.map((p) => [p.hash, p]));
   const thumbnails = new Map(thumbList.map((t) => [t.hash, t]));
   const named = new Set(fileList.map((f) => f.hash));
+  const indexed = new Set(members.map((k) => k[1]));
   const out: PhotoToWrite<Blob>[] = [];
   for (const e of embeddings) {
     const p = photos.get(e.hash);
-    if (!p || !named.has(e.hash) || e.vector?.length !== dim || !e.vector.every(Number.isFinite)) continue;
+    if (!p || !named.has(e.hash) || !indexed.has(e.hash) || !e.vector.every(Number.isFinite)) continue;
+    indexed.delete(e.hash); // once, should a stray second row exist
     const t = thumbnails.get(e.hash);
     const thumbnail = t && t.blob.size > 0 ? { data: t.blob, type: t.blob.type || 'image/webp', width: t.width, height: t.height } : null;
     out.push({ hash: p.hash, width: p.width, height: p.height, type: p.type, size: p.size, vector: e.vector, thumbnail });
@@ -57,9 +64,10 @@ export interface ImportContext {
 
 /**
  * Imports an index file made with the loaded model. Refuses another model's index naming
- * both. Each batch of photos commits its photo records, thumbnails, embeddings and file records
- * in one transaction: photos the library has keep their records, thumbnails and embeddings,
- * files are placed as the indexer places them (another photo of the same name is never lost).
+ * both. Photos are written in large batches, each one transaction of photo records, thumbnails,
+ * embeddings and file records: photos the library has keep their records, thumbnails and
+ * embeddings, files are placed as the indexer places them (another photo of the same name is
+ * never lost). What the library holds is read once, up front, so a batch only writes.
  */
 export async function importIndex(file: File, ctx: ImportContext): Promise<IndexImportSummary> {
   const { db, model, matrix, signal } = ctx;
@@ -71,6 +79,7 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
     throw e;
   }
   const { header } = reader;
+  const dim = model.manifest.architecture.embedDim;
   checkSameModel(header.model, modelIdentity(model.manifest, model.name), 'This index', 'the loaded model', 'Load that model to import it.');
   const byHash = new Map<string, IndexFileRecord[]>();
   for (const f of header.files) byHash.set(f.hash, [...(byHash.get(f.hash) ?? []), f]);
@@ -89,42 +98,56 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
     });
   };
   report(0);
+  const known = await libraryKeys(db, model.key);
   for (let start = 0; start < header.photos.length; start += IMPORT_BATCH) {
     signal.throwIfAborted();
     const count = Math.min(IMPORT_BATCH, header.photos.length - start);
     // Read before the transaction: it must not wait on anything but its own requests.
     const vectors = (await reader.vectors(start, count)).map(normalized);
-    const thumbs = await Promise.all(Array.from({ length: count }, (_, i) => reader.thumbnail(start + i)));
+    const thumbs = await Promise.all(
+      Array.from({ length: count }, (_, i) => (header.photos[start + i]!.thumbnail ? reader.thumbnail(start + i) : Promise.resolve(null))),
+    );
     /** Positions in this batch of the photos whose embedding is written now. */
     const added: number[] = [];
-    let filesAdded = 0;
-    const tx = db.transaction(['photos', 'thumbnails', 'embeddings', 'files'], 'readwrite');
+    const addedHashes = new Set<string>();
+    const placedPaths: string[] = [];
+    const tx = db.transaction(['photos', 'thumbnails', 'embeddings', 'vectors', 'files'], 'readwrite');
     try {
       const now = Date.now();
       const store = tx.objectStore('files');
+      // Only a path the library already has is read back; a new one is written straight away.
       const files: FilesStore = {
-        get: (path) => store.get(path),
+        get: (path) => (known.paths.has(path) ? store.get(path) : Promise.resolve(undefined)),
         put: (record) => {
-          filesAdded++;
+          if (!known.paths.has(record.path)) placedPaths.push(record.path);
+          known.paths.add(record.path);
           return store.put(record);
         },
       };
+      const photos = tx.objectStore('photos');
+      const thumbnails = tx.objectStore('thumbnails');
       for (let i = 0; i < count; i++) {
         const p = header.photos[start + i]!;
-        if (!(await tx.objectStore('photos').get(p.hash)))
-          quiet(tx.objectStore('photos').put({ hash: p.hash, width: p.width, height: p.height, type: p.type, size: p.size, addedAt: now }));
+        if (!known.photos.has(p.hash)) quiet(photos.put({ hash: p.hash, width: p.width, height: p.height, type: p.type, size: p.size, addedAt: now }));
         const thumb = thumbs[i];
-        if (thumb && p.thumbnail && !(await tx.objectStore('thumbnails').get(p.hash))) {
+        if (thumb && p.thumbnail && !known.thumbnails.has(p.hash)) {
           const blob = new Blob([thumb as Uint8Array<ArrayBuffer>], { type: p.thumbnail.type });
-          quiet(tx.objectStore('thumbnails').put({ hash: p.hash, blob, width: p.thumbnail.width, height: p.thumbnail.height }));
+          quiet(thumbnails.put({ hash: p.hash, blob, width: p.thumbnail.width, height: p.thumbnail.height }));
         }
-        if (await tx.objectStore('embeddings').get([model.key, p.hash])) summary.alreadyIndexed++;
+        if (known.embedded.has(p.hash) || addedHashes.has(p.hash)) summary.alreadyIndexed++;
         else {
-          quiet(tx.objectStore('embeddings').put({ model: model.key, hash: p.hash, vector: vectors[i]! }));
           added.push(i);
+          addedHashes.add(p.hash);
         }
         for (const f of byHash.get(p.hash) ?? []) await placeFile(files, fromIndexRecord(f));
       }
+      const stores = { vectors: tx.objectStore('vectors'), embeddings: tx.objectStore('embeddings') };
+      await appendVectors(
+        stores,
+        model.key,
+        added.map((i) => ({ hash: header.photos[start + i]!.hash, vector: vectors[i]! })),
+        dim,
+      );
       await tx.done;
     } catch (e) {
       quiet(tx.done);
@@ -133,6 +156,7 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
       } catch {
         // already finished
       }
+      for (const path of placedPaths) known.paths.delete(path);
       if (isQuotaError(e) || isQuotaError(tx.error)) {
         throw new Error(
           `Storage is full: the index was imported up to photo ${start} of ${header.photos.length}; free some space and import it again to add the rest.`,
@@ -142,11 +166,32 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
       throw e;
     }
     const hashes = added.map((i) => header.photos[start + i]!.hash);
-    added.forEach((i, n) => matrix.addUnit(hashes[n]!, vectors[i]!));
+    for (let i = 0; i < count; i++) {
+      const p = header.photos[start + i]!;
+      known.photos.add(p.hash);
+      if (thumbs[i] && p.thumbnail) known.thumbnails.add(p.hash);
+    }
+    added.forEach((i, n) => {
+      known.embedded.add(hashes[n]!);
+      matrix.addUnit(hashes[n]!, vectors[i]!);
+    });
     summary.added += added.length;
-    summary.filesAdded += filesAdded;
+    summary.filesAdded += placedPaths.length;
     if (hashes.length) ctx.onImported(hashes);
     report(start + count);
   }
   return summary;
+}
+
+/** What the library holds, by key: read once before an import. */
+async function libraryKeys(db: LibraryDb, model: string) {
+  const tx = db.transaction(['photos', 'thumbnails', 'embeddings', 'files'], 'readonly');
+  const [photos, thumbnails, embedded, paths] = await Promise.all([
+    tx.objectStore('photos').getAllKeys(),
+    tx.objectStore('thumbnails').getAllKeys(),
+    tx.objectStore('embeddings').index('by-model').getAllKeys(model),
+    tx.objectStore('files').getAllKeys(),
+  ]);
+  await tx.done;
+  return { photos: new Set(photos), thumbnails: new Set(thumbnails), embedded: new Set(embedded.map((k) => k[1])), paths: new Set(paths) };
 }

@@ -13,6 +13,7 @@ import type * as QueueModule from '../library/queue';
 import { indexQueue, StorageFullError, type IndexContext } from './indexer';
 import type { BlobThumbnail } from './photo-decoder';
 import type { QueueRunSummary } from './protocol';
+import { putVectorRow, storedVector } from '../library/testing/vectors';
 
 // The first byte of a test file picks its "content"; 0xff is not an image.
 const decoder: PhotoDecoder<BlobThumbnail> = {
@@ -71,7 +72,7 @@ function fakeEncoder(failOnCall = 0) {
 
 async function matrixFromDb(): Promise<EmbeddingMatrix> {
   const m = new EmbeddingMatrix(DIM, 16, { prefilter: 'never' });
-  for (const r of await db.getAllFromIndex('embeddings', 'by-model', MODEL)) m.add(r.hash, r.vector);
+  for (const r of await db.getAllFromIndex('embeddings', 'by-model', MODEL)) m.add(r.hash, (await storedVector(db, MODEL, r.hash))!);
   return m;
 }
 
@@ -226,7 +227,7 @@ describe('indexing the persisted queue', () => {
     const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
     await db.put('photos', { hash, width: 2, height: 2, type: 'image/png', size: 4, addedAt: 1 });
     await db.put('files', { path: 'other-tab/a.png', name: 'a.png', folder: 'other-tab', hash, size: 4, lastModified: 1, type: 'image/png', addedAt: 1 });
-    await db.put('embeddings', { model: MODEL, hash, vector: new Float32Array([1, 0, 0, 0]) });
+    await putVectorRow(db, MODEL, hash, new Float32Array([1, 0, 0, 0]));
     const s = await indexQueue(ctx, never, summary());
     expect(s).toMatchObject({ files: 2, embedded: 1 });
     expect(ctx.matrix.has(hash)).toBe(true);

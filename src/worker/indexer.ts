@@ -10,6 +10,7 @@ import { fileRecordFor } from '../engine/records';
 import type { LibraryDb } from '../library/db';
 import { placeFile } from '../library/place-file';
 import { deleteFinishedJobs, isQuotaError, PermissionNeededError, quiet, readQueued } from '../library/queue';
+import { appendVectors, readVector } from '../library/vector-blocks';
 import type { FileRecord } from '../library/schema';
 import type { BlobThumbnail } from './photo-decoder';
 import type { TaskProgress } from './protocol';
@@ -115,9 +116,9 @@ class Run {
    */
   private async embeddedElsewhere(hash: string): Promise<boolean> {
     if (this.inBatch.has(hash)) return false;
-    const stored = await this.ctx.db.get('embeddings', [this.ctx.modelKey, hash]);
-    if (!stored || stored.vector?.length !== this.ctx.matrix.dim) return false;
-    this.ctx.matrix.addUnit(hash, stored.vector);
+    const stored = await readVector(this.ctx.db, this.ctx.modelKey, hash);
+    if (stored?.length !== this.ctx.matrix.dim) return false;
+    this.ctx.matrix.addUnit(hash, stored);
     return true;
   }
 
@@ -147,7 +148,7 @@ class Run {
 
   /** One transaction: photo, thumbnail, embedding and file records commit with the deletion of their queue entries, or nothing does. */
   private async write(batch: EmbeddedImage<BlobThumbnail, Queued>[], batchFiles: Queued[], light: Run['light']): Promise<void> {
-    const tx = this.ctx.db.transaction(['photos', 'thumbnails', 'embeddings', 'files', 'queue', 'jobs'], 'readwrite');
+    const tx = this.ctx.db.transaction(['photos', 'thumbnails', 'embeddings', 'vectors', 'files', 'queue', 'jobs'], 'readwrite');
     try {
       const now = Date.now();
       const queue = tx.objectStore('queue');
@@ -157,9 +158,10 @@ class Run {
         const { hash, type, size } = record;
         quiet(tx.objectStore('photos').put({ hash, width: p.width, height: p.height, type, size, addedAt: now }));
         if (p.thumbnail) quiet(tx.objectStore('thumbnails').put({ hash, blob: p.thumbnail.data, width: p.thumbnail.width, height: p.thumbnail.height }));
-        quiet(tx.objectStore('embeddings').put({ model: this.ctx.modelKey, hash, vector: p.vector }));
         quiet(queue.delete(entry));
       }
+      const vectors = batch.map((p) => ({ hash: p.payload.record.hash, vector: p.vector }));
+      await appendVectors({ vectors: tx.objectStore('vectors'), embeddings: tx.objectStore('embeddings') }, this.ctx.modelKey, vectors, this.ctx.matrix.dim);
       for (const f of batchFiles) quiet(queue.delete(f.entry));
       // In order, awaited: each placement sees the paths the ones before it took.
       for (const record of [...batch.map((p) => p.payload.record), ...batchFiles.map((f) => f.record), ...light.files]) await placeFile(files, record);
