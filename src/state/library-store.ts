@@ -27,8 +27,10 @@ export interface LibraryState {
   skipped: SkippedFile[];
   folders: string[];
   error: string | null;
-  /** Bumped whenever embeddings were written (the search refreshes on it). */
+  /** Bumped whenever embeddings were written (duplicates refresh on it). */
   revision: number;
+  /** Bumped when the library was read again after something other than indexing wrote to it (the search ranks again). */
+  reloads: number;
   notices: LibraryNotice[];
   /** Set when the database was closed under this page (another tab upgraded it): the page must reload. */
   closed: string | null;
@@ -96,6 +98,7 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
     folders: [],
     error: null,
     revision: 0,
+    reloads: 0,
     notices: [],
     closed: null,
     blocked: false,
@@ -129,7 +132,7 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
 
     async reload() {
       await refresh();
-      set((s) => ({ revision: s.revision + 1 }));
+      set((s) => ({ revision: s.revision + 1, reloads: s.reloads + 1 }));
     },
 
     addSkipped: (skipped) => {

@@ -1,18 +1,27 @@
 // Which query the search store sends: the plain description alone exactly as before, the
 // advanced query's terms plus the description as terms, and nothing at all for a broken query.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Query, RankedPhoto } from '../worker/protocol';
+import type { Query, RankedPhoto, WorkerMessage } from '../worker/protocol';
 
 const sent: Query[] = [];
+const requests: { type: string; [k: string]: unknown }[] = [];
 const results: RankedPhoto[] = [{ hash: 'h1', score: 0.5 }];
+/** What the stand-in worker ranks for `search` and `search-page` (null: `results`, all of them). */
+let ranking: RankedPhoto[] | null = null;
+let listener: ((m: WorkerMessage) => void) | null = null;
 
 vi.mock('./engine-client', () => ({
   engineClient: () => ({
-    call: async (request: { type: string; query?: Query; text?: string }) => {
+    on: (l: (m: WorkerMessage) => void) => (listener = l),
+    call: async (request: { type: string; query?: Query; text?: string; limit?: number | null; offset?: number; hashes?: string[] }) => {
       // A stand-in tokenizer: one token per word, plus start and end.
       if (request.type === 'tokens') return { count: request.text!.split(' ').length + 2, contextLength: 248 };
+      requests.push(request);
+      const all = ranking ?? results;
+      if (request.type === 'search-page') return { results: all.slice(request.offset, request.offset! + request.limit!), total: all.length };
+      if (request.type === 'search-rescore') return { results: all.filter((r) => request.hashes!.includes(r.hash)), total: all.length };
       sent.push(request.query!);
-      return { results, sentences: null };
+      return { session: requests.length, results: request.limit === null ? all : all.slice(0, request.limit), total: all.length, sentences: null, encodeMs: 1 };
     },
   }),
 }));
@@ -24,14 +33,15 @@ vi.mock('./library-store', async () => {
   const { create } = await import('zustand');
   return {
     useLibraryStore: create(() => ({
-      files: [{ path: 'gallery/a.png', name: 'a.png', hash: 'h1' }],
+      files: [{ path: 'gallery/a.png', name: 'a.png', folder: 'gallery', hash: 'h1' }],
       embedded: new Set(['h1']),
       revision: 0,
     })),
   };
 });
 
-const { useSearchStore } = await import('./search-store');
+const { useSearchStore, RESULTS_PAGE } = await import('./search-store');
+const { useRefineStore } = await import('./refine-store');
 const { useModelStore } = await import('./model-store');
 
 async function settle(): Promise<void> {
@@ -45,6 +55,8 @@ describe('search store queries', () => {
     useSearchStore.setState({ text: '', advanced: '', photoQuery: null, ranked: [], sentenceMode: true });
     await settle();
     sent.length = 0;
+    requests.length = 0;
+    ranking = null;
   });
   afterEach(() => vi.useRealTimers());
 
@@ -106,5 +118,51 @@ describe('search store queries', () => {
     useSearchStore.getState().setAdvanced('');
     await settle();
     expect(useSearchStore.getState().advancedWarning).toBeNull();
+  });
+
+  it('asks for the first page, then the next as the grid scrolls; photos indexed meanwhile are scored against the kept query and merged', async () => {
+    const score = (i: number) => 1 - i / 1000;
+    ranking = Array.from({ length: RESULTS_PAGE * 2 + 10 }, (_, i) => ({ hash: `p${i}`, score: score(i) }));
+    useSearchStore.getState().setText('a red car');
+    await settle();
+    expect(requests).toEqual([expect.objectContaining({ type: 'search', limit: RESULTS_PAGE, filter: null })]);
+    expect(useSearchStore.getState().ranked).toHaveLength(RESULTS_PAGE);
+    expect(useSearchStore.getState().total).toBe(ranking.length);
+    useSearchStore.getState().loadMore();
+    await settle();
+    expect(requests.at(-1)).toMatchObject({ type: 'search-page', offset: RESULTS_PAGE, limit: RESULTS_PAGE });
+    expect(useSearchStore.getState().ranked.map((r) => r.hash)).toEqual(ranking.slice(0, 2 * RESULTS_PAGE).map((r) => r.hash));
+
+    // Two photos are indexed: one ranks among the fetched pages, one below them.
+    const high = { hash: 'new-high', score: score(3.5) };
+    const low = { hash: 'new-low', score: score(2 * RESULTS_PAGE + 5) };
+    ranking = [...ranking.slice(0, 4), high, ...ranking.slice(4, 2 * RESULTS_PAGE + 5), low, ...ranking.slice(2 * RESULTS_PAGE + 5)];
+    requests.length = 0;
+    listener!({ type: 'indexed', hashes: ['new-high', 'new-low'], embeddedSinceLoad: 2 });
+    await settle();
+    expect(requests).toEqual([expect.objectContaining({ type: 'search-rescore', hashes: ['new-high', 'new-low'] })]);
+    expect(sent).toHaveLength(1); // the text was not searched (encoded) again
+    const { ranked, total } = useSearchStore.getState();
+    expect(total).toBe(ranking.length);
+    expect(ranked).toHaveLength(2 * RESULTS_PAGE + 1);
+    expect(ranked.map((r) => r.hash)).toEqual(ranking.slice(0, 2 * RESULTS_PAGE + 1).map((r) => r.hash));
+    // The next page starts after what the grid has: the low one comes with it, in its place.
+    useSearchStore.getState().loadMore();
+    await settle();
+    expect(requests.at(-1)).toMatchObject({ type: 'search-page', offset: 2 * RESULTS_PAGE + 1 });
+    expect(useSearchStore.getState().ranked.map((r) => r.hash)).toEqual(ranking.map((r) => r.hash));
+  });
+
+  it('sends the filtered photos with the query, and asks for every result for a sort by date', async () => {
+    useRefineStore.getState().setFolder('gallery');
+    useSearchStore.getState().setText('a red car');
+    await settle();
+    expect(requests.at(-1)).toMatchObject({ type: 'search', filter: ['h1'], limit: RESULTS_PAGE });
+    useRefineStore.getState().clearFilters();
+    useRefineStore.getState().setSort('newest');
+    await settle();
+    expect(requests.at(-1)).toMatchObject({ type: 'search', filter: null, limit: null });
+    useRefineStore.getState().setSort('default');
+    await settle();
   });
 });

@@ -8,11 +8,16 @@ import type { Query, QueryTerm, RankedPhoto } from '../worker/protocol';
 import { advancedTerms, type QueryProblem } from './advanced-query';
 import { engineClient } from './engine-client';
 import { filesByHash } from './files-by-hash';
+import { filterPredicate, hasFilters } from './refine';
+import { useRefineStore } from './refine-store';
 import { useLibraryStore } from './library-store';
 import { useModelStore } from './model-store';
 
 /** What plain CLIP reads: the "CLIP view" cuts the query to this many tokens. */
 export const CLIP_CONTEXT = 77;
+
+/** Results asked of the worker at a time; the grid asks for the next page as it scrolls near the end. */
+export const RESULTS_PAGE = 120;
 
 export interface ResultItem {
   file: FileRecord;
@@ -30,7 +35,10 @@ export interface SearchState {
   tokenCount: number | null;
   /** A photo used as the query ("More like this"), by content hash. */
   photoQuery: string | null;
+  /** The ranking so far, best first: the first pages (all of it when `total` is reached). */
   ranked: RankedPhoto[];
+  /** Photos the query ranks (those the filters let through). */
+  total: number;
   searching: boolean;
   error: string | null;
   /** The "Advanced query" field (src/engine/query/query-language.ts); with content, the search is its terms plus the description. */
@@ -49,6 +57,8 @@ export interface SearchState {
   moreLikeThis(hash: string): void;
   clearPhotoQuery(): void;
   refresh(): void;
+  /** Asks for the next page of results (the grid scrolled near the end of what it has). */
+  loadMore(): void;
 }
 
 const SENTENCE_MODE_KEY = 'longclip-search:sentence-mode';
@@ -77,22 +87,66 @@ export function contextLength(clipView: boolean): number {
 }
 
 /** Ranked photos expanded to the files that hold them (a photo added twice shows twice). */
-export function resultItems(ranked: readonly RankedPhoto[], files: readonly FileRecord[]): ResultItem[] {
-  const byHash = filesByHash(files);
+export function resultItems(ranked: readonly RankedPhoto[], files: readonly FileRecord[] | ReadonlyMap<string, readonly FileRecord[]>): ResultItem[] {
+  const byHash: ReadonlyMap<string, readonly FileRecord[]> = Array.isArray(files) ? filesByHash(files) : (files as ReadonlyMap<string, readonly FileRecord[]>);
   return ranked.flatMap((r) => (byHash.get(r.hash) ?? []).map((file) => ({ file, score: r.score })));
+}
+
+/**
+ * Inserts photos scored since the ranking was made (indexed meanwhile) where they belong: a
+ * photo that ranks within the pages already fetched joins them, one below them waits for a later
+ * page (the worker ranks it there). Ties go after the photos already there.
+ */
+export function mergeRanked(ranked: readonly RankedPhoto[], total: number, fresh: readonly RankedPhoto[]): RankedPhoto[] {
+  const complete = ranked.length >= total;
+  const last = ranked[ranked.length - 1];
+  const known = new Set(ranked.map((r) => r.hash));
+  const out = ranked.slice();
+  for (const r of fresh) {
+    if (known.has(r.hash) || (!complete && last && r.score <= last.score) || (!complete && !last)) continue;
+    let at = out.length;
+    while (at > 0 && out[at - 1]!.score < r.score) at--;
+    out.splice(at, 0, r);
+  }
+  return out;
+}
+
+/** The photos (hashes) whose files the filters let through; null without filters. */
+function filterHashes(): string[] | null {
+  const settings = useRefineStore.getState();
+  if (!hasFilters(settings)) return null;
+  const keep = filterPredicate(settings);
+  const hashes = new Set<string>();
+  for (const f of useLibraryStore.getState().files) if (keep(f)) hashes.add(f.hash);
+  return [...hashes];
+}
+
+/** A sort other than by score, or a minimum score, needs every result at hand. */
+function needsAll(): boolean {
+  const { sort, minScoreOn } = useRefineStore.getState();
+  return sort !== 'default' || minScoreOn;
 }
 
 export const useSearchStore = create<SearchState>((set, get) => {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let generation = 0;
+  /** The worker's kept query behind `ranked`, and whether it was filtered. */
+  let session: { id: number; filtered: boolean } | null = null;
+  let loadingMore = false;
+  /** Photos indexed since the ranking was made, to be scored against the kept query. */
+  let fresh: string[] = [];
+  let freshTimer: ReturnType<typeof setTimeout> | undefined;
 
   async function run(): Promise<void> {
     const { text, clipView, photoQuery, advanced } = get();
     const model = useModelStore.getState().active;
     const mine = ++generation;
     if (!model) return;
+    fresh = [];
+    listen();
     if (!photoQuery && !text.trim() && !advanced.trim()) {
-      set({ ranked: [], sentences: null, searching: false, error: null, advancedError: null, advancedWarning: null });
+      session = null;
+      set({ ranked: [], total: 0, sentences: null, searching: false, error: null, advancedError: null, advancedWarning: null });
       return;
     }
     const built = !photoQuery && advanced.trim() ? advancedTerms(advanced, text, useLibraryStore.getState()) : null;
@@ -105,11 +159,14 @@ export const useSearchStore = create<SearchState>((set, get) => {
         : built
           ? { kind: 'terms', terms: built.terms, contextLength: contextLength(clipView) }
           : { kind: 'text', text, contextLength: contextLength(clipView), sentences: get().sentenceMode };
-      const [{ results, sentences }, advancedWarning] = await Promise.all([
-        engineClient().call({ type: 'search', query, limit: null }),
+      const filter = filterHashes();
+      const [result, advancedWarning] = await Promise.all([
+        engineClient().call({ type: 'search', query, limit: needsAll() ? null : RESULTS_PAGE, filter }),
         built ? cutTermsWarning(text.trim() ? built.terms.slice(0, -1) : built.terms, contextLength(clipView)) : null,
       ]);
-      if (mine === generation) set({ ranked: results, sentences, error: null, advancedWarning });
+      if (mine !== generation) return;
+      session = { id: result.session, filtered: filter !== null };
+      set({ ranked: result.results, total: result.total, sentences: result.sentences, error: null, advancedWarning });
     } catch (e) {
       if (mine === generation) set({ error: (e as Error).message });
     } finally {
@@ -139,13 +196,66 @@ export const useSearchStore = create<SearchState>((set, get) => {
     timer = setTimeout(() => void run(), delay);
   }
 
-  // Re-rank when embeddings arrive (results update while indexing runs) or the model changes.
-  let lastRevision = -1;
-  useLibraryStore.subscribe((s) => {
-    if (s.revision !== lastRevision) {
-      lastRevision = s.revision;
-      schedule(300);
+  async function loadMore(): Promise<void> {
+    const { ranked, total, searching } = get();
+    if (!session || loadingMore || searching || ranked.length >= total) return;
+    const mine = generation;
+    const asked = session;
+    loadingMore = true;
+    try {
+      const page = await engineClient().call({ type: 'search-page', session: asked.id, offset: ranked.length, limit: RESULTS_PAGE });
+      if (mine !== generation || session !== asked || get().ranked !== ranked) return;
+      set({ ranked: [...ranked, ...page.results], total: page.total });
+    } catch {
+      // the query changed meanwhile: its own search brings the first page
+    } finally {
+      loadingMore = false;
     }
+  }
+
+  /** Photos indexed while a query is shown: scored against the kept query, merged in place; nothing is encoded or sent again. */
+  async function rescoreFresh(): Promise<void> {
+    const hashes = fresh;
+    fresh = [];
+    if (!hashes.length || !session) return;
+    if (session.filtered || needsAll()) return schedule(0); // the filter's photos (or all of them) are asked for again
+    const mine = generation;
+    const asked = session;
+    try {
+      const page = await engineClient().call({ type: 'search-rescore', session: asked.id, hashes });
+      if (mine !== generation || session !== asked) return;
+      set((s) => ({ ranked: mergeRanked(s.ranked, s.total, page.results), total: page.total }));
+    } catch {
+      if (mine === generation) schedule(0);
+    }
+  }
+
+  // New embeddings (indexing, another tab) join the ranking shown, from the first search on;
+  // a reload of the library (an imported index) or another model ranks again.
+  let listening = false;
+  function listen(): void {
+    if (listening) return;
+    listening = true;
+    engineClient().on((m) => {
+      if (m.type !== 'indexed' || !session) return;
+      fresh.push(...m.hashes);
+      clearTimeout(freshTimer);
+      freshTimer = setTimeout(() => void rescoreFresh(), 50);
+    });
+  }
+  let lastReload = useLibraryStore.getState().reloads;
+  useLibraryStore.subscribe((s) => {
+    if (s.reloads !== lastReload) {
+      lastReload = s.reloads;
+      schedule(0);
+    }
+  });
+  // The filters go to the worker with the query; a sort by date or a minimum score needs every result.
+  useRefineStore.subscribe((s, prev) => {
+    if (!session) return;
+    const filtersChanged = s.folder !== prev.folder || s.type !== prev.type || s.from !== prev.from || s.to !== prev.to;
+    const allChanged = (s.sort !== 'default' || s.minScoreOn) !== (prev.sort !== 'default' || prev.minScoreOn);
+    if (filtersChanged || allChanged) schedule(0);
   });
   useModelStore.subscribe((s, prev) => {
     if (s.active?.key !== prev.active?.key) {
@@ -162,6 +272,7 @@ export const useSearchStore = create<SearchState>((set, get) => {
     tokenCount: null,
     photoQuery: null,
     ranked: [],
+    total: 0,
     searching: false,
     error: null,
     advanced: '',
@@ -199,5 +310,6 @@ export const useSearchStore = create<SearchState>((set, get) => {
       schedule(0);
     },
     refresh: () => schedule(0),
+    loadMore: () => void loadMore(),
   };
 });

@@ -18,10 +18,15 @@ interface Props {
   label: string;
   /** Scrolls back to the top whenever this changes (a new query). */
   resetKey: string;
+  /** There is more to show: called when the rows on screen come near the end of `items`. */
+  onNearEnd?: (() => void) | undefined;
 }
 
+/** Rows before the end at which the next page is asked for. */
+const NEAR_END_ROWS = 6;
+
 /** A virtualised grid: only the rows on screen are in the DOM, in list order. */
-export function PhotoGrid({ items, label, resetKey }: Props) {
+export function PhotoGrid({ items, label, resetKey, onNearEnd }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const open = useViewerStore((s) => s.open);
@@ -55,6 +60,12 @@ export function PhotoGrid({ items, label, resetKey }: Props) {
   useEffect(() => {
     if (viewerIndex !== null) virtualizer.scrollToIndex(Math.floor(viewerIndex / columns), { align: 'auto' });
   }, [virtualizer, viewerIndex, columns]);
+
+  const rowCount = Math.ceil(items.length / columns);
+  const lastShown = virtualizer.getVirtualItems().at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (onNearEnd && lastShown >= rowCount - NEAR_END_ROWS) onNearEnd();
+  }, [onNearEnd, lastShown, rowCount]);
 
   return (
     <div ref={scrollRef} className="grid-scroller">

@@ -13,7 +13,8 @@ import { useShownItems } from './useShownItems';
 
 /** The results of the query in rank order, or the library to browse while there is no query. */
 export function ResultsGrid() {
-  const { items, querying, total, hiddenAll } = useShownItems();
+  const { items, querying, shown, total, hiddenAll, more } = useShownItems();
+  const loadMore = useSearchStore((s) => s.loadMore);
   const hasModel = useModelStore((s) => s.active !== null);
   const modelBusy = useModelStore((s) => s.task !== null);
   const fileCount = useLibraryStore((s) => s.files.length);
@@ -44,7 +45,7 @@ export function ResultsGrid() {
     <section className="results" aria-labelledby="results-heading">
       <div className="results-head">
         <h2 id="results-heading">{title}</h2>
-        <span className="results-count">{items.length > 0 && shownCount(items.length, total, querying ? 'result' : 'photo')}</span>
+        <span className="results-count">{items.length > 0 && shownCount(shown, total, querying ? 'result' : 'photo')}</span>
         <span className="searching" aria-live="polite">
           {searching && (
             <>
@@ -63,7 +64,7 @@ export function ResultsGrid() {
       ) : hiddenAll ? (
         <RefineEmpty hiddenAll={hiddenAll} total={total} querying={querying} />
       ) : (
-        <PhotoGrid items={items} label={title} resetKey={`${photoQuery ?? ''}|${text}|${advanced}|${clipView}`} />
+        <PhotoGrid items={items} label={title} resetKey={`${photoQuery ?? ''}|${text}|${advanced}|${clipView}`} onNearEnd={more ? loadMore : undefined} />
       )}
     </section>
   );

@@ -2,8 +2,9 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { FileRecord } from '../library/schema';
+import { filesByHash } from '../state/files-by-hash';
 import { useLibraryStore } from '../state/library-store';
-import { refineItems, type Refined, type RefineSettings } from '../state/refine';
+import { filterPredicate, hasFilters, refineItems, type Refined, type RefineSettings } from '../state/refine';
 import { useRefineStore } from '../state/refine-store';
 import { resultItems, useSearchStore } from '../state/search-store';
 
@@ -17,9 +18,13 @@ export interface ShownList {
   items: readonly ShownItem[];
   /** True while a text, advanced or photo query is set: the items are results in rank order. */
   querying: boolean;
+  /** Items the filters and the minimum score let through, fetched or not (the results come a page at a time). */
+  shown: number;
   /** Items before the filters and the minimum score (refine.ts). */
   total: number;
   hiddenAll: Refined<ShownItem>['hiddenAll'];
+  /** More results than `items` hold: the grid asks for the next page as it scrolls. */
+  more: boolean;
 }
 
 const pickSettings = ({ sort, folder, type, from, to, minScoreOn, minScore }: RefineSettings): RefineSettings => ({
@@ -37,13 +42,37 @@ export function useShownItems(): ShownList {
   const text = useSearchStore((s) => s.text);
   const photoQuery = useSearchStore((s) => s.photoQuery);
   const ranked = useSearchStore((s) => s.ranked);
+  const rankedTotal = useSearchStore((s) => s.total);
   const files = useLibraryStore((s) => s.files);
+  const embedded = useLibraryStore((s) => s.embedded);
   const advanced = useSearchStore((s) => s.advanced.trim() !== '');
   const querying = photoQuery !== null || text.trim() !== '' || advanced;
 
-  const results = useMemo(() => resultItems(ranked, files), [ranked, files]);
+  const byHash = useMemo(() => filesByHash(files), [files]);
+  const results = useMemo(() => resultItems(ranked, byHash), [ranked, byHash]);
   const library = useMemo(() => files.map((file) => ({ file, score: null })), [files]);
   const settings = useRefineStore(useShallow(pickSettings));
   const refined = useMemo(() => refineItems<ShownItem>(querying ? results : library, settings, querying), [querying, results, library, settings]);
-  return { items: refined.items, querying, total: refined.total, hiddenAll: refined.hiddenAll };
+  // Results come a page at a time: what the whole ranking holds is counted from the library's
+  // files (every indexed file is a result; the filters are the ones the worker applied).
+  const counts = useMemo(() => {
+    if (!querying) return null;
+    const keep = hasFilters(settings) ? filterPredicate(settings) : null;
+    let all = 0;
+    let passing = 0;
+    for (const f of files) {
+      if (!embedded.has(f.hash)) continue;
+      all++;
+      if (!keep || keep(f)) passing++;
+    }
+    return { all, passing };
+  }, [querying, files, embedded, settings]);
+
+  if (!querying || !counts)
+    return { items: refined.items, querying, shown: refined.items.length, total: refined.total, hiddenAll: refined.hiddenAll, more: false };
+  const more = ranked.length < rankedTotal;
+  // Every result is at hand with a minimum score (or a sort by date): count what passes it.
+  const shown = more ? counts.passing : refined.items.length;
+  const hiddenAll = refined.hiddenAll ?? (counts.all > 0 && counts.passing === 0 ? { by: 'filters' as const } : null);
+  return { items: refined.items, querying, shown, total: Math.max(counts.all, shown), hiddenAll, more };
 }

@@ -21,7 +21,7 @@ import { PauseGate } from './pause-gate';
 import type { BlobThumbnail } from './photo-decoder';
 import type { ModelInfo, QueueRunSummary, RequestOf, RequestType, ResultOf, TaskProgress, WorkerEvent } from './protocol';
 import { ProviderList } from './providers';
-import { search } from './search';
+import { queryVector, rankedPage, rescored, type QueryVector } from './search';
 import type { TabChannel } from './tab-channel';
 
 /** What the worker needs of the platform it runs on. */
@@ -61,6 +61,9 @@ export class EngineService {
   private embeddedSinceLoad = 0;
   private readonly gate: PauseGate;
   private queueRun: QueueRun | null = null;
+  /** The latest search's kept query, and the matrix it ranks. */
+  private session: { id: number; matrix: EmbeddingMatrix; query: QueryVector; only: Uint8Array | null } | null = null;
+  private sessions = 0;
 
   constructor(private readonly platform: WorkerPlatform) {
     this.connection = new LibraryConnection({
@@ -116,11 +119,30 @@ export class EngineService {
 
     search: async (req) => {
       const { host, matrix } = this.needModel();
-      return search(req.query, req.limit, {
+      const started = performance.now();
+      const query = await queryVector(req.query, {
         matrix,
         embedTexts: async (texts, contextLength) =>
           (await host.run((engine) => engine.encodeTexts(texts, contextLength), this.onFallback)).map((t) => t.embedding),
       });
+      const encodeMs = performance.now() - started;
+      const only = req.filter ? matrix.rowMask(req.filter) : null;
+      const session = { id: ++this.sessions, matrix, query, only };
+      this.session = session;
+      const page = rankedPage(matrix, query, { offset: 0, limit: req.limit, only });
+      return { session: session.id, ...page, sentences: query.sentences, encodeMs };
+    },
+
+    'search-page': async (req) => {
+      const session = this.needSession(req.session);
+      return rankedPage(session.matrix, session.query, { offset: req.offset, limit: req.limit, only: session.only });
+    },
+
+    'search-rescore': async (req) => {
+      const session = this.needSession(req.session);
+      // A filtered query is made again by the page (it knows which new photos the filter lets through).
+      const results = session.only ? [] : rescored(session.matrix, session.query, req.hashes);
+      return { results, total: session.only ? session.only.reduce((n, f) => n + f, 0) : session.matrix.size };
     },
 
     duplicates: (req, signal, progress) => duplicateGroups(this.needModel().matrix, req.threshold, signal, progress),
@@ -177,6 +199,12 @@ export class EngineService {
   /** The database (with the debug flags' fake storage limit, when one is set). */
   private async database(): Promise<LibraryDb> {
     return limitedStorage(await this.connection.open(), this.debug, () => this.host?.info?.key ?? null);
+  }
+
+  private needSession(id: number) {
+    const session = this.session;
+    if (!session || session.id !== id || session.matrix !== this.matrix) throw new Error('The search changed meanwhile.');
+    return session;
   }
 
   private needSources(): BundleSources {

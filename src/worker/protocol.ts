@@ -92,10 +92,20 @@ export interface DuplicatesResult {
   compared: number;
 }
 
-export interface SearchResult {
-  results: RankedPhoto[];
+export interface SearchResult extends SearchPage {
+  /** The kept query: pages and new photos are ranked against it (`search-page`, `search-rescore`). */
+  session: number;
   /** With sentence-aware scoring of a text of two sentences or more: each sentence and its spread over the library. */
   sentences: SentenceStats[] | null;
+  /** Time spent turning the query into its vector (the text encoder), ms. */
+  encodeMs: number;
+}
+
+/** A page of ranked photos. */
+export interface SearchPage {
+  results: RankedPhoto[];
+  /** Photos ranked: the model's indexed photos, or those the filter lets through. */
+  total: number;
 }
 
 /** An exported index file (`.lcindex`) and what it holds. */
@@ -132,7 +142,15 @@ export type Request =
   | { type: 'index-queue'; join: boolean }
   /** The start-up integrity check of the library under the loaded model (src/library/integrity.ts). */
   | { type: 'check-index' }
-  | { type: 'search'; query: Query; limit: number | null }
+  /**
+   * Ranks the library for a query, which the worker keeps (one per worker, the latest): the
+   * first `limit` results (all of them when null), among the photos `filter` names (null: all).
+   */
+  | { type: 'search'; query: Query; limit: number | null; filter: string[] | null }
+  /** More of the kept query's ranking: `limit` results after `offset`. Fails once another search replaced the query. */
+  | { type: 'search-page'; session: number; offset: number; limit: number }
+  /** Photos indexed since the kept query was made, scored against it (without encoding it again). */
+  | { type: 'search-rescore'; session: number; hashes: string[] }
   /** Groups of indexed photos whose embeddings have a cosine of at least `threshold` (src/engine/duplicates.ts). */
   | { type: 'duplicates'; threshold: number }
   | { type: 'cancel'; target: number }
@@ -155,6 +173,8 @@ export interface ResultOf {
   'index-queue': QueueRunSummary;
   'check-index': IntegrityReport;
   search: SearchResult;
+  'search-page': SearchPage;
+  'search-rescore': SearchPage;
   cancel: null;
   'pause-indexing': null;
   'resume-indexing': null;

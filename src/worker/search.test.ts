@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EmbeddingMatrix, normalized } from '../engine/rank';
-import { search, type SearchDeps } from './search';
+import type { Query } from './protocol';
+import { queryVector, rankedPage, rescored, type SearchDeps } from './search';
 
 // Photos along the axes of a 3-d space; a text's embedding is looked up by its words.
 const photos: Record<string, number[]> = { red: [1, 0, 0], green: [0, 1, 0], blue: [0, 0, 1], mix: [1, 1, 0] };
@@ -22,6 +23,12 @@ function deps(): SearchDeps & { calls: string[][] } {
       });
     },
   };
+}
+
+/** The worker's search request: the query's vector, then its first page (all of it with no limit). */
+async function search(query: Query, limit: number | null, d: SearchDeps) {
+  const q = await queryVector(query, d);
+  return { ...rankedPage(d.matrix, q, { offset: 0, limit, only: null }), sentences: q.sentences };
 }
 
 describe('search', () => {
@@ -87,5 +94,31 @@ describe('search', () => {
         deps(),
       ),
     ).rejects.toThrow('cancels itself out');
+  });
+
+  it('keeps the query: pages continue the ranking, a filter ranks only its photos, new photos are scored without encoding again', async () => {
+    const d = deps();
+    const q = await queryVector({ kind: 'text', text: 'red and a bit of green', contextLength: 248, sentences: false }, d);
+    expect(d.calls).toHaveLength(1);
+    const all = rankedPage(d.matrix, q, { offset: 0, limit: null, only: null });
+    expect(all.total).toBe(4);
+    const first = rankedPage(d.matrix, q, { offset: 0, limit: 2, only: null });
+    const second = rankedPage(d.matrix, q, { offset: 2, limit: 2, only: null });
+    expect([...first.results, ...second.results]).toEqual(all.results);
+    expect(rankedPage(d.matrix, q, { offset: 4, limit: 2, only: null }).results).toEqual([]);
+    const only = d.matrix.rowMask(['blue', 'green', 'unknown']);
+    const filtered = rankedPage(d.matrix, q, { offset: 0, limit: 10, only });
+    expect(filtered.total).toBe(2);
+    expect(filtered.results.map((r) => r.hash)).toEqual(['green', 'blue']);
+
+    d.matrix.add('orange', [1, 0.5, 0]);
+    d.matrix.add('navy', [0, 0, 0.5]);
+    const added = rescored(d.matrix, q, ['navy', 'orange', 'not-indexed']);
+    expect(added.map((r) => r.hash)).toEqual(['orange', 'navy']);
+    expect(d.calls).toHaveLength(1);
+    // Each new photo's score is the one a new search gives it.
+    const again = rankedPage(d.matrix, q, { offset: 0, limit: null, only: null });
+    for (const r of added) expect(again.results.find((x) => x.hash === r.hash)!.score).toBe(r.score);
+    expect(again.total).toBe(6);
   });
 });

@@ -1,10 +1,10 @@
-// The search request: a query (text, photo, sentence-aware text or weighted terms) turned into
-// one query vector and ranked against the model's embedding matrix.
+// The search: a query (text, photo, sentence-aware text or weighted terms) turned into one query
+// vector, kept, and ranked against the model's embedding matrix a page at a time.
 import { sentenceStats, type SentenceStats } from '../engine/query/sentence-matches';
 import { sentenceAwareQuery } from '../engine/query/sentence-scoring';
 import { splitSentences } from '../engine/query/sentences';
 import { normalized, type EmbeddingMatrix } from '../engine/rank';
-import type { Query, QueryTerm, RankedPhoto, SearchResult } from './protocol';
+import type { Query, QueryTerm, RankedPhoto } from './protocol';
 
 export interface SearchDeps {
   matrix: EmbeddingMatrix;
@@ -12,40 +12,70 @@ export interface SearchDeps {
   embedTexts(texts: string[], contextLength: number): Promise<Float32Array[]>;
 }
 
-export async function search(query: Query, limit: number | null, deps: SearchDeps): Promise<SearchResult> {
-  const { matrix } = deps;
-  if (query.kind === 'photo') return { results: ranked(matrix, photoVector(matrix, query.hash), limit), sentences: null };
-  if (query.kind === 'terms') return { results: ranked(matrix, await termsVector(query.terms, query.contextLength, deps), limit), sentences: null };
+/**
+ * A query turned into what ranking needs, computed once per query and kept: new photos and
+ * further pages are ranked against it without encoding the text again.
+ */
+export interface QueryVector {
+  /** The query vector (its direction ranks; scores are cosines times `norm`). */
+  vector: Float32Array;
+  norm: number;
+  /** Sentence-aware scoring: each sentence's embedding, and its spread over the library when the query was made. */
+  parts: Float32Array[] | null;
+  sentences: SentenceStats[] | null;
+}
 
+export async function queryVector(query: Query, deps: SearchDeps): Promise<QueryVector> {
+  const { matrix } = deps;
+  if (query.kind === 'photo') return withNorm(photoVector(matrix, query.hash));
+  if (query.kind === 'terms') return withNorm(await termsVector(query.terms, query.contextLength, deps));
   const sentences = query.sentences ? splitSentences(query.text) : [];
   if (sentences.length < 2) {
     const [whole] = await deps.embedTexts([query.text], query.contextLength);
-    return { results: ranked(matrix, normalized(whole!), limit), sentences: null };
+    return withNorm(normalized(whole!));
   }
   const [whole, ...parts] = await deps.embedTexts([query.text, ...sentences], query.contextLength);
-  const combined = sentenceAwareQuery(whole!, parts);
-  const results = ranked(matrix, combined, limit);
-  // Every photo's score per sentence (row order, unsorted): the spread over the library says what a match is.
-  const perSentence = parts.map((p) => matrix.scoreAll(p));
-  const stats: SentenceStats[] = sentences.map((text, i) => sentenceStats(text, perSentence[i]!));
-  for (const r of results) {
-    const row = matrix.rowOf(r.hash)!;
-    r.sentenceScores = perSentence.map((scores) => scores[row]!);
-  }
-  return { results, sentences: stats };
+  // Every photo's score per sentence: the spread over the library says what a match is.
+  const stats = sentences.map((text, i) => sentenceStats(text, matrix.scoreAll(parts[i]!)));
+  return { ...withNorm(sentenceAwareQuery(whole!, parts)), parts, sentences: stats };
 }
 
 /**
- * Ranks by the dot product with `query`, which need not be unit length: the matrix ranks by
- * cosine, and the score is scaled back by the query's norm (so a sentence-aware score is the
- * mean of its cosines, as sentence-scoring.ts defines it).
+ * A page of the ranking: the `limit` best photos after `offset` (all the rest when limit is
+ * null) by the dot product with the query, among the rows `only` lets through. The matrix
+ * ranks by cosine; the score is scaled back by the query's norm (so a sentence-aware score is
+ * the mean of its cosines, as sentence-scoring.ts defines it).
  */
-function ranked(matrix: EmbeddingMatrix, query: Float32Array, limit: number | null): RankedPhoto[] {
+export function rankedPage(
+  matrix: EmbeddingMatrix,
+  q: QueryVector,
+  page: { offset: number; limit: number | null; only: Uint8Array | null },
+): { results: RankedPhoto[]; total: number } {
+  const { results, total } = matrix.rankPage(q.vector, page.limit, { offset: page.offset, only: page.only });
+  return { results: results.map((r) => withSentences(matrix, q, { hash: r.key, score: r.score * q.norm })), total };
+}
+
+/** These photos scored against the query (the ones the matrix holds), best first: photos indexed since the query was made. */
+export function rescored(matrix: EmbeddingMatrix, q: QueryVector, hashes: readonly string[]): RankedPhoto[] {
+  const out: RankedPhoto[] = [];
+  for (const hash of new Set(hashes)) {
+    const score = matrix.score(hash, q.vector);
+    if (score !== null) out.push(withSentences(matrix, q, { hash, score: score * q.norm }));
+  }
+  return out.sort((a, b) => b.score - a.score || (matrix.rowOf(a.hash) ?? 0) - (matrix.rowOf(b.hash) ?? 0));
+}
+
+function withSentences(matrix: EmbeddingMatrix, q: QueryVector, r: RankedPhoto): RankedPhoto {
+  if (q.parts) r.sentenceScores = q.parts.map((p) => matrix.score(r.hash, p)!);
+  return r;
+}
+
+function withNorm(vector: Float32Array): QueryVector {
   let norm = 0;
-  for (const v of query) norm += v * v;
+  for (const v of vector) norm += v * v;
   norm = Math.sqrt(norm);
   if (!(norm > 0)) throw new Error('The query cancels itself out: its terms add up to nothing. Change a weight or a sign.');
-  return matrix.rank(query, limit).map((r) => ({ hash: r.key, score: r.score * norm }));
+  return { vector, norm, parts: null, sentences: null };
 }
 
 function photoVector(matrix: EmbeddingMatrix, hash: string): Float32Array {
