@@ -6,6 +6,7 @@ import { LibraryConnection } from '../library/connection';
 import type { LibraryDb } from '../library/db';
 import type { FileRecord } from '../library/schema';
 import { engineClient } from './engine-client';
+import { comparePaths, mergeFiles } from './merge-files';
 import { useModelStore } from './model-store';
 
 /** A short message about the library (the start-up check, a resumed run). */
@@ -79,16 +80,37 @@ export function libraryDb(): Promise<LibraryDb> {
 }
 
 export const useLibraryStore = create<LibraryState>((set, get) => {
-  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   const sessionFiles = new Map<string, File>();
   let nextNotice = 1;
+  /** Photos announced as indexed whose files are still to read; one read at a time. */
+  let pending: string[] = [];
+  let reading = false;
 
   async function refresh(): Promise<void> {
     const db = await libraryDb();
     const model = useModelStore.getState().active?.key;
-    const files = (await db.getAll('files')).sort((a, b) => a.path.localeCompare(b.path));
+    const files = (await db.getAll('files')).sort(comparePaths);
     const keys = model ? await db.getAllKeysFromIndex('embeddings', 'by-model', model) : [];
     set({ files, embedded: new Set(keys.map((k) => k[1])) });
+  }
+
+  /** Reads the files of newly indexed photos (not the whole library) and merges them in. */
+  async function readPending(): Promise<void> {
+    if (reading) return;
+    reading = true;
+    try {
+      while (pending.length) {
+        const hashes = [...new Set(pending)];
+        pending = [];
+        const tx = (await libraryDb()).transaction('files', 'readonly');
+        const byHash = tx.store.index('by-hash');
+        const found = await Promise.all(hashes.map((h) => byHash.getAll(h)));
+        await tx.done;
+        set((s) => ({ files: mergeFiles(s.files, found.flat()) }));
+      }
+    } finally {
+      reading = false;
+    }
   }
 
   return {
@@ -106,10 +128,14 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
     async init() {
       engineClient().on((m) => {
         if (m.type !== 'indexed') return;
-        set((s) => ({ embedded: new Set([...s.embedded, ...m.hashes]), revision: s.revision + 1 }));
+        set((s) => {
+          const embedded = new Set(s.embedded);
+          for (const h of m.hashes) embedded.add(h);
+          return { embedded, revision: s.revision + 1 };
+        });
         // New files become visible (and rankable) while the run goes on.
-        clearTimeout(refreshTimer);
-        refreshTimer = setTimeout(() => void refresh().catch(() => undefined), 300);
+        pending.push(...m.hashes);
+        void readPending().catch(() => undefined);
       });
       // Switching models changes which photos count as indexed.
       useModelStore.subscribe((s, prev) => {

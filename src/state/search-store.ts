@@ -10,6 +10,7 @@ import { engineClient } from './engine-client';
 import { filesByHash } from './files-by-hash';
 import { filterPredicate, hasFilters } from './refine';
 import { useRefineStore } from './refine-store';
+import { markTiming } from './timing';
 import { useLibraryStore } from './library-store';
 import { useModelStore } from './model-store';
 
@@ -160,6 +161,7 @@ export const useSearchStore = create<SearchState>((set, get) => {
           ? { kind: 'terms', terms: built.terms, contextLength: contextLength(clipView) }
           : { kind: 'text', text, contextLength: contextLength(clipView), sentences: get().sentenceMode };
       const filter = filterHashes();
+      markTiming('search:sent');
       const [result, advancedWarning] = await Promise.all([
         engineClient().call({ type: 'search', query, limit: needsAll() ? null : RESULTS_PAGE, filter }),
         built ? cutTermsWarning(text.trim() ? built.terms.slice(0, -1) : built.terms, contextLength(clipView)) : null,
@@ -167,6 +169,7 @@ export const useSearchStore = create<SearchState>((set, get) => {
       if (mine !== generation) return;
       session = { id: result.session, filtered: filter !== null };
       set({ ranked: result.results, total: result.total, sentences: result.sentences, error: null, advancedWarning });
+      markTiming('search:results', { encodeMs: result.encodeMs });
     } catch (e) {
       if (mine === generation) set({ error: (e as Error).message });
     } finally {
@@ -225,6 +228,7 @@ export const useSearchStore = create<SearchState>((set, get) => {
       const page = await engineClient().call({ type: 'search-rescore', session: asked.id, hashes });
       if (mine !== generation || session !== asked) return;
       set((s) => ({ ranked: mergeRanked(s.ranked, s.total, page.results), total: page.total }));
+      markTiming('search:merged', { photos: hashes.length });
     } catch {
       if (mine === generation) schedule(0);
     }
@@ -238,9 +242,11 @@ export const useSearchStore = create<SearchState>((set, get) => {
     listening = true;
     engineClient().on((m) => {
       if (m.type !== 'indexed' || !session) return;
+      if (!fresh.length) markTiming('search:fresh');
       fresh.push(...m.hashes);
+      // Events of one task are taken together.
       clearTimeout(freshTimer);
-      freshTimer = setTimeout(() => void rescoreFresh(), 50);
+      freshTimer = setTimeout(() => void rescoreFresh(), 0);
     });
   }
   let lastReload = useLibraryStore.getState().reloads;

@@ -1,0 +1,241 @@
+// The library-scale figures (issue 12): the real app (a production build, served with its
+// COOP/COEP headers), in headless Chromium on WASM, with a LongCLIP-B-shaped bundle and a
+// 300k-photo index file of synthetic unit vectors imported through the UI.
+//
+//   import_300k_s    setting the index file on "Import index" -> the import's summary shown
+//   search_300k_ms   a query's text embedding ready (the worker's encodeMs) -> its first results
+//                    painted; the median of 20 queries
+//   rerank_300k_ms   4 photos indexed while a query is shown: their embeddings landing in the page
+//                    -> the grid updated and painted
+//   startup_300k_s   a reload (the model stored) -> the first query's results painted
+//   worker_mb_300k   the worker's memory for the library: its heap with 300k photos less its heap
+//                    with the model loaded and no photos (performance.measureUserAgentSpecificMemory)
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { build, preview } from 'vite';
+import { modelIdentity } from '../src/engine/bundle/identity';
+import type { BundleManifest } from '../src/engine/bundle/manifest';
+import type { IndexFileRecord } from '../src/engine/index-file/types';
+import { writeIndexFile, type PhotoToWrite } from '../src/engine/index-file/writer';
+import { cacheDir, ensureDir, repoRoot } from './lib/paths';
+import { median, round } from './lib/stats';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // measureUserAgentSpecificMemory answers at once instead of at the next garbage collection.
+  '--enable-blink-features=ForceEagerMeasureMemory',
+];
+const MB = 1024 * 1024;
+
+function say(message: string): void {
+  process.stderr.write(`bench[library]: ${message}\n`);
+}
+
+export interface LibraryScaleOptions {
+  bundleDir: string;
+  /** Photos for the re-rank figure (4 are indexed while a query is shown). */
+  photosDir: string;
+  photos?: number;
+  queries?: number;
+}
+
+export interface LibraryScaleResult {
+  photos: number;
+  import_300k_s: number;
+  search_300k_ms: number;
+  search_ms_all: number[];
+  encode_ms_median: number;
+  rerank_300k_ms: number;
+  startup_300k_s: number;
+  worker_mb_300k: number;
+  worker_mb_empty: number;
+  worker_mb_total: number;
+}
+
+/** A seeded generator (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** A 300k-photo index file for the bundle's model: seeded unit vectors, a file per photo in year folders, no thumbnails. */
+export function makeLibraryIndex(bundleDir: string, photos: number): string {
+  const manifest = JSON.parse(readFileSync(join(bundleDir, 'manifest.json'), 'utf8')) as BundleManifest;
+  const model = modelIdentity(manifest);
+  const out = join(ensureDir(cacheDir), `library-${photos}-${model.key.slice(0, 12)}-${model.dtype}.lcindex`);
+  if (existsSync(out)) return out;
+  say(`writing a ${photos}-photo index file (${out})`);
+  const dim = model.embedDim;
+  const next = rng(300);
+  const list: PhotoToWrite<Uint8Array>[] = [];
+  const files: IndexFileRecord[] = [];
+  const vector = new Float32Array(dim);
+  for (let i = 0; i < photos; i++) {
+    let norm = 0;
+    for (let d = 0; d < dim; d++) {
+      const v = next() + next() + next() - 1.5;
+      vector[d] = v;
+      norm += v * v;
+    }
+    const unit = vector.map((v) => v / Math.sqrt(norm));
+    const hash = createHash('sha256').update(`photo ${i}`).digest('hex');
+    list.push({ hash, width: 4032, height: 3024, type: 'image/jpeg', size: 3_000_000 + i, vector: unit, thumbnail: null });
+    const year = 2000 + (i % 25);
+    const name = `IMG_${String(i).padStart(6, '0')}.jpg`;
+    const lastModified = Date.UTC(year, i % 12, 1 + (i % 28));
+    files.push({ path: `Library/${year}/${name}`, name, folder: `Library/${year}`, hash, size: 3_000_000 + i, lastModified, type: 'image/jpeg', addedAt: 1 });
+  }
+  const parts = writeIndexFile({ createdBy: 'cli', model, photos: list, files });
+  writeFileSync(out, Buffer.concat(parts as Uint8Array[]));
+  return out;
+}
+
+/** The app, built for production once per run into the cache. */
+async function buildApp(): Promise<string> {
+  const outDir = join(cacheDir, 'app-dist');
+  say('building the app');
+  await build({ configFile: join(repoRoot, 'vite.config.ts'), root: repoRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  return outDir;
+}
+
+/** Time of the latest mark of that name, or null. */
+function markTime(page: Page, name: string): Promise<{ at: number; detail: Record<string, number> | null } | null> {
+  return page.evaluate(`(() => {
+    const m = performance.getEntriesByName(${JSON.stringify(name)}, 'mark').at(-1);
+    return m ? { at: m.startTime, detail: m.detail ?? null } : null;
+  })()`);
+}
+
+// Page-side helpers as source text: tsx would wrap named functions in a helper the page lacks.
+const WAIT_FOR_MARK = `(n, after, timeoutMs) => new Promise((resolve, reject) => {
+  const started = performance.now();
+  const look = () => {
+    const m = performance.getEntriesByName(n, 'mark').at(-1);
+    if (m && m.startTime > after) {
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve({ mark: m.startTime, painted: performance.now(), detail: m.detail ?? null })));
+      return;
+    }
+    if (performance.now() - started > timeoutMs) return reject(new Error('no ' + n + ' mark'));
+    setTimeout(look, 1);
+  };
+  look();
+})`;
+
+/** Waits for a mark newer than `after`, then for the next two frames (the results painted); returns the mark and the paint time. */
+async function markThenPaint(page: Page, name: string, after: number, timeoutMs = 120_000): Promise<{ mark: number; painted: number; detail: Record<string, number> | null }> {
+  return page.evaluate(`(${WAIT_FOR_MARK})(${JSON.stringify(name)}, ${after}, ${timeoutMs})`);
+}
+
+/** The worker's memory (bytes), from the page's cross-origin-isolated memory measurement. */
+async function workerBytes(page: Page): Promise<number> {
+  return page.evaluate(`(async () => {
+    const r = await performance.measureUserAgentSpecificMemory();
+    let bytes = 0;
+    for (const b of r.breakdown) if (b.attribution.some((a) => a.scope === 'DedicatedWorkerGlobalScope')) bytes += b.bytes;
+    return bytes;
+  })()`);
+}
+
+/** A long query, different each time (its words drawn from a fixed list). */
+function query(i: number): string {
+  const words = ['a', 'red', 'car', 'parked', 'beside', 'the', 'old', 'lighthouse', 'at', 'dusk', 'with', 'two', 'dogs', 'running', 'on', 'wet', 'sand', 'near', 'blue', 'boats'];
+  const next = rng(1000 + i);
+  return Array.from({ length: 40 }, () => words[Math.floor(next() * words.length)]).join(' ');
+}
+
+async function search(page: Page, text: string): Promise<{ ms: number; encodeMs: number }> {
+  const box = page.getByRole('textbox', { name: 'Describe the photo' });
+  const before = (await markTime(page, 'search:results'))?.at ?? -1;
+  await box.fill(text);
+  const r = await markThenPaint(page, 'search:results', before);
+  const sent = (await markTime(page, 'search:sent'))!.at;
+  const encodeMs = r.detail?.encodeMs ?? 0;
+  return { ms: r.painted - sent - encodeMs, encodeMs };
+}
+
+export async function libraryScaleBench(opts: LibraryScaleOptions): Promise<LibraryScaleResult> {
+  const photos = opts.photos ?? 300_000;
+  const indexFile = makeLibraryIndex(opts.bundleDir, photos);
+  const bundleFiles = readdirSync(opts.bundleDir)
+    .map((f) => join(opts.bundleDir, f))
+    .filter((f) => statSync(f).isFile());
+  const newPhotos = readdirSync(opts.photosDir)
+    .filter((f) => /\.jpe?g$/i.test(f))
+    .sort()
+    .slice(0, 4)
+    .map((f) => join(opts.photosDir, f));
+  if (newPhotos.length < 4) throw new Error(`4 photos needed in ${opts.photosDir}`);
+  const outDir = await buildApp();
+  const server = await preview({ configFile: join(repoRoot, 'vite.config.ts'), root: repoRoot, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 4357, strictPort: false } });
+  const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:4357/';
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  try {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => say(`[page error] ${e.message}`));
+    await page.goto(`${url}?provider=wasm`);
+    say('importing the B-shaped bundle');
+    await page.getByLabel('Import model').setInputFiles(bundleFiles);
+    await page.getByRole('group', { name: 'Active model' }).waitFor({ timeout: 600_000 });
+    const emptyBytes = await workerBytes(page);
+
+    say(`importing ${photos} photos from ${indexFile}`);
+    const t0 = Date.now();
+    await page.getByLabel('Import index').setInputFiles(indexFile);
+    await page.getByRole('status', { name: 'Index file status' }).filter({ hasText: 'Imported' }).waitFor({ timeout: 900_000 });
+    const importS = (Date.now() - t0) / 1000;
+    say(`  imported in ${importS.toFixed(1)} s`);
+
+    const runs: { ms: number; encodeMs: number }[] = [];
+    for (let i = 0; i < (opts.queries ?? 20) + 1; i++) runs.push(await search(page, query(i)));
+    runs.shift(); // the first query warms the text encoder
+    const ms = runs.map((r) => r.ms);
+    say(`  search: median ${median(ms).toFixed(1)} ms (text encoder ${median(runs.map((r) => r.encodeMs)).toFixed(0)} ms, not counted)`);
+    const totalBytes = await workerBytes(page);
+
+    // Four photos indexed while the last query is shown.
+    const before = (await markTime(page, 'search:merged'))?.at ?? -1;
+    await page.getByLabel('Add photos').setInputFiles(newPhotos);
+    const merged = await markThenPaint(page, 'search:merged', before, 600_000);
+    const fresh = (await markTime(page, 'search:fresh'))!.at;
+    const rerankMs = merged.painted - fresh;
+    say(`  re-rank of ${merged.detail?.photos ?? '?'} new photos: ${rerankMs.toFixed(1)} ms`);
+
+    // Start-up: a reload with the model stored, then a query typed as soon as the box takes it.
+    await page.reload();
+    const box = page.getByRole('textbox', { name: 'Describe the photo' });
+    await page.getByRole('group', { name: 'Active model' }).waitFor({ timeout: 600_000 });
+    await box.fill(query(99));
+    const first = await markThenPaint(page, 'search:results', -1, 600_000);
+    const startupS = first.painted / 1000;
+    say(`  start-up to the first search answered: ${startupS.toFixed(2)} s`);
+    return {
+      photos,
+      import_300k_s: round(importS, 1),
+      search_300k_ms: round(median(ms), 1),
+      search_ms_all: ms.map((x) => round(x, 1)),
+      encode_ms_median: round(median(runs.map((r) => r.encodeMs)), 1),
+      rerank_300k_ms: round(rerankMs, 1),
+      startup_300k_s: round(startupS, 2),
+      worker_mb_300k: round((totalBytes - emptyBytes) / MB, 0),
+      worker_mb_empty: round(emptyBytes / MB, 0),
+      worker_mb_total: round(totalBytes / MB, 0),
+    };
+  } finally {
+    await browser.close();
+    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+  }
+}
