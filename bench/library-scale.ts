@@ -99,7 +99,7 @@ export function makeLibraryIndex(bundleDir: string, photos: number): string {
     files.push({ path: `Library/${year}/${name}`, name, folder: `Library/${year}`, hash, size: 3_000_000 + i, lastModified, type: 'image/jpeg', addedAt: 1 });
   }
   const parts = writeIndexFile({ createdBy: 'cli', model, photos: list, files });
-  writeFileSync(out, Buffer.concat(parts as Uint8Array[]));
+  writeFileSync(out, Buffer.concat(parts));
   return out;
 }
 
