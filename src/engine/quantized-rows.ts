@@ -11,6 +11,7 @@ class Int8Plane {
   /** Rows held. */
   capacity = 0;
   private buffer: ArrayBuffer;
+  private cached: Int8Array | null = null;
 
   private constructor(
     readonly stride: number,
@@ -63,6 +64,17 @@ class Int8Plane {
     return new Int8Array(this.memory ? this.memory.buffer : this.buffer, this.rowsAt + row * this.stride, this.stride);
   }
 
+  /** All of the plane's memory as int8 (valid until the next `reserve`), and where a row starts in it. */
+  view(): Int8Array {
+    const buffer = this.memory ? this.memory.buffer : this.buffer;
+    if (this.cached?.buffer !== buffer) this.cached = new Int8Array(buffer);
+    return this.cached;
+  }
+
+  offset(row: number): number {
+    return this.rowsAt + row * this.stride;
+  }
+
   /** The int16 query scratch: write the query here before `dots`. */
   query(): Int16Array {
     return new Int16Array(this.memory ? this.memory.buffer : this.buffer, 0, this.stride);
@@ -85,6 +97,12 @@ class Int8Plane {
     return new Int32Array(this.memory.buffer, this.outAt, n);
   }
 }
+
+/**
+ * Adding and subtracting 1.5 * 2^52 rounds a double (of magnitude below 2^51) to the nearest
+ * integer, ties to even: several times faster than Math.round on 150M values at start-up.
+ */
+const ROUND = 6755399441055744;
 
 /** Residual steps per int8 step: the residual plane resolves a 254th of the high plane's step. */
 const RESIDUAL_STEPS = 254;
@@ -151,18 +169,26 @@ export class QuantizedRows {
   set(row: number, unit: Float32Array): void {
     const dim = this.dim;
     let max = 0;
-    for (let i = 0; i < dim; i++) max = Math.max(max, Math.abs(unit[i]!));
+    for (let i = 0; i < dim; i++) {
+      const x = unit[i]!;
+      const a = x < 0 ? -x : x;
+      if (a > max) max = a;
+    }
     const s = max / 127;
     const inv = max > 0 ? 127 / max : 0;
     const rinv = max > 0 ? RESIDUAL_STEPS / s : 0;
-    const hi = this.high.row(row);
-    const lo = this.residual.row(row);
+    // Whole-plane views and offsets: no view object per row (300k rows load at start-up).
+    const hi = this.high.view();
+    const lo = this.residual.view();
+    const base = this.high.offset(row);
     let err = 0;
     for (let i = 0; i < dim; i++) {
-      const v = Math.max(-127, Math.min(127, Math.round(unit[i]! * inv)));
-      const e = unit[i]! - v * s;
-      hi[i] = v;
-      lo[i] = Math.max(-127, Math.min(127, Math.round(e * rinv)));
+      const x = unit[i]!;
+      const v = x * inv + ROUND - ROUND; // |x| <= max: within +-127
+      const e = x - v * s;
+      const r = e * rinv + ROUND - ROUND;
+      hi[base + i] = v;
+      lo[base + i] = r > 127 ? 127 : r < -127 ? -127 : r;
       err += e * e;
     }
     this.scale[row] = s;
@@ -181,13 +207,14 @@ export class QuantizedRows {
 
   /** The cosine of a row with the unit query, from both planes. */
   score(row: number, q: Float32Array): number {
-    const hi = this.high.row(row);
-    const lo = this.residual.row(row);
+    const hi = this.high.view();
+    const lo = this.residual.view();
+    const base = this.high.offset(row);
     let a = 0;
     let b = 0;
     for (let i = 0; i < this.dim; i++) {
-      a += q[i]! * hi[i]!;
-      b += q[i]! * lo[i]!;
+      a += q[i]! * hi[base + i]!;
+      b += q[i]! * lo[base + i]!;
     }
     return Math.fround(this.scale[row]! * (a + b / RESIDUAL_STEPS));
   }

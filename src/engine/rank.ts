@@ -87,6 +87,11 @@ export class EmbeddingMatrix {
     return row === undefined ? null : this.rowsStore.score(row, this.unitQuery(query));
   }
 
+  /** The keys in row order (a copy). */
+  keyList(): string[] {
+    return this.keys.slice();
+  }
+
   /** The row of a key (its place in `rows()` and `scoreAll()`), or undefined. */
   rowOf(key: string): number | undefined {
     return this.index.get(key);

@@ -180,4 +180,24 @@ describe('the start-up integrity check', () => {
     expect(usableVector(new Float32Array([0.6, 0.8, 0, 0]), 5)).toBe(false);
     expect(usableVector(undefined, 4)).toBe(false);
   });
+
+  it("takes the worker's scan of the vectors instead of reading them again, unless the scan saw a problem", async () => {
+    await seed(4);
+    // A NaN row, stored as it is: a scan that saw it says so (anomalies), and the check repairs it.
+    await putVectorRow(db, M, hash(9), new Float32Array([NaN, 0, 0, 0]));
+    await db.put('photos', { hash: hash(9), width: 4, height: 3, type: 'image/png', size: 10, addedAt: 1 });
+    await db.put('files', { path: 'p9.png', name: 'p9.png', folder: '', hash: hash(9), size: 10, lastModified: 1, type: 'image/png', addedAt: 1 });
+    const good = new Set([0, 1, 2, 3].map(hash));
+    const flagged = await checkLibrary(db, { key: M, dim: DIM, scanned: { has: (h) => good.has(h), rows: 4, anomalies: 1 } });
+    expect(flagged).toMatchObject({ embeddings: 4, modelChanged: true, lost: ['p9.png'] });
+    expect(flagged.removed.embeddings).toBe(1);
+    // Now consistent: a scan of the 4 rows answers for the vectors (a scan claiming the removed one
+    // would not match the records: the vectors are read again, and nothing else is found).
+    const trusted = await checkLibrary(db, { key: M, dim: DIM, scanned: { has: (h) => good.has(h), rows: 4, anomalies: 0 } });
+    expect(problemsFound(trusted)).toBe(0);
+    expect(trusted.embeddings).toBe(4);
+    const mismatched = await checkLibrary(db, { key: M, dim: DIM, scanned: { has: () => true, rows: 5, anomalies: 0 } });
+    expect(problemsFound(mismatched)).toBe(0);
+    expect(mismatched.embeddings).toBe(4);
+  });
 });

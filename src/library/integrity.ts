@@ -4,7 +4,8 @@
 import { plural } from '../engine/format';
 import type { LibraryDb } from './db';
 import { quiet } from './queue';
-import type { FileRecord, PhotoRecord, QueueEntry, ThumbnailRecord, VectorBlockRecord } from './schema';
+import type { IDBPTransaction } from 'idb';
+import type { EmbeddingRecord, FileRecord, LibrarySchema, PhotoRecord, QueueEntry, ThumbnailRecord, VectorBlockRecord } from './schema';
 import { modelBlocks, removeVectors } from './vector-blocks';
 
 export interface IntegrityReport {
@@ -36,6 +37,12 @@ export interface CheckedModel {
   key: string;
   /** The embedding dimension of the model's manifest. */
   dim: number;
+  /**
+   * What loading the model's vectors just saw (the worker reads them all at start-up): the
+   * photos with a usable row, how many, and how many rows were not usable or repeated. With no
+   * such row and one record per row, the vectors are not read again.
+   */
+  scanned?: { has(hash: string): boolean; rows: number; anomalies: number };
 }
 
 /** How far a stored vector's length may be from 1 (they are normalised before they are written). */
@@ -60,7 +67,21 @@ const STORES = ['photos', 'files', 'thumbnails', 'embeddings', 'vectors', 'folde
  *    without entries is finished and deleted.
  */
 export async function checkLibrary(db: LibraryDb, model: CheckedModel | null): Promise<IntegrityReport> {
-  const tx = db.transaction([...STORES], 'readwrite');
+  // Looked over first without writing (other readers go on meanwhile: a 300k library takes
+  // seconds); checked again and repaired in one read-write transaction only when it needs it.
+  const look = await checkIn(db, model, false);
+  return look.changes ? (await checkIn(db, model, true)).report : look.report;
+}
+
+/** The check in one transaction: repairing (`write`), or only counting the changes it would make. */
+async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean): Promise<{ report: IntegrityReport; changes: number }> {
+  // A read-only transaction where nothing is written: `change` only counts then.
+  const tx = db.transaction([...STORES], write ? 'readwrite' : 'readonly') as unknown as IDBPTransaction<LibrarySchema, (typeof STORES)[number][], 'readwrite'>;
+  let changes = 0;
+  const change = (request: () => Promise<unknown>) => {
+    changes++;
+    if (write) quiet(request());
+  };
   const photos = tx.objectStore('photos');
   const files = tx.objectStore('files');
   const thumbnails = tx.objectStore('thumbnails');
@@ -71,31 +92,28 @@ export async function checkLibrary(db: LibraryDb, model: CheckedModel | null): P
   let modelChanged = false;
 
   // 1. Photos.
+  // A store with a key path keeps each record's key in it: the values alone are read.
   const valid = new Set<string>();
-  const photoKeys = await photos.getAllKeys();
-  const photoValues = await photos.getAll();
-  photoValues.forEach((p, i) => {
-    if (wellFormedPhoto(p, photoKeys[i]!)) valid.add(p.hash);
+  for (const p of await photos.getAll()) {
+    if (wellFormedPhoto(p)) valid.add(p.hash);
     else {
-      quiet(photos.delete(photoKeys[i]!));
+      change(() => photos.delete(p.hash));
       removed.photos++;
     }
-  });
+  }
 
   // 2. Files.
-  const fileKeys = await files.getAllKeys();
-  const fileValues = await files.getAll();
   const filesByHash = new Map<string, FileRecord[]>();
   /** File records whose photo is gone: to queue again when readable. */
   const orphans: FileRecord[] = [];
-  fileValues.forEach((f, i) => {
-    const ok = typeof f?.hash === 'string' && f.path === fileKeys[i];
+  (await files.getAll()).forEach((f) => {
+    const ok = typeof f?.hash === 'string';
     if (ok && valid.has(f.hash)) {
       const list = filesByHash.get(f.hash);
       if (list) list.push(f);
       else filesByHash.set(f.hash, [f]);
     } else {
-      quiet(files.delete(fileKeys[i]!));
+      change(() => files.delete(f.path));
       removed.files++;
       if (ok) orphans.push(f);
     }
@@ -105,27 +123,38 @@ export async function checkLibrary(db: LibraryDb, model: CheckedModel | null): P
   for (const hash of valid) {
     if (filesByHash.has(hash)) continue;
     valid.delete(hash);
-    quiet(photos.delete(hash));
+    change(() => photos.delete(hash));
     removed.photos++;
   }
 
   // 4. Embeddings of missing photos, any model.
   const stores = { vectors: tx.objectStore('vectors'), embeddings };
   const orphanVectors = new Map<string, string[]>();
-  for (const key of await embeddings.getAllKeys()) {
-    if (valid.has(key[1])) continue;
-    orphanVectors.set(key[0], [...(orphanVectors.get(key[0]) ?? []), key[1]]);
+  /** The checked model's records of photos that exist (one read of the small records serves steps 4 and 5). */
+  const records: EmbeddingRecord[] = [];
+  for (const r of await embeddings.getAll()) {
+    if (valid.has(r.hash)) {
+      if (r.model === model?.key) records.push(r);
+      continue;
+    }
+    const list = orphanVectors.get(r.model);
+    if (list) list.push(r.hash);
+    else orphanVectors.set(r.model, [r.hash]);
     removed.embeddings++;
-    if (key[0] === model?.key) modelChanged = true;
+    if (r.model === model?.key) modelChanged = true;
   }
-  for (const [m, hashes] of orphanVectors) await removeVectors(stores, m, hashes);
+  for (const [m, hashes] of orphanVectors) {
+    changes++;
+    if (write) await removeVectors(stores, m, hashes);
+  }
 
   // 5. The checked model's vectors.
   /** Photos whose embedding under the checked model was unusable: their files are queued again. */
   const reembed: FileRecord[] = [];
   let kept = 0;
-  if (model) {
-    const records = await embeddings.index('by-model').getAll(model.key);
+  const scan = model?.scanned;
+  if (model && scan && scan.anomalies === 0 && records.length === scan.rows && records.every((r) => scan.has(r.hash))) kept = records.length;
+  else if (model) {
     const blockOf = new Map(records.map((r) => [r.hash, r.block]));
     const found = new Set<string>();
     let cursor = await stores.vectors.openCursor(modelBlocks(model.key));
@@ -142,11 +171,12 @@ export async function checkLibrary(db: LibraryDb, model: CheckedModel | null): P
         }
       }
       if (keep.length < block.hashes.length) {
-        if (!keep.length) quiet(cursor.delete());
+        const at = cursor;
+        if (!keep.length) change(() => at.delete());
         else {
           const vectors = new Float32Array(keep.length * model.dim);
           keep.forEach((row, i) => vectors.set(block.vectors.subarray(row * model.dim, (row + 1) * model.dim), i * model.dim));
-          quiet(cursor.update({ ...block, hashes: keep.map((i) => block.hashes[i]!), vectors }));
+          change(() => at.update({ ...block, hashes: keep.map((i) => block.hashes[i]!), vectors }));
         }
       }
       cursor = await cursor.continue();
@@ -156,7 +186,7 @@ export async function checkLibrary(db: LibraryDb, model: CheckedModel | null): P
         kept++;
         continue;
       }
-      quiet(embeddings.delete([model.key, r.hash]));
+      change(() => embeddings.delete([model.key, r.hash]));
       removed.embeddings++;
       modelChanged = true;
       reembed.push(...(filesByHash.get(r.hash) ?? []));
@@ -168,7 +198,7 @@ export async function checkLibrary(db: LibraryDb, model: CheckedModel | null): P
   const thumbValues = await thumbnails.getAll();
   thumbValues.forEach((t, i) => {
     if (valid.has(thumbKeys[i]!) && usableThumbnail(t)) return;
-    quiet(thumbnails.delete(thumbKeys[i]!));
+    change(() => thumbnails.delete(thumbKeys[i]!));
     removed.thumbnails++;
   });
 
@@ -183,12 +213,13 @@ export async function checkLibrary(db: LibraryDb, model: CheckedModel | null): P
       queuedPaths.add(entry.path);
       liveJobs.add(entry.job);
     } else {
-      quiet(qc.delete());
+      const at = qc;
+      change(() => at.delete());
       removed.queue++;
     }
     qc = await qc.continue();
   }
-  for (const id of jobIds) if (!liveJobs.has(id)) quiet(jobs.delete(id));
+  for (const id of jobIds) if (!liveJobs.has(id)) change(() => jobs.delete(id));
 
   // Queue again what can be read again: files under a remembered folder.
   const folders = await tx.objectStore('folders').getAll();
@@ -211,16 +242,19 @@ export async function checkLibrary(db: LibraryDb, model: CheckedModel | null): P
     else lost.push(f.path);
   }
   if (again.length) {
-    const job = await jobs.add({ createdAt: Date.now(), total: again.length, origin: 'repair', skipped: [] });
-    for (const e of again) quiet(queue.add({ ...e, job }));
+    changes++;
+    if (write) {
+      const job = await jobs.add({ createdAt: Date.now(), total: again.length, origin: 'repair', skipped: [] });
+      for (const e of again) quiet(queue.add({ ...e, job }));
+    }
   }
 
   await tx.done;
-  return { photos: valid.size, embeddings: kept, removed, requeued: again.length, lost, modelChanged };
+  return { report: { photos: valid.size, embeddings: kept, removed, requeued: again.length, lost, modelChanged }, changes };
 }
 
-function wellFormedPhoto(p: PhotoRecord | undefined, key: string): p is PhotoRecord {
-  return !!p && p.hash === key && positive(p.width) && positive(p.height);
+function wellFormedPhoto(p: PhotoRecord): boolean {
+  return positive(p.width) && positive(p.height);
 }
 
 function positive(n: unknown): boolean {

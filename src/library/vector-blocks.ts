@@ -93,16 +93,27 @@ const READ_BLOCKS = 32;
 
 /**
  * Every vector of one model, block by block in storage order (a few reads of many blocks each,
- * so a large library is never held twice). `onRows` gets each block's hashes and packed rows.
+ * so a large library is never held twice; the next read is asked for while `onRows` works on
+ * this one). `onRows` gets each block's hashes and packed rows.
  */
-export async function readVectors(db: LibraryDb, model: string, onRows: (hashes: readonly string[], vectors: Float32Array) => void): Promise<void> {
-  let from = -Infinity;
+export async function readVectors(
+  db: LibraryDb,
+  model: string,
+  onRows: (hashes: readonly string[], vectors: Float32Array, block: number) => void,
+): Promise<void> {
+  const read = (from: number) => db.getAll('vectors', IDBKeyRange.bound([model, from], [model, Infinity], from !== -Infinity), READ_BLOCKS);
+  let next = read(-Infinity);
   for (;;) {
-    const blocks = await db.getAll('vectors', IDBKeyRange.bound([model, from], [model, Infinity], from !== -Infinity), READ_BLOCKS);
-    for (const b of blocks) onRows(b.hashes, b.vectors);
+    const blocks = await next;
+    if (blocks.length === READ_BLOCKS) next = read(blocks[blocks.length - 1]!.block);
+    for (const b of blocks) onRows(b.hashes, b.vectors, b.block);
     if (blocks.length < READ_BLOCKS) return;
-    from = blocks[blocks.length - 1]!.block;
   }
+}
+
+/** How many blocks of vectors the model has (each holds up to BLOCK_ROWS). */
+export function countBlocks(db: LibraryDb, model: string): Promise<number> {
+  return db.count('vectors', modelBlocks(model));
 }
 
 /** How many photos have a vector under the model. */

@@ -17,7 +17,7 @@ export interface QueryProblem {
 export interface LibraryFiles {
   files: readonly Pick<FileRecord, 'path' | 'name' | 'hash'>[];
   /** Hashes with an embedding under the active model. */
-  embedded: ReadonlySet<string>;
+  embedded: { has(hash: string): boolean };
 }
 
 export type AdvancedTerms = { terms: QueryTerm[]; problem: null } | { terms: null; problem: QueryProblem };

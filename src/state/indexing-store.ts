@@ -145,9 +145,7 @@ export const useIndexingStore = create<IndexingStoreState>((set, get) => {
       if (!(e instanceof CancelledError)) library().fail(e);
     } finally {
       runActive = false;
-      await library()
-        .refresh()
-        .catch(() => undefined);
+      // The run's files are in already: the worker announced each batch's (library-store merges them).
       set({ indexing: null, lastRun: stopped ? null : { newlyEmbedded: embeddedSinceLoad - base } });
     }
     if (again) await kick();

@@ -6,7 +6,9 @@ import { LibraryConnection } from '../library/connection';
 import type { LibraryDb } from '../library/db';
 import type { FileRecord } from '../library/schema';
 import { engineClient } from './engine-client';
-import { comparePaths, mergeFiles } from './merge-files';
+import { filesByHash } from './files-by-hash';
+import { mergeFiles } from './merge-files';
+import { FilesByHashView, HashSetView } from './shared-views';
 import { useModelStore } from './model-store';
 
 /** A short message about the library (the start-up check, a resumed run). */
@@ -23,8 +25,13 @@ export interface SkippedFile {
 
 export interface LibraryState {
   files: FileRecord[];
+  /**
+   * The files grouped by photo (content hash). Updated in place as files arrive, with `files`
+   * (a new array each time), so a 300k library is never grouped again per batch.
+   */
+  byHash: FilesByHashView;
   /** Hashes with an embedding under the active model. */
-  embedded: ReadonlySet<string>;
+  embedded: HashSetView;
   skipped: SkippedFile[];
   folders: string[];
   error: string | null;
@@ -85,13 +92,34 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
   /** Photos announced as indexed whose files are still to read; one read at a time. */
   let pending: string[] = [];
   let reading = false;
+  /** The read of the whole library going on, if any. */
+  let readingAll: Promise<void> | null = null;
 
-  async function refresh(): Promise<void> {
+  function refresh(): Promise<void> {
+    const run = readAll().finally(() => {
+      if (readingAll === run) readingAll = null;
+    });
+    readingAll = run;
+    return run;
+  }
+
+  async function readAll(): Promise<void> {
     const db = await libraryDb();
     const model = useModelStore.getState().active?.key;
-    const files = (await db.getAll('files')).sort(comparePaths);
-    const keys = model ? await db.getAllKeysFromIndex('embeddings', 'by-model', model) : [];
-    set({ files, embedded: new Set(keys.map((k) => k[1])) });
+    const files = await db.getAll('files'); // in path order (mergeFiles keeps it)
+    const hashes = model ? await embeddedHashes() : [];
+    set({ files, byHash: new FilesByHashView(filesByHash(files)), embedded: new HashSetView(new Set(hashes)) });
+  }
+
+  /** Reads which photos the active model has embedded (the files stay as read). */
+  async function refreshEmbedded(): Promise<void> {
+    const hashes = useModelStore.getState().active ? await embeddedHashes() : [];
+    set((s) => ({ embedded: new HashSetView(new Set(hashes)), revision: s.revision + 1, reloads: s.reloads + 1 }));
+  }
+
+  /** The loaded model's embedded photos, as its worker ranks them (reading 300k keys from IndexedDB took seconds). */
+  function embeddedHashes(): Promise<string[]> {
+    return engineClient().call({ type: 'embedded' });
   }
 
   /** Reads the files of newly indexed photos (not the whole library) and merges them in. */
@@ -106,7 +134,7 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
         const byHash = tx.store.index('by-hash');
         const found = await Promise.all(hashes.map((h) => byHash.getAll(h)));
         await tx.done;
-        set((s) => ({ files: mergeFiles(s.files, found.flat()) }));
+        set((s) => ({ files: mergeFiles(s.files, found.flat(), s.byHash.map), byHash: s.byHash.changed() }));
       }
     } finally {
       reading = false;
@@ -115,7 +143,8 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
 
   return {
     files: [],
-    embedded: new Set(),
+    byHash: new FilesByHashView(),
+    embedded: new HashSetView(),
     skipped: [],
     folders: [],
     error: null,
@@ -127,22 +156,25 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
 
     async init() {
       engineClient().on((m) => {
-        if (m.type !== 'indexed') return;
-        set((s) => {
-          const embedded = new Set(s.embedded);
-          for (const h of m.hashes) embedded.add(h);
-          return { embedded, revision: s.revision + 1 };
-        });
-        // New files become visible (and rankable) while the run goes on.
+        // New files become visible (and rankable) while the run goes on: only theirs are read.
+        if (m.type === 'filed') {
+          pending.push(...m.hashes);
+          void readPending().catch(() => undefined);
+        }
+        // An import's photos join the library when it ends (it reloads the library then).
+        if (m.type !== 'indexed' || m.bulk) return;
+        // Grown in place: copying a 300k set per batch would cost more than the batch.
+        set((s) => ({ embedded: s.embedded.grown(m.hashes), revision: s.revision + 1 }));
         pending.push(...m.hashes);
         void readPending().catch(() => undefined);
       });
-      // Switching models changes which photos count as indexed.
+      // Switching models changes which photos count as indexed (not which files there are).
       useModelStore.subscribe((s, prev) => {
         if (s.active?.key === prev.active?.key) return;
-        void get()
-          .reload()
-          .catch((e: unknown) => get().fail(e));
+        void (async () => {
+          await readingAll?.catch(() => undefined);
+          await refreshEmbedded();
+        })().catch((e: unknown) => get().fail(e));
       });
       try {
         await refresh();

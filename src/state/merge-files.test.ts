@@ -1,5 +1,7 @@
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { FileRecord } from '../library/schema';
+import { filesByHash } from './files-by-hash';
 import { comparePaths, mergeFiles } from './merge-files';
 
 const file = (path: string, hash = path): FileRecord => ({ path, name: path, folder: '', hash, size: 1, lastModified: 1, type: 'image/jpeg', addedAt: 1 });
@@ -12,20 +14,26 @@ describe('mergeFiles', () => {
       .map((p) => file(p))
       .sort(comparePaths);
     const added = [...paths.slice(150).map((p) => file(p)), file(paths[3]!, 'new bytes')];
-    const merged = mergeFiles(old, added.slice());
+    const byHash = filesByHash(old);
+    const merged = mergeFiles(old, added.slice(), byHash);
     const expected = [...old.filter((f) => f.path !== paths[3]), ...added].sort(comparePaths);
     expect(merged).toEqual(expected);
+    // The grouping by photo follows, in place.
+    expect(new Map([...byHash].map(([h, list]) => [h, list.map((f) => f.path).sort()]))).toEqual(
+      new Map([...filesByHash(expected)].map(([h, list]) => [h, list.map((f) => f.path).sort()])),
+    );
     expect(merged.find((f) => f.path === paths[3])!.hash).toBe('new bytes');
     expect(mergeFiles(old, [])).toBe(old);
   });
 
-  it('orders paths as localeCompare does', () => {
-    const paths = ['b.jpg', 'B.jpg', 'a/2.jpg', 'a/10.jpg', 'Ä.jpg', 'z.jpg'];
+  it('orders paths as the files store orders its keys (UTF-16 code units)', () => {
+    const paths = ['b.jpg', 'B.jpg', 'a/2.jpg', 'a/10.jpg', 'Ä.jpg', 'z.jpg', '😀.jpg', 'ﬀ.jpg'];
     expect(
       mergeFiles(
         [],
         paths.map((p) => file(p)),
       ).map((f) => f.path),
-    ).toEqual(paths.slice().sort((a, b) => a.localeCompare(b)));
+    ).toEqual(paths.slice().sort());
+    expect(paths.slice().sort((a, b) => indexedDB.cmp(a, b))).toEqual(paths.slice().sort());
   });
 });

@@ -88,8 +88,11 @@ export function contextLength(clipView: boolean): number {
 }
 
 /** Ranked photos expanded to the files that hold them (a photo added twice shows twice). */
-export function resultItems(ranked: readonly RankedPhoto[], files: readonly FileRecord[] | ReadonlyMap<string, readonly FileRecord[]>): ResultItem[] {
-  const byHash: ReadonlyMap<string, readonly FileRecord[]> = Array.isArray(files) ? filesByHash(files) : (files as ReadonlyMap<string, readonly FileRecord[]>);
+export function resultItems(
+  ranked: readonly RankedPhoto[],
+  files: readonly FileRecord[] | { get(hash: string): readonly FileRecord[] | undefined },
+): ResultItem[] {
+  const byHash = Array.isArray(files) ? filesByHash(files) : (files as { get(hash: string): readonly FileRecord[] | undefined });
   return ranked.flatMap((r) => (byHash.get(r.hash) ?? []).map((file) => ({ file, score: r.score })));
 }
 

@@ -2,7 +2,6 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { FileRecord } from '../library/schema';
-import { filesByHash } from '../state/files-by-hash';
 import { useLibraryStore } from '../state/library-store';
 import { filterPredicate, hasFilters, refineItems, type Refined, type RefineSettings } from '../state/refine';
 import { useRefineStore } from '../state/refine-store';
@@ -44,11 +43,11 @@ export function useShownItems(): ShownList {
   const ranked = useSearchStore((s) => s.ranked);
   const rankedTotal = useSearchStore((s) => s.total);
   const files = useLibraryStore((s) => s.files);
+  const byHash = useLibraryStore((s) => s.byHash);
   const embedded = useLibraryStore((s) => s.embedded);
   const advanced = useSearchStore((s) => s.advanced.trim() !== '');
   const querying = photoQuery !== null || text.trim() !== '' || advanced;
 
-  const byHash = useMemo(() => filesByHash(files), [files]);
   const results = useMemo(() => resultItems(ranked, byHash), [ranked, byHash]);
   const library = useMemo(() => files.map((file) => ({ file, score: null })), [files]);
   const settings = useRefineStore(useShallow(pickSettings));

@@ -2,14 +2,15 @@
 // matrix it ranks with, the indexing run, the library connection. Free of the worker global
 // (everything it needs of the platform is passed in), so it runs in Node for tests;
 // engine-worker.ts routes the page's messages to it.
+import { modelKey } from '../engine/bundle/identity';
 import { ImageEmbedder, type PhotoDecoder } from '../engine/embed/image-embedder';
 import { EmbeddingMatrix } from '../engine/rank';
 import type { Ort } from '../engine/session/ort';
 import { LibraryConnection } from '../library/connection';
 import type { LibraryDb } from '../library/db';
-import { checkLibrary } from '../library/integrity';
 import { clearQueue } from '../library/queue';
-import { countVectors, readVector, readVectors } from '../library/vector-blocks';
+import { checkLibrary, usableVector } from '../library/integrity';
+import { BLOCK_ROWS, countBlocks, readVector, readVectors } from '../library/vector-blocks';
 import { BundleSources } from './bundle-sources';
 import { delayedEncoder, limitedStorage, NO_DEBUG, type DebugFlags } from './debug-flags';
 import { duplicateGroups } from './duplicate-search';
@@ -64,6 +65,8 @@ export class EngineService {
   /** The latest search's kept query, and the matrix it ranks. */
   private session: { id: number; matrix: EmbeddingMatrix; query: QueryVector; only: Uint8Array | null } | null = null;
   private sessions = 0;
+  /** What the last matrix load saw of the stored vectors (for the start-up check). */
+  private scanned: { model: string; matrix: EmbeddingMatrix; anomalies: number } | null = null;
 
   constructor(private readonly platform: WorkerPlatform) {
     this.connection = new LibraryConnection({
@@ -92,8 +95,11 @@ export class EngineService {
       await this.stopQueueRun('model-changed');
       const bundle = await this.needSources().resolve(req.source, signal, progress);
       signal.throwIfAborted();
+      // The library's vectors are read while the model starts (the reads wait on storage, the start on the CPU).
+      const matrix = this.loadMatrix(modelKey(bundle.manifest), bundle.manifest.architecture.embedDim);
+      matrix.catch(() => undefined); // awaited below; a failed model load drops it
       const info = await this.needHost().load(bundle, progress);
-      this.matrix = await this.loadMatrix(info);
+      this.matrix = await matrix;
       return info;
     },
 
@@ -110,10 +116,17 @@ export class EngineService {
 
     'index-queue': (req, signal, progress) => this.indexQueue(req.join, signal, progress),
 
+    embedded: async () => this.needModel().matrix.keyList(),
+
     'check-index': async () => {
       const { info } = this.needModel();
-      const report = await checkLibrary(await this.database(), { key: info.key, dim: info.manifest.architecture.embedDim });
-      if (report.modelChanged) this.matrix = await this.loadMatrix(info);
+      const scanned = this.scanned?.model === info.key && this.scanned.matrix === this.matrix ? this.scanned : null;
+      const report = await checkLibrary(await this.database(), {
+        key: info.key,
+        dim: info.manifest.architecture.embedDim,
+        ...(scanned ? { scanned: { has: (hash: string) => scanned.matrix.has(hash), rows: scanned.matrix.size, anomalies: scanned.anomalies } } : {}),
+      });
+      if (report.modelChanged) this.matrix = await this.loadMatrix(info.key, info.manifest.architecture.embedDim);
       return report;
     },
 
@@ -168,7 +181,7 @@ export class EngineService {
         signal,
         onProgress: progress,
         // As after indexing: this page's library and ranking refresh, and other tabs take the vectors in.
-        onImported: (hashes) => this.announce(info.key, hashes),
+        onImported: (hashes) => this.announce(info.key, hashes, true),
       });
     },
 
@@ -223,22 +236,31 @@ export class EngineService {
     return { host, engine: host.engine, info: host.info, matrix: this.matrix };
   }
 
-  /** The ranking matrix of a model, from the index. */
-  private async loadMatrix(info: ModelInfo): Promise<EmbeddingMatrix> {
+  /**
+   * The ranking matrix of a model, from the index. Only usable rows (the model's dimension,
+   * finite, unit length) are taken; what was seen is kept for the start-up check, which then
+   * need not read every vector again.
+   */
+  private async loadMatrix(key: string, dim: number): Promise<EmbeddingMatrix> {
     const db = await this.database();
-    const dim = info.manifest.architecture.embedDim;
-    // Room for what is stored and some growth, so a large library is not copied as it loads.
-    const m = new EmbeddingMatrix(dim, Math.ceil((await countVectors(db, info.key)) * 1.05) + 64);
-    await readVectors(db, info.key, (hashes, vectors) => {
-      if (vectors.length !== hashes.length * dim) return; // a damaged block: the integrity check drops it
-      hashes.forEach((hash, i) => m.addUnit(hash, vectors.subarray(i * dim, (i + 1) * dim)));
+    // Room for every stored block, full: a large library is not copied as it loads.
+    const m = new EmbeddingMatrix(dim, (await countBlocks(db, key)) * BLOCK_ROWS + 64);
+    let anomalies = 0;
+    await readVectors(db, key, (hashes, vectors) => {
+      if (vectors.length !== hashes.length * dim) return void anomalies++;
+      hashes.forEach((hash, i) => {
+        const row = vectors.subarray(i * dim, (i + 1) * dim);
+        if (m.has(hash) || !usableVector(row, dim)) anomalies++;
+        else m.addUnit(hash, row);
+      });
     });
+    this.scanned = { model: key, matrix: m, anomalies };
     return m;
   }
 
   /** Tells the page and the other tabs that these photos have embeddings now. */
-  private announce(model: string, hashes: string[]): void {
-    this.platform.emit({ type: 'indexed', hashes, embeddedSinceLoad: this.embeddedSinceLoad });
+  private announce(model: string, hashes: string[], bulk = false): void {
+    this.platform.emit({ type: 'indexed', hashes, embeddedSinceLoad: this.embeddedSinceLoad, ...(bulk ? { bulk } : {}) });
     this.platform.channel?.announce({ model, hashes });
   }
 
@@ -288,6 +310,7 @@ export class EngineService {
         this.embeddedSinceLoad += hashes.length;
         this.announce(info.key, hashes);
       },
+      onFiled: (hashes) => this.platform.emit({ type: 'filed', hashes }),
     };
   }
 

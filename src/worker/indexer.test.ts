@@ -88,6 +88,7 @@ async function context(encode: EncodeImages, overrides: Partial<IndexContext> = 
     whenRunning: async () => {},
     onProgress: () => {},
     onIndexed: () => {},
+    onFiled: () => {},
     ...overrides,
   };
 }

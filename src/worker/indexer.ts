@@ -36,6 +36,8 @@ export interface IndexContext {
   onProgress(p: TaskProgress): void;
   /** Embeddings were committed for these photos. */
   onIndexed(hashes: string[]): void;
+  /** File records were committed for these photos, which had embeddings already. */
+  onFiled(hashes: string[]): void;
 }
 
 /** What a queue run did, filled in as it goes (a stopped run still tells). */
@@ -144,6 +146,8 @@ class Run {
       this.embedded += batch.length;
       this.ctx.onIndexed(batch.map((p) => p.payload.record.hash));
     }
+    const filed = [...batchFiles.map((f) => f.record.hash), ...light.files.map((f) => f.hash)];
+    if (filed.length) this.ctx.onFiled(filed);
   }
 
   /** One transaction: photo, thumbnail, embedding and file records commit with the deletion of their queue entries, or nothing does. */

@@ -140,6 +140,8 @@ export type Request =
    * tells a running run that more was queued (it never starts one).
    */
   | { type: 'index-queue'; join: boolean }
+  /** The photos (hashes) the loaded model has embeddings of: its ranking matrix's keys. */
+  | { type: 'embedded' }
   /** The start-up integrity check of the library under the loaded model (src/library/integrity.ts). */
   | { type: 'check-index' }
   /**
@@ -171,6 +173,7 @@ export interface ResultOf {
   'delete-model': null;
   tokens: { count: number; contextLength: number };
   'index-queue': QueueRunSummary;
+  embedded: string[];
   'check-index': IntegrityReport;
   search: SearchResult;
   'search-page': SearchPage;
@@ -199,8 +202,14 @@ export interface TaskProgress {
 
 /** Events: worker -> UI, not answers to a request. */
 export type WorkerEvent =
-  /** Photos whose embeddings were just written (the library and the ranking can refresh). */
-  | { type: 'indexed'; hashes: string[]; embeddedSinceLoad: number }
+  /**
+   * Photos whose embeddings were just written (the library and the ranking can refresh).
+   * `bulk`: by an index import, which reloads the library when it ends (its files are read then,
+   * not batch by batch).
+   */
+  | { type: 'indexed'; hashes: string[]; embeddedSinceLoad: number; bulk?: boolean }
+  /** File records were written for these photos, which had embeddings already (the library shows the files). */
+  | { type: 'filed'; hashes: string[] }
   /** The provider changed at run time (a lost GPU device fell back to WASM). */
   | { type: 'compute'; compute: ComputeInfo }
   | { type: 'indexing-state'; paused: boolean };
