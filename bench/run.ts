@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { convertInBrowser, engineBrowserBench, indexingBench, makePhotos, rankInWorkerBench, torchExportBrowserBench } from './browser';
 import { paths, repoRoot, type Shape } from './lib/paths';
+import { libraryScaleBench } from './library-scale';
 import { round } from './lib/stats';
 import { convertInNode, engineNodeBench, ortNodeBench, rankBench } from './node';
 import { benchPytorch, exportTorchOnnx, makeCheckpoint } from './pytorch';
@@ -97,6 +98,11 @@ const indexingInt8 = await section('indexing_chromium_wasm_B_int8', () =>
   indexingBench({ bundleDir: paths.bundle('B', 'int8'), photosDir: paths.photos, provider: 'wasm', quick, photos: quick ? 4 : 16, app: false }),
 );
 
+// A 300k-photo library in the built app (library-scale.ts): import, search, re-rank, start-up, memory.
+const library = await section('library_300k_chromium_wasm_B', () =>
+  libraryScaleBench({ bundleDir: paths.bundle('B', 'fp32'), photosDir: paths.photos, queries: quick ? 20 : 40 }),
+);
+
 const bestOf = (...xs: (number | null | undefined)[]) => {
   const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
   return v.length ? Math.max(...v) : null;
@@ -119,6 +125,11 @@ const summary = {
   indexing_photos_per_s: indexing?.photos_per_s ?? null,
   indexing_photos_per_s_int8: indexingInt8?.photos_per_s ?? null,
   decode_share_int8: indexingInt8?.decode_share ?? null,
+  search_300k_ms: library?.search_300k_ms ?? null,
+  rerank_300k_ms: library?.rerank_300k_ms ?? null,
+  startup_300k_s: library?.startup_300k_s ?? null,
+  import_300k_s: library?.import_300k_s ?? null,
+  worker_mb_300k: library?.worker_mb_300k ?? null,
 };
 const ratio = (a: number | null, b: number | null) => (a !== null && b ? round(a / b, 2) : null);
 const ratios = {
