@@ -54,6 +54,7 @@ export interface LibraryScaleResult {
   search_ms_all: number[];
   encode_ms_median: number;
   rerank_300k_ms: number;
+  rerank_ms_all: number[];
   startup_300k_s: number;
   worker_mb_300k: number;
   worker_mb_empty: number;
@@ -199,18 +200,21 @@ export async function libraryScaleBench(opts: LibraryScaleOptions): Promise<Libr
   const bundleFiles = readdirSync(opts.bundleDir)
     .map((f) => join(opts.bundleDir, f))
     .filter((f) => statSync(f).isFile());
-  // New bytes every run (a byte after the JPEG's end), so the photos are new to a kept library too.
+  // Three batches of 4, new bytes every run (bytes after the JPEG's end), so the photos are new
+  // to a kept library too.
   const photoDir = mkdtempSync(join(ensureDir(cacheDir), 'new-photos-'));
-  const newPhotos = readdirSync(opts.photosDir)
+  const jpegs = readdirSync(opts.photosDir)
     .filter((f) => /\.jpe?g$/i.test(f))
     .sort()
-    .slice(0, 4)
-    .map((f) => {
-      const out = join(photoDir, f);
+    .slice(0, 4);
+  if (jpegs.length < 4) throw new Error(`4 photos needed in ${opts.photosDir}`);
+  const newPhotos = [0, 1, 2].map((batch) =>
+    jpegs.map((f) => {
+      const out = join(photoDir, `${batch}-${f}`);
       writeFileSync(out, Buffer.concat([readFileSync(join(opts.photosDir, f)), Buffer.from(randomBytes(8))]));
       return out;
-    });
-  if (newPhotos.length < 4) throw new Error(`4 photos needed in ${opts.photosDir}`);
+    }),
+  );
   const outDir = await buildApp();
   const server = await preview({
     configFile: join(repoRoot, 'vite.config.ts'),
@@ -268,13 +272,19 @@ export async function libraryScaleBench(opts: LibraryScaleOptions): Promise<Libr
     say(`  search: median ${median(ms).toFixed(1)} ms (text encoder ${median(runs.map((r) => r.encodeMs)).toFixed(0)} ms, not counted)`);
     const totalBytes = await workerBytes(page);
 
-    // Four photos indexed while the last query is shown.
-    const before = (await markTime(page, 'search:merged'))?.at ?? -1;
-    await page.getByLabel('Add photos').setInputFiles(newPhotos);
-    const merged = await markThenPaint(page, 'search:merged', before, 600_000);
-    const fresh = (await markTime(page, 'search:fresh'))!.at;
-    const rerankMs = merged.painted - fresh;
-    say(`  re-rank of ${merged.detail?.photos ?? '?'} new photos: ${rerankMs.toFixed(1)} ms`);
+    // Four photos indexed while the last query is shown, three times (a median: the page's
+    // garbage collector, with 300k file records, pauses for hundreds of ms now and then).
+    const reranks: number[] = [];
+    for (const batch of newPhotos) {
+      const before = (await markTime(page, 'search:merged'))?.at ?? -1;
+      await page.getByLabel('Add photos').setInputFiles(batch);
+      const merged = await markThenPaint(page, 'search:merged', before, 600_000);
+      const fresh = (await markTime(page, 'search:fresh'))!.at;
+      reranks.push(merged.painted - fresh);
+      say(`  re-rank of ${merged.detail?.photos ?? '?'} new photos: ${(merged.painted - fresh).toFixed(1)} ms`);
+      await page.getByRole('progressbar', { name: 'Indexing' }).waitFor({ state: 'detached', timeout: 600_000 });
+    }
+    const rerankMs = median(reranks);
     return {
       photos,
       import_300k_s: round(importS ?? NaN, 1),
@@ -282,6 +292,7 @@ export async function libraryScaleBench(opts: LibraryScaleOptions): Promise<Libr
       search_ms_all: ms.map((x) => round(x, 1)),
       encode_ms_median: round(median(runs.map((r) => r.encodeMs)), 1),
       rerank_300k_ms: round(rerankMs, 1),
+      rerank_ms_all: reranks.map((x) => round(x, 1)),
       startup_300k_s: round(startupS, 2),
       worker_mb_300k: round((totalBytes - (emptyBytes ?? NaN)) / MB, 0),
       worker_mb_empty: round((emptyBytes ?? NaN) / MB, 0),

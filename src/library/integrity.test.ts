@@ -200,4 +200,18 @@ describe('the start-up integrity check', () => {
     expect(problemsFound(mismatched)).toBe(0);
     expect(mismatched.embeddings).toBe(4);
   });
+
+  it('reads the stores a chunk at a time and misses no record at the chunk edges', async () => {
+    await seed(7);
+    await db.put('thumbnails', { hash: hash(77), blob: new Blob([new Uint8Array([1])]), width: 1, height: 1 }); // stray: the last key
+    for (const chunk of [1, 2, 3, 7, 100]) {
+      const r = await checkLibrary(db, { key: M, dim: DIM }, chunk);
+      expect(r, `chunk ${chunk}`).toMatchObject({ photos: 7, embeddings: 7, lost: [] });
+      expect(r.removed.thumbnails).toBe(chunk === 1 ? 1 : 0); // removed by the first pass
+    }
+    expect(await db.count('photos')).toBe(7);
+    expect(await db.count('files')).toBe(7);
+    expect(await db.count('embeddings')).toBe(14);
+    expect(await db.count('thumbnails')).toBe(7);
+  });
 });

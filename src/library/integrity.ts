@@ -66,15 +66,15 @@ const STORES = ['photos', 'files', 'thumbnails', 'embeddings', 'vectors', 'folde
  * 7. a queue entry must belong to a job and have a readable source, else it is removed; a job
  *    without entries is finished and deleted.
  */
-export async function checkLibrary(db: LibraryDb, model: CheckedModel | null): Promise<IntegrityReport> {
+export async function checkLibrary(db: LibraryDb, model: CheckedModel | null, chunk = READ_CHUNK): Promise<IntegrityReport> {
   // Looked over first without writing (other readers go on meanwhile: a 300k library takes
   // seconds); checked again and repaired in one read-write transaction only when it needs it.
-  const look = await checkIn(db, model, false);
-  return look.changes ? (await checkIn(db, model, true)).report : look.report;
+  const look = await checkIn(db, model, false, chunk);
+  return look.changes ? (await checkIn(db, model, true, chunk)).report : look.report;
 }
 
 /** The check in one transaction: repairing (`write`), or only counting the changes it would make. */
-async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean): Promise<{ report: IntegrityReport; changes: number }> {
+async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean, chunk: number): Promise<{ report: IntegrityReport; changes: number }> {
   // A read-only transaction where nothing is written: `change` only counts then.
   const tx = db.transaction([...STORES], write ? 'readwrite' : 'readonly') as unknown as IDBPTransaction<LibrarySchema, (typeof STORES)[number][], 'readwrite'>;
   let changes = 0;
@@ -94,7 +94,7 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
   // 1. Photos.
   // A store with a key path keeps each record's key in it: the values alone are read.
   const valid = new Set<string>();
-  for (const p of await photos.getAll()) {
+  for (const p of await readAll(photos, (record) => record.hash, chunk)) {
     if (wellFormedPhoto(p)) valid.add(p.hash);
     else {
       change(() => photos.delete(p.hash));
@@ -106,7 +106,7 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
   const filesByHash = new Map<string, FileRecord[]>();
   /** File records whose photo is gone: to queue again when readable. */
   const orphans: FileRecord[] = [];
-  (await files.getAll()).forEach((f) => {
+  (await readAll(files, (f) => f.path, chunk)).forEach((f) => {
     const ok = typeof f?.hash === 'string';
     if (ok && valid.has(f.hash)) {
       const list = filesByHash.get(f.hash);
@@ -132,7 +132,7 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
   const orphanVectors = new Map<string, string[]>();
   /** The checked model's records of photos that exist (one read of the small records serves steps 4 and 5). */
   const records: EmbeddingRecord[] = [];
-  for (const r of await embeddings.getAll()) {
+  for (const r of await readAll(embeddings, (record) => [record.model, record.hash], chunk)) {
     if (valid.has(r.hash)) {
       if (r.model === model?.key) records.push(r);
       continue;
@@ -194,13 +194,11 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
   }
 
   // 6. Thumbnails.
-  const thumbKeys = await thumbnails.getAllKeys();
-  const thumbValues = await thumbnails.getAll();
-  thumbValues.forEach((t, i) => {
-    if (valid.has(thumbKeys[i]!) && usableThumbnail(t)) return;
-    change(() => thumbnails.delete(thumbKeys[i]!));
+  for (const t of await readAll(thumbnails, (record) => record.hash, chunk)) {
+    if (valid.has(t.hash) && usableThumbnail(t)) continue;
+    change(() => thumbnails.delete(t.hash));
     removed.thumbnails++;
-  });
+  }
 
   // 7. The queue.
   const jobIds = new Set(await jobs.getAllKeys());
@@ -251,6 +249,25 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
 
   await tx.done;
   return { report: { photos: valid.size, embeddings: kept, removed, requeued: again.length, lost, modelChanged }, changes };
+}
+
+/** Records read per request: a 300k library in pieces, so the worker answers a search between them. */
+const READ_CHUNK = 16_384;
+
+/** Every record of a store (with a key path: `keyOf` gives a record's key), read a chunk at a time in key order. */
+async function readAll<T>(
+  store: { getAll(query?: IDBKeyRange | null, count?: number): Promise<T[]> },
+  keyOf: (record: T) => IDBValidKey,
+  chunk: number,
+): Promise<T[]> {
+  const out: T[] = [];
+  let after: IDBValidKey | null = null;
+  for (;;) {
+    const records = await store.getAll(after === null ? null : IDBKeyRange.lowerBound(after, true), chunk);
+    for (const r of records) out.push(r);
+    if (records.length < chunk) return out;
+    after = keyOf(records[records.length - 1]!);
+  }
 }
 
 function wellFormedPhoto(p: PhotoRecord): boolean {

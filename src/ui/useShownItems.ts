@@ -49,7 +49,8 @@ export function useShownItems(): ShownList {
   const querying = photoQuery !== null || text.trim() !== '' || advanced;
 
   const results = useMemo(() => resultItems(ranked, byHash), [ranked, byHash]);
-  const library = useMemo(() => files.map((file) => ({ file, score: null })), [files]);
+  // Only while browsing: 300k items made again on every batch of new files is work for the collector.
+  const library = useMemo(() => (querying ? [] : files.map((file) => ({ file, score: null }))), [querying, files]);
   const settings = useRefineStore(useShallow(pickSettings));
   const refined = useMemo(() => refineItems<ShownItem>(querying ? results : library, settings, querying), [querying, results, library, settings]);
   // Results come a page at a time: what the whole ranking holds is counted from the library's
