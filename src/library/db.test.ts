@@ -18,10 +18,10 @@ function request<T>(r: IDBRequest<T>): Promise<T> {
   });
 }
 
-/** Version 1 exactly as it shipped: six stores, written with the raw API (not the code under test). */
-function createV1(name: string): Promise<IDBDatabase> {
+/** Version 1 (six stores) or 2 (with jobs and queue) exactly as it shipped, written with the raw API (not the code under test). */
+function createOld(name: string, version: 1 | 2 = 1): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const open = indexedDB.open(name, 1);
+    const open = indexedDB.open(name, version);
     open.onupgradeneeded = () => {
       const db = open.result;
       db.createObjectStore('photos', { keyPath: 'hash' });
@@ -30,6 +30,9 @@ function createV1(name: string): Promise<IDBDatabase> {
       db.createObjectStore('embeddings', { keyPath: ['model', 'hash'] }).createIndex('by-model', 'model');
       db.createObjectStore('models', { keyPath: 'key' });
       db.createObjectStore('folders', { keyPath: 'name' });
+      if (version < 2) return;
+      db.createObjectStore('jobs', { keyPath: 'id', autoIncrement: true });
+      db.createObjectStore('queue', { keyPath: 'id', autoIncrement: true }).createIndex('by-job', 'job');
     };
     open.onsuccess = () => resolve(open.result);
     open.onerror = () => reject(open.error);
@@ -42,7 +45,7 @@ const vector = new Float32Array([0.6, 0.8, 0, 0]);
 describe('the library database', () => {
   it('upgrades a version 1 library to the current version and keeps every record', async () => {
     const name = freshName();
-    const v1 = await createV1(name);
+    const v1 = await createOld(name);
     const tx = v1.transaction(['photos', 'files', 'thumbnails', 'embeddings', 'models', 'folders'], 'readwrite');
     tx.objectStore('photos').put({ hash: hash('a'), width: 4, height: 3, type: 'image/png', size: 10, addedAt: 1 });
     tx.objectStore('files').put({
@@ -119,23 +122,8 @@ describe('the library database', () => {
 
   it('upgrades a version 2 library to packed embedding blocks (v3): every vector kept, bit for bit, under its model', async () => {
     const name = freshName();
-    // Version 2 as it shipped: v1's stores, then jobs and queue; one embedding record per photo and model.
-    const v2 = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open(name, 2);
-      open.onupgradeneeded = () => {
-        const db = open.result;
-        db.createObjectStore('photos', { keyPath: 'hash' });
-        db.createObjectStore('files', { keyPath: 'path' }).createIndex('by-hash', 'hash');
-        db.createObjectStore('thumbnails', { keyPath: 'hash' });
-        db.createObjectStore('embeddings', { keyPath: ['model', 'hash'] }).createIndex('by-model', 'model');
-        db.createObjectStore('models', { keyPath: 'key' });
-        db.createObjectStore('folders', { keyPath: 'name' });
-        db.createObjectStore('jobs', { keyPath: 'id', autoIncrement: true });
-        db.createObjectStore('queue', { keyPath: 'id', autoIncrement: true }).createIndex('by-job', 'job');
-      };
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
+    // Version 2 as it shipped: one embedding record per photo and model, with its vector.
+    const v2 = await createOld(name, 2);
     const count = BLOCK_ROWS * 2 + 7; // three blocks for m1
     const row = (i: number, dim: number) => Float32Array.from({ length: dim }, (_, d) => Math.sin(i * 31 + d) / Math.sqrt(dim));
     const tx = v2.transaction(['photos', 'embeddings', 'jobs'], 'readwrite');
@@ -199,7 +187,7 @@ describe('the library database', () => {
 
   it('reports an upgrade blocked by a tab that keeps an older version open, and finishes when it closes', async () => {
     const name = freshName();
-    const old = await createV1(name); // an old tab without a versionchange handler
+    const old = await createOld(name); // an old tab without a versionchange handler
     let blocked = 0;
     const opening = openLibraryDb({ name, onBlocked: () => blocked++ });
     await new Promise((r) => setTimeout(r, 50));
