@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { convertInBrowser, engineBrowserBench, indexingBench, makePhotos, rankInWorkerBench, torchExportBrowserBench } from './browser';
 import { paths, repoRoot, type Shape } from './lib/paths';
+import { indexCliBench } from './index-cli';
 import { libraryScaleBench } from './library-scale';
 import { round } from './lib/stats';
 import { convertInNode, engineNodeBench, ortNodeBench, rankBench } from './node';
@@ -98,6 +99,12 @@ const indexingInt8 = await section('indexing_chromium_wasm_B_int8', () =>
   indexingBench({ bundleDir: paths.bundle('B', 'int8'), photosDir: paths.photos, provider: 'wasm', quick, photos: quick ? 4 : 16, app: false }),
 );
 
+// npm run index (native) against the official PyTorch pipeline, on the same 64 photos.
+await section('photos_64', () => makePhotos(64));
+const indexCli = await section('index_cli_vs_pytorch_B', () =>
+  indexCliBench({ bundleDir: paths.bundle('B', 'fp32'), checkpoint: paths.checkpoint('B'), photosDir: paths.photos, photos: 64 }),
+);
+
 // A 300k-photo library in the built app (library-scale.ts): import, search, re-rank, start-up, memory.
 const library = await section('library_300k_chromium_wasm_B', () =>
   libraryScaleBench({ bundleDir: paths.bundle('B', 'fp32'), photosDir: paths.photos, queries: quick ? 20 : 40 }),
@@ -130,6 +137,8 @@ const summary = {
   startup_300k_s: library?.startup_300k_s ?? null,
   import_300k_s: library?.import_300k_s ?? null,
   worker_mb_300k: library?.worker_mb_300k ?? null,
+  index_cli_per_s: indexCli?.index_cli_per_s ?? null,
+  index_pytorch_per_s: indexCli?.index_pytorch_per_s ?? null,
 };
 const ratio = (a: number | null, b: number | null) => (a !== null && b ? round(a / b, 2) : null);
 const ratios = {
@@ -143,6 +152,7 @@ const ratios = {
   int8_vs_pytorch_plain: ratio(summary.image_per_s_wasm_chromium_int8, summary.image_per_s_pytorch_plain),
   int8_vs_ort_node: ratio(summary.image_per_s_wasm_chromium_int8, summary.image_per_s_ort_node),
   int8_text_40_vs_248: ratio(summary.text_ms_40_wasm_chromium_int8, summary.text_ms_248_wasm_chromium_int8),
+  index_cli_vs_pytorch: ratio(summary.index_cli_per_s, summary.index_pytorch_per_s),
 };
 results.summary = summary;
 results.ratios = ratios;
