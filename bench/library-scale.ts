@@ -20,6 +20,7 @@ import { modelIdentity } from '../src/engine/bundle/identity';
 import type { BundleManifest } from '../src/engine/bundle/manifest';
 import type { IndexFileRecord } from '../src/engine/index-file/types';
 import { writeIndexFile, type PhotoToWrite } from '../src/engine/index-file/writer';
+import { Rng } from '../src/engine/testing/fuzz';
 import { cacheDir, ensureDir, repoRoot } from './lib/paths';
 import { median, round } from './lib/stats';
 
@@ -61,18 +62,6 @@ export interface LibraryScaleResult {
   worker_mb_total: number;
 }
 
-/** A seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** A 300k-photo index file for the bundle's model: seeded unit vectors, a file per photo in year folders, no thumbnails. */
 export function makeLibraryIndex(bundleDir: string, photos: number): string {
   const manifest = JSON.parse(readFileSync(join(bundleDir, 'manifest.json'), 'utf8')) as BundleManifest;
@@ -81,7 +70,8 @@ export function makeLibraryIndex(bundleDir: string, photos: number): string {
   if (existsSync(out)) return out;
   say(`writing a ${photos}-photo index file (${out})`);
   const dim = model.embedDim;
-  const next = rng(300);
+  const random = new Rng(300);
+  const next = () => random.next();
   const list: PhotoToWrite<Uint8Array>[] = [];
   const files: IndexFileRecord[] = [];
   const vector = new Float32Array(dim);
@@ -180,7 +170,8 @@ function query(i: number): string {
     'blue',
     'boats',
   ];
-  const next = rng(1000 + i);
+  const random = new Rng(1000 + i);
+  const next = () => random.next();
   return Array.from({ length: 40 }, () => words[Math.floor(next() * words.length)]).join(' ');
 }
 

@@ -3,6 +3,7 @@
 // float32 scores of every row computed here.
 import { describe, expect, test } from 'vitest';
 import { EmbeddingMatrix, normalized } from './rank';
+import { Rng } from './testing/fuzz';
 
 const N = 300_000;
 const DIM = 512;
@@ -10,17 +11,10 @@ const TOP = 50;
 /** Order may differ only among photos whose float32 scores differ by less than this. */
 const TIE = 1e-4;
 
-/** A seeded generator (mulberry32), and a roughly Gaussian value from it. */
+/** A roughly Gaussian value from a seeded generator (a sum of three uniforms). */
 function generator(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-  return () => next() + next() + next() - 1.5;
+  const rng = new Rng(seed);
+  return () => rng.next() + rng.next() + rng.next() - 1.5;
 }
 
 describe('EmbeddingMatrix at 300k photos', () => {

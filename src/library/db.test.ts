@@ -5,8 +5,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openLibraryDb } from './db';
 import { DB_VERSION } from './schema';
-import { storedVector } from './testing/vectors';
-import { BLOCK_ROWS, readVectors } from './vector-blocks';
+import { BLOCK_ROWS, readVector, readVectors } from './vector-blocks';
 
 let n = 0;
 const freshName = () => `db-test-${++n}`;
@@ -95,7 +94,7 @@ describe('the library database', () => {
     expect(thumb?.blob.size).toBe(3);
     const embeddings = await db.getAllFromIndex('embeddings', 'by-model', 'm1');
     expect(embeddings).toHaveLength(1);
-    expect(Array.from((await storedVector(db, 'm1', hash('a')))!)).toEqual(Array.from(vector));
+    expect(Array.from((await readVector(db, 'm1', hash('a')))!)).toEqual(Array.from(vector));
     expect(await db.count('embeddings')).toBe(2);
     expect((await db.get('models', 'm1'))?.name).toBe('demo');
     expect((await db.get('folders', 'Trip'))?.addedAt).toBe(5);
@@ -159,7 +158,7 @@ describe('the library database', () => {
       expect(seen.length).toBe(Math.ceil(count / every));
       expect(new Set(seen).size).toBe(seen.length);
     }
-    expect(await storedVector(db, 'm2', 'f'.repeat(64))).toBeNull();
+    expect(await readVector(db, 'm2', 'f'.repeat(64))).toBeNull();
     expect(await db.count('photos')).toBe(count);
     expect(await db.count('jobs')).toBe(1);
     db.close();

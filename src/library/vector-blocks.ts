@@ -116,11 +116,6 @@ export function countBlocks(db: LibraryDb, model: string): Promise<number> {
   return db.count('vectors', modelBlocks(model));
 }
 
-/** How many photos have a vector under the model. */
-export function countVectors(db: LibraryDb, model: string): Promise<number> {
-  return db.countFromIndex('embeddings', 'by-model', model);
-}
-
 /** One photo's vector under the model, or null. */
 export async function readVector(db: LibraryDb, model: string, hash: string): Promise<Float32Array | null> {
   const tx = db.transaction(['embeddings', 'vectors'], 'readonly');

@@ -7,7 +7,6 @@ import { appendTerm, photoTerm } from '../engine/query/query-language';
 import type { Query, QueryTerm, RankedPhoto } from '../worker/protocol';
 import { advancedTerms, type QueryProblem } from './advanced-query';
 import { engineClient } from './engine-client';
-import { filesByHash } from './files-by-hash';
 import { filterPredicate, hasFilters } from './refine';
 import { useRefineStore } from './refine-store';
 import { markTiming } from './timing';
@@ -88,11 +87,7 @@ export function contextLength(clipView: boolean): number {
 }
 
 /** Ranked photos expanded to the files that hold them (a photo added twice shows twice). */
-export function resultItems(
-  ranked: readonly RankedPhoto[],
-  files: readonly FileRecord[] | { get(hash: string): readonly FileRecord[] | undefined },
-): ResultItem[] {
-  const byHash = Array.isArray(files) ? filesByHash(files) : (files as { get(hash: string): readonly FileRecord[] | undefined });
+export function resultItems(ranked: readonly RankedPhoto[], byHash: { get(hash: string): readonly FileRecord[] | undefined }): ResultItem[] {
   return ranked.flatMap((r) => (byHash.get(r.hash) ?? []).map((file) => ({ file, score: r.score })));
 }
 

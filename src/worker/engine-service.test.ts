@@ -20,7 +20,7 @@ import { NO_DEBUG } from './debug-flags';
 import { EngineService, type ServiceRequestType } from './engine-service';
 import type { BlobThumbnail } from './photo-decoder';
 import type { RequestOf, ResultOf, WorkerEvent } from './protocol';
-import { storedVector } from '../library/testing/vectors';
+import { readVector } from '../library/vector-blocks';
 
 ort.env.wasm.numThreads = 1;
 
@@ -82,7 +82,7 @@ describe.each(['fp16', 'int8'] as const)('the worker and npm run index embed the
     const stored = await db.getAllFromIndex('embeddings', 'by-model', model.key);
     expect(stored).toHaveLength(8);
     expect(cliVectors.size).toBe(8);
-    for (const { hash } of stored) expect(Array.from((await storedVector(db, model.key, hash))!), hash).toEqual(cliVectors.get(hash));
+    for (const { hash } of stored) expect(Array.from((await readVector(db, model.key, hash))!), hash).toEqual(cliVectors.get(hash));
     db.close();
   });
 

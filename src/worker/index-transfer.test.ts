@@ -12,7 +12,8 @@ import type { FileRecord } from '../library/schema';
 import { exportIndex, importIndex, type ImportContext } from './index-transfer';
 import { modelKey } from '../engine/bundle/identity';
 import type { ModelInfo } from './protocol';
-import { putVectorRow, storedVector } from '../library/testing/vectors';
+import { putVectorRow } from '../library/testing/vectors';
+import { readVector } from '../library/vector-blocks';
 
 const DIM = 4;
 const hash = (i: number) => i.toString(16).padStart(64, '0');
@@ -116,7 +117,7 @@ describe('index transfer', () => {
     await addPhoto(target, 7, ['holiday.png'], loaded.key);
     const summary = await importIndex(new File([(await exportIndex(source, loaded)).blob], 'a.lcindex'), context(target));
     expect(summary).toEqual({ photos: 3, added: 2, alreadyIndexed: 1, filesAdded: 5 });
-    expect(Array.from((await storedVector(target, loaded.key, hash(1)))!)).toEqual(Array.from(mine));
+    expect(Array.from((await readVector(target, loaded.key, hash(1)))!)).toEqual(Array.from(mine));
     expect((await target.get('photos', hash(1)))!.addedAt).toBe(3);
     expect((await target.get('files', 'holiday.png'))!.hash).toBe(hash(7));
     expect((await target.get('files', 'holiday (2).png'))!.hash).toBe(hash(2));

@@ -13,7 +13,8 @@ import type * as QueueModule from '../library/queue';
 import { indexQueue, StorageFullError, type IndexContext } from './indexer';
 import type { BlobThumbnail } from './photo-decoder';
 import type { QueueRunSummary } from './protocol';
-import { putVectorRow, storedVector } from '../library/testing/vectors';
+import { putVectorRow } from '../library/testing/vectors';
+import { readVector } from '../library/vector-blocks';
 
 // The first byte of a test file picks its "content"; 0xff is not an image.
 const decoder: PhotoDecoder<BlobThumbnail> = {
@@ -72,7 +73,7 @@ function fakeEncoder(failOnCall = 0) {
 
 async function matrixFromDb(): Promise<EmbeddingMatrix> {
   const m = new EmbeddingMatrix(DIM, 16, { prefilter: 'never' });
-  for (const r of await db.getAllFromIndex('embeddings', 'by-model', MODEL)) m.add(r.hash, (await storedVector(db, MODEL, r.hash))!);
+  for (const r of await db.getAllFromIndex('embeddings', 'by-model', MODEL)) m.add(r.hash, (await readVector(db, MODEL, r.hash))!);
   return m;
 }
 

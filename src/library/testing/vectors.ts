@@ -1,6 +1,6 @@
 // Test helpers: write and read embeddings as the library stores them (vector-blocks.ts).
 import type { LibraryDb } from '../db';
-import { appendVectors, readVector } from '../vector-blocks';
+import { appendVectors } from '../vector-blocks';
 
 /** Appends these photos' vectors under the model, in one transaction. */
 export async function putVectors(db: LibraryDb, model: string, items: { hash: string; vector: Float32Array }[]): Promise<void> {
@@ -9,9 +9,6 @@ export async function putVectors(db: LibraryDb, model: string, items: { hash: st
   await appendVectors({ vectors: tx.objectStore('vectors'), embeddings: tx.objectStore('embeddings') }, model, items, items[0]!.vector.length);
   await tx.done;
 }
-
-/** One photo's stored vector under the model, or null. */
-export const storedVector = readVector;
 
 /** Stores one photo's vector as a block of its own, as it is (tests of damaged data: any length, any type). */
 export async function putVectorRow(db: LibraryDb, model: string, hash: string, vector: Float32Array): Promise<void> {
