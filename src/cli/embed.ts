@@ -51,6 +51,7 @@ be decoded is reported on stderr and skipped.`,
     const embedder = new ImageEmbedder<BytesThumbnail, string>(engine.manifest, (pixels, count) => engine.encodeImages(pixels, count), sharpPhotoDecoder, {
       thumbnails: false,
       checkBytes: false,
+      reduce: false,
     });
     const imageResults: { path: string; embedding: number[] }[] = [];
     const keep = (batch: EmbeddedImage<BytesThumbnail, string>[]) =>
@@ -58,14 +59,14 @@ be decoded is reported on stderr and skipped.`,
     let failed = 0;
     let n = 0;
     // Read and decoded ahead, several at once (sharp decodes on its own threads); embedded in order.
-    for await (const outcome of inOrder(images, DECODE_AHEAD, async (path) => embedder.decode(new Uint8Array(await readFile(path)), ''))) {
+    for await (const outcome of inOrder(images, DECODE_AHEAD, async (path) => embedder.prepare(new Uint8Array(await readFile(path)), ''))) {
       n++;
       const path = outcome.item;
       if ('error' in outcome) {
         failed++;
         progress(`skipped ${path}: ${(outcome.error as Error).message}`);
       } else {
-        const pixels = embedder.addImage(outcome.value.image, null, path);
+        const pixels = embedder.addPrepared(outcome.value, path);
         if (dumpDir) await writeFile(join(resolve(dumpDir), `${basename(path)}.f32`), pixels);
       }
       if (embedder.full || n === images.length) {

@@ -95,7 +95,7 @@ export async function buildIndex(input: BuildInput): Promise<BuiltIndex> {
     const record = toIndexRecord(
       fileRecordFor({ path: pathOf(full), name: basename(full), size: bytes.length, lastModified: Math.floor(info.mtimeMs), type }, hash, bytes),
     );
-    return { record, decoded: previousAt.has(hash) ? null : await embedder.decode(bytes, type) };
+    return { record, prepared: previousAt.has(hash) ? null : await embedder.prepare(bytes, type) };
   };
   let n = 0;
   for await (const outcome of inOrder(paths, DECODE_AHEAD, prepare)) {
@@ -104,12 +104,12 @@ export async function buildIndex(input: BuildInput): Promise<BuiltIndex> {
       skipped++;
       log(`skipped ${pathOf(outcome.item)}: ${(outcome.error as Error).message}`);
     } else {
-      const { record, decoded } = outcome.value;
+      const { record, prepared } = outcome.value;
       const { hash, type, size } = record;
       if (!photos.has(hash) && !inBatch.has(hash)) {
-        if (!decoded) await reuse(hash);
+        if (!prepared) await reuse(hash);
         else {
-          embedder.addImage(decoded.image, decoded.thumbnail, { hash, type, size });
+          embedder.addPrepared(prepared, { hash, type, size });
           inBatch.add(hash);
         }
       }

@@ -1,10 +1,13 @@
-// The Node photo decoder for the image embedder: sharp (libvips, with a libjpeg-turbo JPEG decoder
-// like PIL's), for the CLI, the Node tests and the benchmarks.
+// The Node photo decoder for the image embedder: large JPEGs at a reduced DCT scale
+// (engine/preprocess/scaled-jpeg.ts, as in the browser), everything else with sharp (libvips,
+// with a libjpeg-turbo JPEG decoder like PIL's), for the CLI, the Node tests and the benchmarks.
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import type { PhotoDecoder } from '../engine/embed/image-embedder';
 import type { RgbaImage } from '../engine/preprocess/rgba-image';
+import { decodeScaledJpeg, initScaledJpeg, reducibleJpeg, type ReducedPhoto } from '../engine/preprocess/scaled-jpeg';
 import { THUMBNAIL_QUALITY, THUMBNAIL_TYPE, thumbnailSize, type Thumbnail } from '../engine/preprocess/thumbnail';
 
 export type BytesThumbnail = Thumbnail<Uint8Array>;
@@ -18,11 +21,26 @@ export const DECODE_AHEAD = Math.min(8, availableParallelism());
  * ignores embedded profiles). The thumbnail is the app's (preprocess/thumbnail.ts).
  */
 export const sharpPhotoDecoder: PhotoDecoder<BytesThumbnail> = {
-  async decode(bytes, _type, withThumbnail) {
-    const image = await decodeRgba(bytes);
-    return { image, thumbnail: withThumbnail ? await thumbnailOf(image) : null };
+  async decode(bytes, _type, { withThumbnail, resolution }) {
+    const reduced = await decodeReduced(bytes, resolution);
+    const image = reduced?.image ?? (await decodeRgba(bytes));
+    return { image, width: reduced?.width ?? image.width, height: reduced?.height ?? image.height, thumbnail: withThumbnail ? await thumbnailOf(image) : null };
   },
 };
+
+let magick: Promise<boolean> | null = null;
+/** Loads the reduced-scale decoder once; false where it cannot load (photos are then decoded at full size). */
+const magickReady = () =>
+  (magick ??= readFile(createRequire(import.meta.url).resolve('@imagemagick/magick-wasm/magick.wasm'))
+    .then(initScaledJpeg)
+    .then(() => true)
+    .catch(() => false));
+
+async function decodeReduced(bytes: Uint8Array, resolution: number): Promise<ReducedPhoto | null> {
+  const jpeg = reducibleJpeg(bytes, resolution);
+  if (!jpeg || !(await magickReady())) return null;
+  return decodeScaledJpeg(bytes, jpeg.width, jpeg.height, jpeg.scale);
+}
 
 async function decodeRgba(bytes: Uint8Array): Promise<RgbaImage> {
   try {
@@ -53,7 +71,7 @@ async function thumbnailOf(image: RgbaImage): Promise<BytesThumbnail> {
 /** Decodes an image file (tests, benchmarks); an error names the file. */
 export async function decodeImageFile(path: string): Promise<RgbaImage> {
   try {
-    return (await sharpPhotoDecoder.decode(await readFile(path), '', false)).image;
+    return (await sharpPhotoDecoder.decode(await readFile(path), '', { withThumbnail: false, resolution: 0 })).image;
   } catch (e) {
     throw new Error(`${path}: ${(e as Error).message}`, { cause: e });
   }

@@ -26,9 +26,9 @@ ort.env.wasm.numThreads = 1;
 
 /** sharp's decoding, with the thumbnail in a Blob as the worker stores it. */
 const decoder: PhotoDecoder<BlobThumbnail> = {
-  async decode(bytes, type, withThumbnail) {
-    const { image, thumbnail } = await sharpPhotoDecoder.decode(bytes, type, withThumbnail);
-    return { image, thumbnail: thumbnail && { ...thumbnail, data: new Blob([thumbnail.data as Uint8Array<ArrayBuffer>], { type: thumbnail.type }) } };
+  async decode(bytes, type, request) {
+    const { thumbnail, ...decoded } = await sharpPhotoDecoder.decode(bytes, type, request);
+    return { ...decoded, thumbnail: thumbnail && { ...thumbnail, data: new Blob([thumbnail.data as Uint8Array<ArrayBuffer>], { type: thumbnail.type }) } };
   },
 };
 

@@ -22,13 +22,15 @@ const decoder: PhotoDecoder<BlobThumbnail> = {
     if (bytes[0] === 0xff) throw new Error('not an image');
     return {
       image: { width: 2, height: 2, data: bytes },
+      width: 2,
+      height: 2,
       thumbnail: { data: new Blob([bytes as Uint8Array<ArrayBuffer>]), type: 'image/webp', width: 2, height: 2 },
     };
   },
 };
 vi.mock('../engine/preprocess/photo-check', () => ({ checkPhotoBytes: () => ({ format: 'png', width: 2, height: 2 }) }));
 vi.mock('../engine/preprocess/clip-preprocess', () => ({
-  preprocessClip: (image: { data: Uint8Array }, r: number, _mean: unknown, _std: unknown, out: Float32Array, offset: number) => {
+  preprocessClip: (image: { data: Uint8Array }, r: number, _mean: unknown, _std: unknown, out = new Float32Array(3 * r * r), offset = 0) => {
     out.fill(0, offset, offset + 3 * r * r);
     out[offset] = image.data[0]!;
     out[offset + 1] = 1;

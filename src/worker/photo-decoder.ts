@@ -1,9 +1,13 @@
-// The browser's photo decoder for the image embedder: Chromium's own decoders (the same
-// libjpeg-turbo as PIL) through createImageBitmap, pixels read through a VideoFrame, and the
-// thumbnail drawn from the same bitmap.
+// The browser's photo decoder for the image embedder: large JPEGs at a reduced DCT scale
+// (engine/preprocess/scaled-jpeg.ts), everything else with Chromium's own decoders (the same
+// libjpeg-turbo as PIL) through createImageBitmap, pixels read through a VideoFrame; the
+// thumbnail drawn from the same pixels.
+// oxlint-disable-next-line import/extensions -- the package's .wasm export, as a URL Vite serves and fingerprints
+import magickWasmUrl from '@imagemagick/magick-wasm/magick.wasm?url';
 import type { DecodedPhoto, PhotoDecoder } from '../engine/embed/image-embedder';
 import { sniffFormat } from '../engine/preprocess/image-size';
 import { orient } from '../engine/preprocess/orient';
+import { decodeScaledJpeg, initScaledJpeg, reducibleJpeg, type ReducedPhoto } from '../engine/preprocess/scaled-jpeg';
 import { checkDecodedSize } from '../engine/preprocess/photo-check';
 import type { RgbaImage } from '../engine/preprocess/rgba-image';
 import { notDecodable } from '../engine/preprocess/skip-reasons';
@@ -13,8 +17,9 @@ import { THUMBNAIL_QUALITY, THUMBNAIL_TYPE, thumbnailSize, type Thumbnail } from
 export type BlobThumbnail = Thumbnail<Blob>;
 
 /**
- * Decodes with the browser's own decoders into upright, unpremultiplied RGBA (the engine's
- * preprocessing input), and makes a thumbnail for browsing from the same bitmap.
+ * Decodes into upright, unpremultiplied RGBA (the engine's preprocessing input), and makes a
+ * thumbnail for browsing from the same pixels. Large JPEGs go through the reduced-scale decoder
+ * when asked (DecodeRequest.resolution); the rest, and what it leaves (CMYK), through the browser:
  * - The bitmap's pixels are read through a VideoFrame: the same bytes as drawing it on a
  *   canvas and calling getImageData (e2e/decode.spec.ts), in half the time for 12 megapixels.
  * - createImageBitmap's default imageOrientation applies the EXIF orientation exactly once.
@@ -22,7 +27,9 @@ export type BlobThumbnail = Thumbnail<Blob>;
  * - premultiplyAlpha 'none': premultiplying and back would lose precision at low alpha.
  */
 export const browserPhotoDecoder: PhotoDecoder<BlobThumbnail> = {
-  async decode(bytes, type, withThumbnail): Promise<DecodedPhoto<BlobThumbnail>> {
+  async decode(bytes, type, { withThumbnail, resolution }): Promise<DecodedPhoto<BlobThumbnail>> {
+    const reduced = await decodeReduced(bytes, resolution);
+    if (reduced) return { ...reduced, thumbnail: withThumbnail ? await thumbnailOfPixels(reduced.image) : null };
     let bitmap: ImageBitmap;
     try {
       bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
@@ -32,12 +39,33 @@ export const browserPhotoDecoder: PhotoDecoder<BlobThumbnail> = {
     try {
       checkDecodedSize(bitmap.width, bitmap.height);
       const image = await readPixels(bitmap);
-      return { image, thumbnail: withThumbnail ? await thumbnailOf(bitmap) : null };
+      return { image, width: bitmap.width, height: bitmap.height, thumbnail: withThumbnail ? await thumbnailOf(bitmap) : null };
     } finally {
       bitmap.close();
     }
   },
 };
+
+async function decodeReduced(bytes: Uint8Array, resolution: number): Promise<ReducedPhoto | null> {
+  const jpeg = reducibleJpeg(bytes, resolution);
+  if (!jpeg) return null;
+  try {
+    await initScaledJpeg(new URL(magickWasmUrl, self.location.href));
+  } catch {
+    return null; // the decoder did not load: the browser decodes at full size
+  }
+  return decodeScaledJpeg(bytes, jpeg.width, jpeg.height, jpeg.scale);
+}
+
+async function thumbnailOfPixels(image: RgbaImage): Promise<BlobThumbnail> {
+  const data = new ImageData(new Uint8ClampedArray(image.data.buffer as ArrayBuffer, image.data.byteOffset, image.data.length), image.width, image.height);
+  const bitmap = await createImageBitmap(data, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+  try {
+    return await thumbnailOf(bitmap);
+  } finally {
+    bitmap.close();
+  }
+}
 
 async function thumbnailOf(bitmap: ImageBitmap): Promise<BlobThumbnail> {
   const { width, height } = thumbnailSize(bitmap.width, bitmap.height);

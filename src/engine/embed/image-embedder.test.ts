@@ -10,11 +10,11 @@ const PLANE = 3 * 2 * 2;
 
 /** A 2 x 2 image of one grey value (the first byte of the "file"); the thumbnail is that value. */
 const decoder: PhotoDecoder<number> = {
-  async decode(bytes, _type, withThumbnail) {
+  async decode(bytes, _type, { withThumbnail }) {
     const v = bytes[0]!;
     if (v === 0) throw new Error('not decodable');
     const image: RgbaImage = { width: 2, height: 2, data: new Uint8Array(16).fill(v) };
-    return { image, thumbnail: withThumbnail ? v : null };
+    return { image, width: 2, height: 2, thumbnail: withThumbnail ? v : null };
   },
 };
 

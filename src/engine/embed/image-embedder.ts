@@ -1,6 +1,8 @@
 // The one photo pipeline, from bytes to unit embeddings: check -> decode (injected: the browser's
-// decoders in the worker, sharp in Node) -> preprocess straight into the batch tensor -> encode
-// -> normalise once. The worker's indexer, the CLI and the benchmarks all embed through it.
+// decoders in the worker, sharp in Node; large JPEGs shrink while decoding) -> preprocess ->
+// batch tensor -> encode -> normalise once. The first three steps are "preparing" a photo, which
+// a pool of threads can do ahead (PhotoPreparer). The worker's indexer, the CLI and the
+// benchmarks all embed through it.
 import { preprocessClip } from '../preprocess/clip-preprocess';
 import { checkPhotoBytes } from '../preprocess/photo-check';
 import type { RgbaImage } from '../preprocess/rgba-image';
@@ -10,15 +12,65 @@ import { normalized } from '../rank';
 export const IMAGE_BATCH = 4;
 
 export interface DecodedPhoto<T> {
-  /** Upright (EXIF orientation applied once), unpremultiplied 8-bit RGBA, as PIL sees the file. */
+  /**
+   * Upright (EXIF orientation applied once), unpremultiplied 8-bit RGBA, as PIL sees the file;
+   * smaller than the photo where the decoder shrank it (DecodeRequest.resolution).
+   */
   image: RgbaImage;
+  /** The photo's upright size. */
+  width: number;
+  height: number;
   /** The library's thumbnail (preprocess/thumbnail.ts), or null when not asked for. */
   thumbnail: T | null;
 }
 
+export interface DecodeRequest {
+  withThumbnail: boolean;
+  /**
+   * The model input the pixels are for: a large JPEG may be decoded at 1/2, 1/4 or 1/8 scale,
+   * its shorter side kept at least twice this (preprocess/jpeg-scale.ts). 0: full size.
+   */
+  resolution: number;
+}
+
 /** Turns the bytes of a photo that passed checkPhotoBytes into pixels; throws an Error whose message is the reason shown. */
 export interface PhotoDecoder<T> {
-  decode(bytes: Uint8Array, type: string, withThumbnail: boolean): Promise<DecodedPhoto<T>>;
+  decode(bytes: Uint8Array, type: string, request: DecodeRequest): Promise<DecodedPhoto<T>>;
+}
+
+/** A photo ready for the encoder: its preprocessed [3, R, R] pixels and what is stored with it. */
+export interface PreparedPhoto<T> {
+  width: number;
+  height: number;
+  pixels: Float32Array;
+  thumbnail: T | null;
+}
+
+/** How a photo is prepared (checked, decoded, preprocessed); the same everywhere it is done. */
+export interface PrepareOptions {
+  thumbnail: boolean;
+  checkBytes: boolean;
+  /** Let large JPEGs shrink while decoding (DecodeRequest.resolution). */
+  reduce: boolean;
+}
+
+/** Prepares photos, possibly in other threads (a decode pool); the embedder's own is preparePhoto. */
+export interface PhotoPreparer<T> {
+  prepare(bytes: Uint8Array, type: string, options: PrepareOptions): Promise<PreparedPhoto<T>>;
+}
+
+/** Checks, decodes and preprocesses one photo in this thread; throws with the reason a photo cannot be indexed. */
+export async function preparePhoto<T>(
+  decoder: PhotoDecoder<T>,
+  model: ImageModel,
+  bytes: Uint8Array,
+  type: string,
+  options: PrepareOptions,
+): Promise<PreparedPhoto<T>> {
+  if (options.checkBytes) checkPhotoBytes(bytes);
+  const decoded = await decoder.decode(bytes, type, { withThumbnail: options.thumbnail, resolution: options.reduce ? model.resolution : 0 });
+  const pixels = preprocessClip(decoded.image, model.resolution, model.mean, model.std);
+  return { width: decoded.width, height: decoded.height, pixels, thumbnail: decoded.thumbnail };
 }
 
 /** What the image encoder needs of its input (a bundle manifest has it). */
@@ -31,7 +83,7 @@ export interface ImageModel {
 /** Runs the image encoder on `count` preprocessed images of [3, R, R]; one raw embedding each. */
 export type EncodeImages = (pixels: Float32Array, count: number) => Promise<Float32Array[]>;
 
-export interface EmbedderOptions {
+export interface EmbedderOptions<T> {
   batchSize?: number;
   /** Ask the decoder for thumbnails (default true). */
   thumbnails?: boolean;
@@ -40,6 +92,14 @@ export interface EmbedderOptions {
    * whatever sharp decodes (TIFF too), as the official pipeline embeds whatever PIL opens.
    */
   checkBytes?: boolean;
+  /**
+   * Let large JPEGs shrink while decoding (default true): within the goldens' pixel bound of a
+   * full decode, and several times faster. `npm run embed` turns it off to match the official
+   * pipeline exactly.
+   */
+  reduce?: boolean;
+  /** Prepares photos elsewhere (a decode pool); default: in this thread with the decoder. */
+  preparer?: PhotoPreparer<T>;
 }
 
 /** A photo in the batch: its pixels sit in the batch tensor, the decoded image is gone. */
@@ -67,19 +127,19 @@ export class ImageEmbedder<T, P> {
   private readonly plane: number;
   private readonly pixels: Float32Array;
   private slots: Slot<T, P>[] = [];
-  private readonly thumbnails: boolean;
-  private readonly checkBytes: boolean;
+  private readonly options: PrepareOptions;
+  private readonly preparer: PhotoPreparer<T>;
 
   constructor(
     private readonly model: ImageModel,
     private readonly encode: EncodeImages,
-    private readonly decoder: PhotoDecoder<T>,
-    options: EmbedderOptions = {},
+    decoder: PhotoDecoder<T>,
+    options: EmbedderOptions<T> = {},
   ) {
     this.batchSize = options.batchSize ?? IMAGE_BATCH;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError(`bad batch size ${this.batchSize}`);
-    this.thumbnails = options.thumbnails ?? true;
-    this.checkBytes = options.checkBytes ?? true;
+    this.options = { thumbnail: options.thumbnails ?? true, checkBytes: options.checkBytes ?? true, reduce: options.reduce ?? true };
+    this.preparer = options.preparer ?? { prepare: (bytes, type, o) => preparePhoto(decoder, model, bytes, type, o) };
     this.plane = 3 * model.resolution * model.resolution;
     this.pixels = new Float32Array(this.batchSize * this.plane);
   }
@@ -94,23 +154,31 @@ export class ImageEmbedder<T, P> {
   }
 
   /**
-   * Checks and decodes a photo and preprocesses it into the next slot. A photo that cannot be
-   * indexed throws with the reason, and nothing is added. Returns the slot's pixels: a view
-   * into the batch tensor, valid until the batch is embedded.
+   * Checks, decodes and preprocesses a photo into the next slot. A photo that cannot be indexed
+   * throws with the reason, and nothing is added. Returns the slot's pixels: a view into the
+   * batch tensor, valid until the batch is embedded.
    */
   async addPhoto(bytes: Uint8Array, type: string, payload: P): Promise<Float32Array> {
     this.needRoom();
-    const { image, thumbnail } = await this.decode(bytes, type);
-    return this.addImage(image, thumbnail, payload);
+    return this.addPrepared(await this.prepare(bytes, type), payload);
   }
 
   /**
-   * The checks and the decoder of `addPhoto`, without taking a slot: photos can be decoded ahead,
-   * several at a time (the CLI), and added in order with `addImage`.
+   * The work of `addPhoto` before the slot, done by the preparer: photos can be prepared ahead,
+   * several at a time, and added in order with `addPrepared`.
    */
-  async decode(bytes: Uint8Array, type: string): Promise<DecodedPhoto<T>> {
-    if (this.checkBytes) checkPhotoBytes(bytes);
-    return this.decoder.decode(bytes, type, this.thumbnails);
+  prepare(bytes: Uint8Array, type: string): Promise<PreparedPhoto<T>> {
+    return this.preparer.prepare(bytes, type, this.options);
+  }
+
+  /** Puts a prepared photo into the next slot. */
+  addPrepared(photo: PreparedPhoto<T>, payload: P): Float32Array {
+    this.needRoom();
+    if (photo.pixels.length !== this.plane) throw new RangeError(`prepared pixels hold ${photo.pixels.length} values, the model takes ${this.plane}`);
+    const offset = this.slots.length * this.plane;
+    this.pixels.set(photo.pixels, offset);
+    this.slots.push({ payload, width: photo.width, height: photo.height, thumbnail: photo.thumbnail });
+    return this.pixels.subarray(offset, offset + this.plane);
   }
 
   /** Preprocesses an already decoded image (a video frame) into the next slot. */
