@@ -3,7 +3,7 @@
 // (everything it needs of the platform is passed in), so it runs in Node for tests;
 // engine-worker.ts routes the page's messages to it.
 import { modelKey } from '../engine/bundle/identity';
-import { ImageEmbedder, type PhotoDecoder } from '../engine/embed/image-embedder';
+import { IMAGE_BATCH, ImageEmbedder, type ImageModel, type PhotoDecoder } from '../engine/embed/image-embedder';
 import { EmbeddingMatrix } from '../engine/rank';
 import type { Ort } from '../engine/session/ort';
 import { LibraryConnection } from '../library/connection';
@@ -12,6 +12,7 @@ import { clearQueue } from '../library/queue';
 import { checkLibrary, usableVector } from '../library/integrity';
 import { BLOCK_ROWS, countBlocks, readVector, readVectors } from '../library/vector-blocks';
 import { BundleSources } from './bundle-sources';
+import type { DecodePool } from './decode/decode-pool';
 import { delayedEncoder, limitedStorage, NO_DEBUG, type DebugFlags } from './debug-flags';
 import { duplicateGroups } from './duplicate-search';
 import { exportIndex, importIndex } from './index-transfer';
@@ -30,6 +31,8 @@ export interface WorkerPlatform {
   /** onnxruntime-web, set up for this platform (ort-setup.ts in the browser). */
   ort: Ort;
   decoder: PhotoDecoder<BlobThumbnail>;
+  /** Starts a pool of decode workers for an indexing run; absent (Node tests): photos are prepared in the worker itself. */
+  decodePool?: (model: ImageModel, encoderThreads: number | null) => DecodePool;
   /** Sends an event to the page. */
   emit(event: WorkerEvent): void;
   gpu: GPU | undefined;
@@ -41,6 +44,9 @@ export interface WorkerPlatform {
 }
 
 type Progress = (p: TaskProgress) => void;
+
+/** Photos in flight between the queue and the encoder at most (each holds its file's bytes). */
+const MAX_AHEAD = 16;
 type Handler<T extends RequestType> = (req: RequestOf<T>, signal: AbortSignal, progress: Progress) => Promise<ResultOf[T]>;
 /** Every request but `cancel`, which the router answers (it knows the running requests). */
 export type ServiceRequestType = Exclude<RequestType, 'cancel'>;
@@ -283,7 +289,7 @@ export class EngineService {
     await run.done;
   }
 
-  private async indexContext(signal: AbortSignal, progress: Progress): Promise<IndexContext> {
+  private async indexContext(signal: AbortSignal, progress: Progress, pool: DecodePool | null): Promise<IndexContext> {
     const { host, info, matrix } = this.needModel();
     const encode = delayedEncoder(
       (pixels, count) =>
@@ -303,6 +309,7 @@ export class EngineService {
       model: info.manifest,
       encode,
       decoder: this.platform.decoder,
+      ...(pool ? { preparer: pool, ahead: Math.min(MAX_AHEAD, 2 * pool.size + IMAGE_BATCH) } : {}),
       signal,
       whenRunning: () => this.gate.wait(signal),
       onProgress: progress,
@@ -329,8 +336,11 @@ export class EngineService {
     const run: QueueRun = { controller: own, more: false, done: new Promise<void>((resolve) => (finished = resolve)) };
     this.queueRun = run;
     let ctx: IndexContext | null = null;
+    let pool: DecodePool | null = null;
     try {
-      ctx = await this.indexContext(both, progress);
+      const host = this.needModel().host;
+      pool = this.platform.decodePool?.(host.info!.manifest, host.engine?.provider === 'webgpu' ? null : (this.platform.ort.env.wasm.numThreads ?? 1)) ?? null;
+      ctx = await this.indexContext(both, progress, pool);
       const context = ctx;
       await withIndexLock(
         this.platform.locks,
@@ -357,6 +367,7 @@ export class EngineService {
       if (signal.aborted && ctx) await clearQueue(ctx.db).catch(() => undefined);
       throw e;
     } finally {
+      pool?.close();
       this.queueRun = null;
       finished();
     }

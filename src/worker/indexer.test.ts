@@ -3,7 +3,8 @@
 // next run indexes those, nothing twice; a full disk stops the run cleanly.
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EncodeImages, PhotoDecoder } from '../engine/embed/image-embedder';
+import { preparePhoto, type EncodeImages, type PhotoDecoder, type PhotoPreparer } from '../engine/embed/image-embedder';
+import { Rng } from '../engine/testing/fuzz';
 import { EmbeddingMatrix } from '../engine/rank';
 import { openLibraryDb, type LibraryDb } from '../library/db';
 import { checkLibrary, problemsFound } from '../library/integrity';
@@ -79,14 +80,37 @@ async function matrixFromDb(): Promise<EmbeddingMatrix> {
   return m;
 }
 
+const model = { resolution: R, mean: [0, 0, 0], std: [1, 1, 1] };
+
+/**
+ * How photos are prepared: one at a time in the worker, or six ahead in a "pool" whose photos
+ * finish in a shuffled order (seeded), as decode workers do.
+ */
+const PREPARING = [
+  { name: 'one at a time', ahead: 1, pool: false },
+  { name: 'six ahead, finishing out of order', ahead: 6, pool: true },
+] as const;
+let preparing: (typeof PREPARING)[number] = PREPARING[0];
+
+function shuffledPool(): PhotoPreparer<BlobThumbnail> {
+  const rng = new Rng(7);
+  return {
+    prepare: async (bytes, type, options) => {
+      await new Promise((resolve) => setTimeout(resolve, rng.int(6)));
+      return preparePhoto(decoder, model, bytes, type, options);
+    },
+  };
+}
+
 async function context(encode: EncodeImages, overrides: Partial<IndexContext> = {}): Promise<IndexContext> {
   return {
     db,
     modelKey: MODEL,
     matrix: await matrixFromDb(),
-    model: { resolution: R, mean: [0, 0, 0], std: [1, 1, 1] },
+    model,
     encode,
     decoder,
+    ...(preparing.pool ? { preparer: shuffledPool(), ahead: preparing.ahead } : {}),
     signal: new AbortController().signal,
     whenRunning: async () => {},
     onProgress: () => {},
@@ -110,7 +134,11 @@ async function counts() {
   };
 }
 
-describe('indexing the persisted queue', () => {
+describe.each(PREPARING)('indexing the persisted queue, photos prepared $name', (mode) => {
+  beforeEach(() => {
+    preparing = mode;
+  });
+
   it('a run that dies in the middle leaves whole batches; the next run indexes exactly the rest', async () => {
     const files = Array.from({ length: 10 }, (_, i) => ({ file: png(`p${i}.png`, i + 1), path: `p${i}.png` }));
     files.push({ file: png('copy-of-p0.png', 1), path: 'copy-of-p0.png' }); // the same bytes as p0

@@ -1,8 +1,17 @@
 // The indexing run over the persisted queue (src/library/queue.ts): each queued file is read and
-// hashed; a photo already embedded only gets its file record; the others go through the image
-// embedder (src/engine/embed/image-embedder.ts) and are committed, one transaction per batch,
-// with their photo, thumbnail, embedding and file records and the deletion of their queue entries.
-import { ImageEmbedder, type EmbeddedImage, type EncodeImages, type ImageModel, type PhotoDecoder } from '../engine/embed/image-embedder';
+// hashed; a photo already embedded only gets its file record; the others are prepared (decoded
+// and preprocessed, several ahead in a decode pool) and go through the image embedder
+// (src/engine/embed/image-embedder.ts) in queue order. They are committed, one transaction per
+// batch, with their photo, thumbnail, embedding and file records and the deletion of their queue entries.
+import {
+  ImageEmbedder,
+  type EmbeddedImage,
+  type EncodeImages,
+  type ImageModel,
+  type PhotoDecoder,
+  type PhotoPreparer,
+  type PreparedPhoto,
+} from '../engine/embed/image-embedder';
 import { sha256Hex } from '../engine/io/sha256';
 import { REASON_EMPTY } from '../engine/preprocess/skip-reasons';
 import type { EmbeddingMatrix } from '../engine/rank';
@@ -30,6 +39,10 @@ export interface IndexContext {
   /** Runs the image encoder (through the model host, which handles a WebGPU fallback). */
   encode: EncodeImages;
   decoder: PhotoDecoder<BlobThumbnail>;
+  /** Prepares photos in other threads (the decode pool); absent: in this one, with `decoder`. */
+  preparer?: PhotoPreparer<BlobThumbnail>;
+  /** Photos prepared ahead of the batch being filled (default 1: one at a time). */
+  ahead?: number;
   signal: AbortSignal;
   /** Resolves at once, or when indexing is resumed after a pause. */
   whenRunning(): Promise<void>;
@@ -70,6 +83,14 @@ interface Queued {
   entry: number;
 }
 
+/** A photo being prepared, in queue order, with the other files of the same bytes seen meanwhile. */
+interface Preparing extends Queued {
+  path: string;
+  job: number;
+  photo: Promise<PreparedPhoto<BlobThumbnail>>;
+  copies: (Queued & { job: number })[];
+}
+
 /**
  * One indexing run: hash the bytes; a photo already embedded under this model only gets its
  * file record; the others are embedded in batches and written with their thumbnails, file
@@ -78,7 +99,12 @@ interface Queued {
  */
 class Run {
   private readonly embedder: ImageEmbedder<BlobThumbnail, Queued>;
+  /** Photos in the embedder's batch. */
   private readonly inBatch = new Set<string>();
+  /** Photos being prepared, oldest first, and by hash. */
+  private readonly preparing: Preparing[] = [];
+  private readonly preparingByHash = new Map<string, Preparing>();
+  private readonly ahead: number;
   /** File records of photos already in the batch (a second copy of the same bytes): written with it. */
   private batchFiles: Queued[] = [];
   /** Writes that need no encoder run: file records of embedded photos, finished and skipped entries. */
@@ -87,7 +113,8 @@ class Run {
   readonly skipped: IndexSummary['skipped'] = [];
 
   constructor(private readonly ctx: IndexContext) {
-    this.embedder = new ImageEmbedder(ctx.model, ctx.encode, ctx.decoder);
+    this.embedder = new ImageEmbedder(ctx.model, ctx.encode, ctx.decoder, ctx.preparer ? { preparer: ctx.preparer } : {});
+    this.ahead = Math.max(1, ctx.ahead ?? 1);
   }
 
   async add(file: File, path: string, entry: number, job: number): Promise<void> {
@@ -101,15 +128,45 @@ class Run {
         this.light.entries.push(entry);
       } else if (this.inBatch.has(hash)) {
         this.batchFiles.push({ record, entry });
+      } else if (this.preparingByHash.has(hash)) {
+        this.preparingByHash.get(hash)!.copies.push({ record, entry, job });
       } else {
-        await this.embedder.addPhoto(bytes, file.type, { record, entry });
-        this.inBatch.add(hash);
+        const photo = this.embedder.prepare(bytes, file.type);
+        photo.catch(() => undefined); // taken (and its error reported) in order, by takePrepared
+        const preparing: Preparing = { record, entry, path, job, photo, copies: [] };
+        this.preparing.push(preparing);
+        this.preparingByHash.set(hash, preparing);
       }
     } catch (e) {
       if (this.ctx.signal.aborted) throw e;
       this.skip(path, (e as Error).message, entry, job);
     }
-    if (this.embedder.full || this.light.files.length + this.light.entries.length >= LIGHT_MAX) await this.flush();
+    while (this.preparing.length >= this.ahead) await this.takePrepared();
+    if (this.light.files.length + this.light.entries.length >= LIGHT_MAX) await this.flush();
+  }
+
+  /** Adds the oldest photo being prepared to the batch (or skips it with its reason), and embeds a full batch. */
+  private async takePrepared(): Promise<void> {
+    this.ctx.signal.throwIfAborted();
+    const next = this.preparing.shift()!;
+    this.preparingByHash.delete(next.record.hash);
+    try {
+      this.embedder.addPrepared(await next.photo, { record: next.record, entry: next.entry });
+      this.inBatch.add(next.record.hash);
+      this.batchFiles.push(...next.copies.map(({ record, entry }) => ({ record, entry })));
+    } catch (e) {
+      if (this.ctx.signal.aborted) throw e;
+      const reason = (e as Error).message;
+      this.skip(next.path, reason, next.entry, next.job);
+      for (const copy of next.copies) this.skip(copy.record.path, reason, copy.entry, copy.job);
+    }
+    if (this.embedder.full) await this.flush();
+  }
+
+  /** Takes every photo still being prepared, then embeds and commits what is left. */
+  async finish(): Promise<void> {
+    while (this.preparing.length) await this.takePrepared();
+    await this.flush();
   }
 
   /**
@@ -117,7 +174,7 @@ class Run {
    * one after the other, under a lock): the stored vector is taken instead of running the encoder.
    */
   private async embeddedElsewhere(hash: string): Promise<boolean> {
-    if (this.inBatch.has(hash)) return false;
+    if (this.inBatch.has(hash) || this.preparingByHash.has(hash)) return false;
     const stored = await readVector(this.ctx.db, this.ctx.modelKey, hash);
     if (stored?.length !== this.ctx.matrix.dim) return false;
     this.ctx.matrix.addUnit(hash, stored);
@@ -243,7 +300,7 @@ export async function indexQueue(ctx: IndexContext, more: () => boolean, summary
       report(done, total);
     }
   }
-  await run.flush();
+  await run.finish();
   summary.embedded = run.embedded;
   await deleteFinishedJobs(ctx.db);
   summary.left = await ctx.db.count('queue');
