@@ -5,7 +5,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { decisiveQueries, expectStatus, expectTopResult, galleryFiles, importDemoModel } from './demo-app';
+import sharp from 'sharp';
+import { sharpPhotoDecoder } from '../src/cli/sharp-decoder';
+import { preprocessClip } from '../src/engine/preprocess/clip-preprocess';
+import { CAMERA_HEIGHT, CAMERA_WIDTH, cameraPhotoPixels } from '../src/engine/preprocess/testing/camera-photo';
 import { goldensDir, readF32, readJson } from './shared-files';
+
+const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073];
+const CLIP_STD = [0.26862954, 0.26130258, 0.27577711];
 
 for (const provider of ['wasm', 'webgpu'] as const) {
   test.describe(`app on ${provider}`, () => {
@@ -58,18 +65,44 @@ test('int8 precision on WASM: the choice is kept, the model converts to int8, an
   }
 });
 
-test('the worker embeds exactly the golden pixels', async ({ page }) => {
+/** 12-megapixel JPEGs (one stored turned, with EXIF orientation 6) and the official preprocessing of their full decode. */
+async function cameraPhotos(): Promise<{ name: string; bytes: number[]; reference: Float32Array }[]> {
+  return Promise.all(
+    [
+      [11, 1],
+      [12, 6],
+    ].map(async ([seed, orientation]) => {
+      const bytes = await sharp(cameraPhotoPixels(seed!), { raw: { width: CAMERA_WIDTH, height: CAMERA_HEIGHT, channels: 3 } })
+        .withMetadata({ orientation: orientation! })
+        .jpeg({ quality: 90 })
+        .toBuffer();
+      const full = await sharpPhotoDecoder.decode(new Uint8Array(bytes), 'image/jpeg', { withThumbnail: false, resolution: 0 });
+      return { name: `camera-${seed}.jpg`, bytes: [...bytes], reference: preprocessClip(full.image, 224, CLIP_MEAN, CLIP_STD) };
+    }),
+  );
+}
+
+test('the worker embeds exactly the golden pixels, and 12 MP JPEGs decoded at reduced scale within the same bound', async ({ page }) => {
   await page.goto('/?e2e&provider=wasm');
   await importDemoModel(page);
   const golden = readJson(join(goldensDir, 'golden.json')) as { images: { file: string; pixels: string }[] };
   const files = await Promise.all(golden.images.map(async (im) => ({ name: im.file.split('/').pop()!, bytes: [...readFileSync(join(goldensDir, im.file))] })));
+  const cameras = await cameraPhotos();
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  files.push(...cameras.map(({ name, bytes }) => ({ name, bytes })));
   const result = await page.evaluate(async (list) => {
     const photos = list.map((f) => new File([new Uint8Array(f.bytes)], f.name));
     return window.__longclipTest!.pixels(photos);
   }, files);
   expect(result.resolution).toBe(224);
-  golden.images.forEach((im, i) => {
-    const ref = readF32(join(goldensDir, im.pixels));
+  // The photos went through the decode pool's workers.
+  expect(workers.some((url) => url.includes('decode-worker'))).toBe(true);
+  const references = [
+    ...golden.images.map((im) => ({ name: im.file, ref: readF32(join(goldensDir, im.pixels)) })),
+    ...cameras.map((c) => ({ name: c.name, ref: c.reference })),
+  ];
+  references.forEach(({ name, ref }, i) => {
     const ours = result.pixels[i]!;
     let sum = 0,
       max = 0;
@@ -78,7 +111,9 @@ test('the worker embeds exactly the golden pixels', async ({ page }) => {
       sum += d;
       max = Math.max(max, d);
     }
-    expect(sum / ref.length, im.file).toBeLessThanOrEqual(0.006);
-    expect(max, im.file).toBeLessThanOrEqual(0.15);
+    expect(sum / ref.length, name).toBeLessThanOrEqual(0.006);
+    expect(max, name).toBeLessThanOrEqual(0.15);
+    // The 12 MP photos were decoded at 1/4 scale: close to the full decode, not equal to it.
+    if (name.startsWith('camera-')) expect(sum, name).toBeGreaterThan(0);
   });
 });

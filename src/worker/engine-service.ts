@@ -195,13 +195,19 @@ export class EngineService {
       if (!this.debug.e2e) throw new Error('debug-pixels is for tests (?e2e) only');
       const { info } = this.needModel();
       const pixels: Float32Array[] = [];
-      for (const { file } of req.files) {
-        // The indexer's pipeline up to the encoder: a batch of one, never encoded.
-        const embedder = new ImageEmbedder(info.manifest, () => Promise.reject(new Error('not encoded')), this.platform.decoder, {
-          batchSize: 1,
-          thumbnails: false,
-        });
-        pixels.push((await embedder.addPhoto(new Uint8Array(await file.arrayBuffer()), file.type, null)).slice());
+      // The indexer's pipeline up to the encoder (its decode pool too): batches of one, never encoded.
+      const pool = this.platform.decodePool?.(info.manifest, null) ?? null;
+      try {
+        for (const { file } of req.files) {
+          const embedder = new ImageEmbedder(info.manifest, () => Promise.reject(new Error('not encoded')), this.platform.decoder, {
+            batchSize: 1,
+            thumbnails: false,
+            ...(pool ? { preparer: pool } : {}),
+          });
+          pixels.push((await embedder.addPhoto(new Uint8Array(await file.arrayBuffer()), file.type, null)).slice());
+        }
+      } finally {
+        pool?.close();
       }
       return { resolution: info.manifest.resolution, pixels };
     },
