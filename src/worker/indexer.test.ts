@@ -134,9 +134,9 @@ async function counts() {
   };
 }
 
-describe.each(PREPARING)('indexing the persisted queue, photos prepared $name', (mode) => {
+describe.each(PREPARING)('indexing the persisted queue, photos prepared $name', (way) => {
   beforeEach(() => {
-    preparing = mode;
+    preparing = way;
   });
 
   it('a run that dies in the middle leaves whole batches; the next run indexes exactly the rest', async () => {
