@@ -15,7 +15,8 @@ import type { ClipEngine } from '../engine/session/clip-engine';
 import { listImages, mimeTypeOf } from './image-files';
 import { inOrder } from './in-order';
 import { inShard, type Shard } from './shard';
-import { DECODE_AHEAD, sharpPhotoDecoder, type BytesThumbnail } from './sharp-decoder';
+import { photosAhead, startThreadPool, type ThreadPool } from './prepare-pool';
+import { sharpPhotoDecoder, type BytesThumbnail } from './sharp-decoder';
 import type { Spooled, ThumbnailSpool } from './thumbnail-spool';
 
 export interface BuildInput {
@@ -43,13 +44,25 @@ export interface BuiltIndex {
 type Known = Omit<PhotoMeta, 'width' | 'height'>;
 
 export async function buildIndex(input: BuildInput): Promise<BuiltIndex> {
+  // Photos are decoded and preprocessed in worker threads, several ahead, while the encoder runs.
+  const pool = startThreadPool(input.engine, input.log);
+  try {
+    return await build(input, pool);
+  } finally {
+    pool.close();
+  }
+}
+
+async function build(input: BuildInput, pool: ThreadPool): Promise<BuiltIndex> {
   const { engine, previous, log } = input;
   const root = resolve(input.folder);
   const rootName = basename(root);
   const previousAt = new Map(previous?.header.photos.map((p, i) => [p.hash, i]) ?? []);
   const photos = new Map<string, PhotoToWrite<Spooled>>();
   const files: IndexFileRecord[] = [];
-  const embedder = new ImageEmbedder<BytesThumbnail, Known>(engine.manifest, (pixels, count) => engine.encodeImages(pixels, count), sharpPhotoDecoder);
+  const embedder = new ImageEmbedder<BytesThumbnail, Known>(engine.manifest, (pixels, count) => engine.encodeImages(pixels, count), sharpPhotoDecoder, {
+    preparer: pool,
+  });
   let embedded = 0;
   let reused = 0;
   let skipped = 0;
@@ -98,7 +111,7 @@ export async function buildIndex(input: BuildInput): Promise<BuiltIndex> {
     return { record, prepared: previousAt.has(hash) ? null : await embedder.prepare(bytes, type) };
   };
   let n = 0;
-  for await (const outcome of inOrder(paths, DECODE_AHEAD, prepare)) {
+  for await (const outcome of inOrder(paths, photosAhead(pool), prepare)) {
     n++;
     if ('error' in outcome) {
       skipped++;

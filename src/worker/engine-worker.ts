@@ -1,8 +1,7 @@
 /// <reference lib="webworker" />
 // The inference worker's entry: routes the page's requests (protocol.ts) to the engine service
 // and posts their progress, results and errors back; `cancel` aborts a running request.
-import { preparePhoto } from '../engine/embed/image-embedder';
-import { DecodePool, decodePoolSize } from './decode/decode-pool';
+import { startDecodePool } from './decode/decode-pool';
 import { EngineService, type ServiceRequestType } from './engine-service';
 import { ort } from './ort-setup';
 import { browserPhotoDecoder } from './photo-decoder';
@@ -16,13 +15,7 @@ const post = (message: WorkerMessage) => self.postMessage(message);
 const service = new EngineService({
   ort,
   decoder: browserPhotoDecoder,
-  decodePool: (model, encoderThreads) =>
-    new DecodePool(
-      decodePoolSize(self.navigator.hardwareConcurrency, encoderThreads),
-      model,
-      () => new Worker(new URL('./decode/decode-worker.ts', import.meta.url), { type: 'module', name: 'decode' }),
-      { prepare: (bytes, type, options) => preparePhoto(browserPhotoDecoder, model, bytes, type, options) },
-    ),
+  decodePool: startDecodePool,
   emit: post,
   gpu: (self.navigator as Navigator & { gpu?: GPU }).gpu,
   locks: (self.navigator as Navigator & { locks?: LockManager }).locks,

@@ -1,30 +1,37 @@
-// The decode pool's sizing and dispatch, with fake workers: replies in any order reach their
-// photo, a failed worker's photos are prepared by the fallback, and none is lost.
+// The prepare pool's sizing and dispatch, with fake threads: replies in any order reach their
+// photo, a failed thread's photos are prepared by the fallback, and none is lost.
 import { describe, expect, it } from 'vitest';
-import type { PhotoPreparer, PreparedPhoto } from '../../engine/embed/image-embedder';
-import type { BlobThumbnail } from '../photo-decoder';
-import { DecodePool, decodePoolSize } from './decode-pool';
-import type { PrepareReply, PrepareRequest } from './decode-protocol';
+import { decodeThreads } from './decode-threads';
+import type { PhotoPreparer, PreparedPhoto } from './image-embedder';
+import { PreparePool, type PrepareReply, type PreparePort, type PrepareRequest } from './prepare-pool';
+
+type BlobThumbnail = null;
 
 const model = { resolution: 1, mean: [0, 0, 0], std: [1, 1, 1] };
 const options = { thumbnail: false, checkBytes: false, reduce: true };
 const photo = (v: number): PreparedPhoto<BlobThumbnail> => ({ width: v, height: v, pixels: new Float32Array(3).fill(v), thumbnail: null });
 
-/** A worker that keeps what it is sent until the test answers it. */
-class FakeWorker extends EventTarget {
+/** A thread that keeps what it is sent until the test answers it. */
+class FakeWorker implements PreparePort<BlobThumbnail> {
   readonly received: PrepareRequest[] = [];
   terminated = false;
-  postMessage(request: PrepareRequest): void {
+  private onReply: (reply: PrepareReply<BlobThumbnail>) => void = () => undefined;
+  private onFailure: () => void = () => undefined;
+  post(request: PrepareRequest): void {
     this.received.push(request);
+  }
+  listen(onReply: (reply: PrepareReply<BlobThumbnail>) => void, onFailure: () => void): void {
+    this.onReply = onReply;
+    this.onFailure = onFailure;
   }
   terminate(): void {
     this.terminated = true;
   }
-  reply(reply: PrepareReply): void {
-    this.dispatchEvent(new MessageEvent('message', { data: reply }));
+  reply(reply: PrepareReply<BlobThumbnail>): void {
+    this.onReply(reply);
   }
   fail(): void {
-    this.dispatchEvent(new Event('error', { cancelable: true }));
+    this.onFailure();
   }
 }
 
@@ -37,29 +44,29 @@ function pool(size: number) {
       return photo(100 + bytes[0]!);
     },
   };
-  const p = new DecodePool(
+  const p = new PreparePool<BlobThumbnail>(
     size,
     model,
     () => {
       const w = new FakeWorker();
       workers.push(w);
-      return w as unknown as Worker;
+      return w;
     },
     fallback,
   );
   return { pool: p, workers, fallbackCalls };
 }
 
-describe('decodePoolSize', () => {
+describe('decodeThreads', () => {
   it('leaves the WASM encoder its threads and gives a GPU encoder every core to decode', () => {
-    expect(decodePoolSize(8, 4)).toBe(4);
-    expect(decodePoolSize(2, 2)).toBe(1);
-    expect(decodePoolSize(16, null)).toBe(16);
-    expect(decodePoolSize(0, null)).toBe(1);
+    expect(decodeThreads(8, 4)).toBe(4);
+    expect(decodeThreads(2, 2)).toBe(1);
+    expect(decodeThreads(16, null)).toBe(16);
+    expect(decodeThreads(0, null)).toBe(1);
   });
 });
 
-describe('DecodePool', () => {
+describe('PreparePool', () => {
   it('spreads photos over the least busy workers and answers each with its own reply', async () => {
     const { pool: p, workers } = pool(2);
     const results = [1, 2, 3, 4].map((v) => p.prepare(new Uint8Array([v]), 'image/jpeg', options));
