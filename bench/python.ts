@@ -8,7 +8,7 @@ import { repoRoot } from './lib/paths';
 /** Debian's interpreter, not a pyenv/venv one that lacks torch. `BENCH_PYTHON` overrides. */
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 export const pytorchDir = join(repoRoot, 'bench', 'pytorch');
-const APT_PACKAGES = ['python3-torch', 'libopenblas0-pthread'];
+const APT_PACKAGES = ['python3-torch', 'python3-pil', 'libopenblas0-pthread'];
 
 interface Ran {
   code: number;
@@ -37,7 +37,8 @@ function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; echoS
   });
 }
 
-const CHECK = 'import torch, json; print(json.dumps({"torch": torch.__version__}))';
+// PIL too: the official pipeline's decoding and preprocessing (bench/pytorch/index_torch.py).
+const CHECK = 'import torch, PIL, json; print(json.dumps({"torch": torch.__version__}))';
 
 async function torchImports(): Promise<boolean> {
   if (!existsSync(PYTHON)) return false;

@@ -91,12 +91,12 @@ const rankWorker = await section('rank_chromium_worker', async () => {
   return out as Record<string, { median_ms: number }>;
 });
 await section('rank_node', () => rankBench(quick));
-await section('photos', () => makePhotos(quick ? 4 : 16));
+await section('photos', () => makePhotos(quick ? 8 : 16));
 const indexing = await section('indexing_chromium_wasm_B', () =>
-  indexingBench({ bundleDir: paths.bundle('B', 'fp32'), photosDir: paths.photos, provider: 'wasm', quick, photos: quick ? 4 : 16, app: !quick }),
+  indexingBench({ bundleDir: paths.bundle('B', 'fp32'), photosDir: paths.photos, provider: 'wasm', quick, photos: quick ? 8 : 16, app: !quick }),
 );
 const indexingInt8 = await section('indexing_chromium_wasm_B_int8', () =>
-  indexingBench({ bundleDir: paths.bundle('B', 'int8'), photosDir: paths.photos, provider: 'wasm', quick, photos: quick ? 4 : 16, app: false }),
+  indexingBench({ bundleDir: paths.bundle('B', 'int8'), photosDir: paths.photos, provider: 'wasm', quick, photos: quick ? 8 : 16, app: false }),
 );
 
 // npm run index (native) against the official PyTorch pipeline, on the same 64 photos.

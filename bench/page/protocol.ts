@@ -94,10 +94,13 @@ export interface IndexReplicaResult extends RuntimeInfo {
   photos: number;
   seconds: number;
   photos_per_s: number;
+  /** Workers of the decode pool. */
+  decode_threads: number;
   hash_s: number;
-  decode_s: number;
-  preprocess_s: number;
+  /** Time the loop waited for a prepared photo (decoding not hidden behind the encoder). */
+  wait_s: number;
   encode_s: number;
+  /** wait_s / seconds. */
   decode_share: number;
   /** decodePhoto's steps timed separately on the first photos (ms, medians). */
   decode_breakdown_ms: { photos: number; create_image_bitmap: number; read_pixels_video_frame: number; read_pixels_canvas: number; thumbnail: number };

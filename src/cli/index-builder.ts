@@ -15,7 +15,8 @@ import type { ClipEngine } from '../engine/session/clip-engine';
 import { listImages, mimeTypeOf } from './image-files';
 import { inOrder } from './in-order';
 import { inShard, type Shard } from './shard';
-import { photosAhead, startThreadPool, type ThreadPool } from './prepare-pool';
+import { photosAhead } from '../engine/embed/decode-threads';
+import { startThreadPool, type ThreadPool } from './prepare-pool';
 import { sharpPhotoDecoder, type BytesThumbnail } from './sharp-decoder';
 import type { Spooled, ThumbnailSpool } from './thumbnail-spool';
 
@@ -111,7 +112,7 @@ async function build(input: BuildInput, pool: ThreadPool): Promise<BuiltIndex> {
     return { record, prepared: previousAt.has(hash) ? null : await embedder.prepare(bytes, type) };
   };
   let n = 0;
-  for await (const outcome of inOrder(paths, photosAhead(pool), prepare)) {
+  for await (const outcome of inOrder(paths, photosAhead(pool.size), prepare)) {
     n++;
     if ('error' in outcome) {
       skipped++;

@@ -3,33 +3,25 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { decodeThreads } from '../engine/embed/decode-threads';
-import { IMAGE_BATCH, preparePhoto } from '../engine/embed/image-embedder';
+import { preparePhoto } from '../engine/embed/image-embedder';
 import { PreparePool, type PrepareReply, type PrepareRequest } from '../engine/embed/prepare-pool';
 import type { ClipEngine } from '../engine/session/clip-engine';
 import { sharpPhotoDecoder, type BytesThumbnail } from './sharp-decoder';
 
 export type ThreadPool = PreparePool<BytesThumbnail>;
 
-/** Photos in flight at most (each holds its file's bytes). */
-const MAX_AHEAD = 16;
-
-/** Photos to keep in flight so that `pool`'s threads never wait while the encoder runs a batch. */
-export const photosAhead = (pool: ThreadPool): number => Math.min(MAX_AHEAD, 2 * pool.size + IMAGE_BATCH);
-
 /**
  * A pool beside `engine`: the native CPU encoder runs on every core (node-engine.ts) and the
  * WASM one on one thread, so decoding gets one thread or the rest; a CUDA encoder leaves every core to decoding.
  */
 export function startThreadPool(engine: ClipEngine, log: (line: string) => void): ThreadPool {
-  // The threads run TypeScript as the CLI does: under tsx.
-  const tsx = import.meta.resolve('tsx');
   const cores = availableParallelism();
   const size = decodeThreads(cores, engine.provider === 'cuda' ? null : engine.provider === 'wasm' ? 1 : cores);
   return new PreparePool<BytesThumbnail>(
     size,
     engine.manifest,
     () => {
-      const worker = new Worker(new URL('./prepare-thread.ts', import.meta.url), { execArgv: ['--import', tsx] });
+      const worker = new Worker(new URL('./prepare-thread.mjs', import.meta.url));
       worker.unref();
       return {
         post: (request: PrepareRequest) => worker.postMessage(request),

@@ -3,7 +3,8 @@
 // (everything it needs of the platform is passed in), so it runs in Node for tests;
 // engine-worker.ts routes the page's messages to it.
 import { modelKey } from '../engine/bundle/identity';
-import { IMAGE_BATCH, ImageEmbedder, type ImageModel, type PhotoDecoder } from '../engine/embed/image-embedder';
+import { photosAhead } from '../engine/embed/decode-threads';
+import { ImageEmbedder, type ImageModel, type PhotoDecoder } from '../engine/embed/image-embedder';
 import { EmbeddingMatrix } from '../engine/rank';
 import type { Ort } from '../engine/session/ort';
 import { LibraryConnection } from '../library/connection';
@@ -45,8 +46,6 @@ export interface WorkerPlatform {
 
 type Progress = (p: TaskProgress) => void;
 
-/** Photos in flight between the queue and the encoder at most (each holds its file's bytes). */
-const MAX_AHEAD = 16;
 type Handler<T extends RequestType> = (req: RequestOf<T>, signal: AbortSignal, progress: Progress) => Promise<ResultOf[T]>;
 /** Every request but `cancel`, which the router answers (it knows the running requests). */
 export type ServiceRequestType = Exclude<RequestType, 'cancel'>;
@@ -315,7 +314,7 @@ export class EngineService {
       model: info.manifest,
       encode,
       decoder: this.platform.decoder,
-      ...(pool ? { preparer: pool, ahead: Math.min(MAX_AHEAD, 2 * pool.size + IMAGE_BATCH) } : {}),
+      ...(pool ? { preparer: pool, ahead: photosAhead(pool.size) } : {}),
       signal,
       whenRunning: () => this.gate.wait(signal),
       onProgress: progress,
