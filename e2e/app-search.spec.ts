@@ -66,7 +66,7 @@ test('int8 precision on WASM: the choice is kept, the model converts to int8, an
 });
 
 /** 12-megapixel JPEGs (one stored turned, with EXIF orientation 6) and the official preprocessing of their full decode. */
-async function cameraPhotos(): Promise<{ name: string; bytes: number[]; reference: Float32Array }[]> {
+async function cameraPhotos(): Promise<{ name: string; bytes: Buffer; reference: Float32Array }[]> {
   return Promise.all(
     [
       [11, 1],
@@ -77,7 +77,7 @@ async function cameraPhotos(): Promise<{ name: string; bytes: number[]; referenc
         .jpeg({ quality: 90 })
         .toBuffer();
       const full = await sharpPhotoDecoder.decode(new Uint8Array(bytes), 'image/jpeg', { withThumbnail: false, resolution: 0 });
-      return { name: `camera-${seed}.jpg`, bytes: [...bytes], reference: preprocessClip(full.image, 224, CLIP_MEAN, CLIP_STD) };
+      return { name: `camera-${seed}.jpg`, bytes, reference: preprocessClip(full.image, 224, CLIP_MEAN, CLIP_STD) };
     }),
   );
 }
@@ -86,15 +86,21 @@ test('the worker embeds exactly the golden pixels, and 12 MP JPEGs decoded at re
   await page.goto('/?e2e&provider=wasm');
   await importDemoModel(page);
   const golden = readJson(join(goldensDir, 'golden.json')) as { images: { file: string; pixels: string }[] };
-  const files = await Promise.all(golden.images.map(async (im) => ({ name: im.file.split('/').pop()!, bytes: [...readFileSync(join(goldensDir, im.file))] })));
   const cameras = await cameraPhotos();
+  const files = new Map([
+    ...golden.images.map((im) => [im.file.split('/').pop()!, readFileSync(join(goldensDir, im.file))] as const),
+    ...cameras.map((c) => [c.name, c.bytes] as const),
+  ]);
+  await page.route('**/__test-photos/*', (route) => route.fulfill({ body: files.get(new URL(route.request().url()).pathname.split('/').pop()!)! }));
   const workers: string[] = [];
   page.on('worker', (w) => workers.push(w.url()));
-  files.push(...cameras.map(({ name, bytes }) => ({ name, bytes })));
-  const result = await page.evaluate(async (list) => {
-    const photos = list.map((f) => new File([new Uint8Array(f.bytes)], f.name));
-    return window.__longclipTest!.pixels(photos);
-  }, files);
+  const result = await page.evaluate(
+    async (names) => {
+      const photos = await Promise.all(names.map(async (name) => new File([await (await fetch(`/__test-photos/${name}`)).blob()], name)));
+      return window.__longclipTest!.pixels(photos);
+    },
+    [...files.keys()],
+  );
   expect(result.resolution).toBe(224);
   // The photos went through the decode pool's workers.
   expect(workers.some((url) => url.includes('decode-worker'))).toBe(true);
