@@ -96,7 +96,7 @@ const bench = {
     const appWorker = new Worker(new URL('../../src/worker/engine-worker.ts', import.meta.url), { type: 'module', name: 'longclip-engine' });
     const client = new EngineClient(appWorker);
     try {
-      const compute = await client.call({ type: 'init', forceProvider: provider, debug: NO_DEBUG });
+      const compute = await client.call({ type: 'init', forceProvider: provider, timedProviders: {}, debug: NO_DEBUG });
       const t0 = performance.now();
       const model = await client.call({ type: 'load-model', source: { kind: 'files', files: filesOf('bundle'), dtype: 'float32' } });
       const load_s = (performance.now() - t0) / 1000;

@@ -3,6 +3,7 @@
 import { createEngineClient, type EngineClient } from '../worker/client';
 import { debugFlagsFrom } from '../worker/debug-flags';
 import type { RequestOf } from '../worker/protocol';
+import type { TimedChoice } from '../worker/providers';
 
 let client: EngineClient | null = null;
 
@@ -18,7 +19,28 @@ export function forcedProvider(): 'wasm' | 'webgpu' | null {
   return p === 'wasm' || p === 'webgpu' ? p : null;
 }
 
+const TIMED_KEY = 'longclip.timedProviders';
+
+/** What timing WebGPU against WASM found on this browser's GPUs (model-host.ts), by device. */
+export function timedProviders(): Record<string, TimedChoice> {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(TIMED_KEY) ?? '{}');
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, TimedChoice>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Remembers a device's timing, so the next visit goes straight to the faster provider. */
+export function rememberTimedProvider(device: string, choice: TimedChoice): void {
+  try {
+    localStorage.setItem(TIMED_KEY, JSON.stringify({ ...timedProviders(), [device]: choice }));
+  } catch {
+    // No storage: the next visit times again.
+  }
+}
+
 /** The worker's first request. */
 export function initRequest(): RequestOf<'init'> {
-  return { type: 'init', forceProvider: forcedProvider(), debug: debugFlagsFrom(location.search) };
+  return { type: 'init', forceProvider: forcedProvider(), timedProviders: timedProviders(), debug: debugFlagsFrom(location.search) };
 }

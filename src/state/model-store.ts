@@ -5,7 +5,7 @@ import type { WeightDType } from '../engine/graph/weights';
 import { loadCatalog, type CatalogEntry } from '../models/catalog';
 import { CancelledError } from '../worker/client';
 import type { ComputeInfo, ModelInfo, ModelSource, PartialDownload, StoredModel, TaskProgress } from '../worker/protocol';
-import { engineClient, initRequest } from './engine-client';
+import { engineClient, initRequest, rememberTimedProvider } from './engine-client';
 
 const LAST_MODEL_KEY = 'longclip-search:last-model';
 const PRECISION_KEY = 'longclip-search:precision';
@@ -99,6 +99,7 @@ export const useModelStore = create<ModelState>((set, get) => {
       const client = engineClient();
       client.on((m) => {
         if (m.type === 'compute') set((s) => ({ compute: m.compute, active: s.active ? { ...s.active, compute: m.compute } : null }));
+        if (m.type === 'provider-timed') rememberTimedProvider(m.device, m.choice);
       });
       try {
         const initCall = client.call(initRequest());

@@ -62,7 +62,7 @@ describe.each(['fp16', 'int8'] as const)('the worker and npm run index embed the
   afterAll(() => vi.restoreAllMocks());
 
   test('indexes the queue and stores the embeddings the CLI writes', async () => {
-    expect((await call({ type: 'init', forceProvider: null, debug: NO_DEBUG })).provider).toBe('wasm');
+    expect((await call({ type: 'init', forceProvider: null, timedProviders: {}, debug: NO_DEBUG })).provider).toBe('wasm');
     const files = readdirSync(bundle).map((name) => new File([readFileSync(join(bundle, name))], name));
     const model = await call({ type: 'load-model', source: { kind: 'files', files, dtype: 'float16' } });
 
@@ -89,7 +89,7 @@ describe.each(['fp16', 'int8'] as const)('the worker and npm run index embed the
   test('answers debug-pixels only for tests (?e2e): the pixels the indexer feeds the encoder', async () => {
     const file = new File([readFileSync(join(photos, 'square_224.png'))], 'square_224.png', { type: 'image/png' });
     await expect(call({ type: 'debug-pixels', files: [{ file, path: file.name }] })).rejects.toThrow(/for tests/);
-    await call({ type: 'init', forceProvider: null, debug: { ...NO_DEBUG, e2e: true } });
+    await call({ type: 'init', forceProvider: null, timedProviders: {}, debug: { ...NO_DEBUG, e2e: true } });
     const { resolution, pixels } = await call({
       type: 'debug-pixels',
       files: [

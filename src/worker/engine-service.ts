@@ -86,9 +86,9 @@ export class EngineService {
   private readonly handlers: { [T in ServiceRequestType]: Handler<T> } = {
     init: async (req) => {
       this.debug = req.debug;
-      const providers = await ProviderList.resolve(this.platform.gpu, req.forceProvider);
+      const providers = await ProviderList.resolve(this.platform.gpu, req.forceProvider, req.timedProviders);
       this.sources ??= new BundleSources(await this.database());
-      this.host ??= new ModelHost(this.platform.ort, providers);
+      this.host ??= new ModelHost(this.platform.ort, providers, (device, choice) => this.platform.emit({ type: 'provider-timed', device, choice }));
       return this.host.computeInfo();
     },
 

@@ -4,14 +4,16 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Bundle } from './bundle-sources';
 import type { ComputeInfo } from './protocol';
-import { ProviderList } from './providers';
+import { ProviderList, type TimedChoice } from './providers';
 
 interface FakeEngine {
   provider: 'webgpu' | 'wasm';
   compute: 'float32';
+  resolution: number;
   released: boolean;
   release(): Promise<void>;
   embed(): Promise<string>;
+  encodeImages(): Promise<Float32Array[]>;
 }
 
 const fake = vi.hoisted(() => ({
@@ -20,6 +22,8 @@ const fake = vi.hoisted(() => ({
   webgpuRun: (() => Promise.resolve('webgpu')) as () => Promise<string>,
   device: null as null | { lost: Promise<{ reason: string; message: string }> },
   loseDevice: (() => undefined) as (info: { reason: string; message: string }) => void,
+  /** How long an image batch takes on each provider (the timing at the first load on a GPU). */
+  batchMs: { webgpu: 1, wasm: 1 } as Record<'webgpu' | 'wasm', number>,
 }));
 
 const ort = {
@@ -40,12 +44,14 @@ vi.mock('../engine/session/clip-engine', () => ({
       const engine: FakeEngine = {
         provider: options.provider,
         compute: 'float32',
+        resolution: 2,
         released: false,
         async release() {
           engine.released = true;
           fake.loads.push(`release ${options.provider}`);
         },
         embed: options.provider === 'webgpu' ? () => fake.webgpuRun() : async () => 'wasm',
+        encodeImages: () => new Promise((resolve) => setTimeout(() => resolve([]), fake.batchMs[options.provider])),
       };
       return engine;
     },
@@ -57,14 +63,14 @@ const { ModelHost } = await import('./model-host');
 const manifest = { source: { sha256: 'ab'.repeat(32) }, dtype: 'float16', converter: { version: '1.0.0' } };
 const bundle = { files: { location: 'test', read: () => Promise.reject(new Error('not read')) }, manifest, name: 'Demo' } as unknown as Bundle;
 
-/** A provider list whose WebGPU adapter grants everything (no shader-f16). */
-function webgpuProviders(): Promise<ProviderList> {
+/** A provider list whose WebGPU adapter grants everything (no shader-f16); by default timed already, WebGPU faster. */
+function webgpuProviders(timed: Record<string, TimedChoice> = { 'unnamed GPU': { provider: 'webgpu', webgpuMs: 1, wasmMs: 2 } }): Promise<ProviderList> {
   const adapter = {
     limits: { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 2 ** 30 },
     features: new Set(),
     requestDevice: async () => ({ destroy() {} }),
   };
-  return ProviderList.resolve({ requestAdapter: async () => adapter } as unknown as GPU, null);
+  return ProviderList.resolve({ requestAdapter: async () => adapter } as unknown as GPU, null, timed);
 }
 
 async function hostOnWebGpu() {
@@ -165,5 +171,44 @@ describe('ModelHost WebGPU fallback', () => {
     expect(info.compute.provider).toBe('wasm');
     expect(info.compute.reason).toBe('the WebGPU session could not be created (requestDevice: the adapter cannot grant the required limits); using WASM');
     load.mockRestore();
+  });
+});
+
+describe('ModelHost timing WebGPU against WASM on a GPU not timed yet', () => {
+  beforeEach(() => {
+    fake.loads = [];
+    fake.device = null;
+  });
+
+  it.each([
+    ['WASM', { webgpu: 80, wasm: 5 }, 'wasm', 'release webgpu'],
+    ['WebGPU', { webgpu: 5, wasm: 80 }, 'webgpu', 'release wasm'],
+  ] as const)('keeps the faster engine (%s here), tells the page, and the next load goes straight to it', async (_name, batchMs, winner, released) => {
+    fake.batchMs = batchMs;
+    const timed: [string, TimedChoice][] = [];
+    const providers = await webgpuProviders({});
+    const host = new ModelHost(ort, providers, (device, choice) => timed.push([device, choice]));
+    const labels: string[] = [];
+    const info = await host.load(bundle, (p) => labels.push(p.label));
+    expect(labels).toContain('Timing WebGPU against WASM on this device (once)');
+    expect(info.compute.provider).toBe(winner);
+    expect(fake.loads).toEqual(['webgpu', 'wasm', released]);
+    expect(timed).toHaveLength(1);
+    expect(timed[0]![0]).toBe('unnamed GPU');
+    expect(timed[0]![1].provider).toBe(winner);
+    expect(timed[0]![1].webgpuMs > timed[0]![1].wasmMs).toBe(winner === 'wasm');
+    if (winner === 'wasm') expect(info.compute.reason).toMatch(/^WASM is faster here \(timed on this device: a batch took \d+ ms on WebGPU, \d+ ms on WASM\)$/);
+
+    // Another model in the same visit: no second timing.
+    fake.loads = [];
+    await host.load(bundle, () => {});
+    expect(fake.loads).toEqual([winner, `release ${winner}`]);
+    expect(timed).toHaveLength(1);
+
+    // The next visit, with the page's memory of it: straight to the winner.
+    fake.loads = [];
+    const next = new ModelHost(ort, await webgpuProviders(Object.fromEntries(timed)));
+    expect((await next.load(bundle, () => {})).compute.provider).toBe(winner);
+    expect(fake.loads).toEqual([winner]);
   });
 });

@@ -1,13 +1,15 @@
 // Which provider runs the loaded model: the engine is created on the first usable provider of
 // the list (providers.ts), and a WebGPU failure while running (a lost device, a failed run)
-// moves this visit to WASM once. Where bundles come from is bundle-sources.ts's.
+// moves this visit to WASM once. On a GPU not yet timed, the first load times one warm image
+// batch on WebGPU and on WASM and keeps the faster. Where bundles come from is bundle-sources.ts's.
 import { modelKey } from '../engine/bundle/identity';
+import { IMAGE_BATCH } from '../engine/embed/image-embedder';
 import type { BundleFiles } from '../engine/bundle/files';
 import { ClipEngine } from '../engine/session/clip-engine';
 import type { Ort } from '../engine/session/ort';
 import type { Bundle } from './bundle-sources';
 import type { ComputeInfo, ModelInfo, TaskProgress } from './protocol';
-import type { ProviderList } from './providers';
+import type { ProviderList, TimedChoice } from './providers';
 
 interface DeviceWatch {
   /** Why the device was lost; null while it is alive. */
@@ -34,9 +36,14 @@ export class ModelHost {
   /** Why onnxruntime's WebGPU device was lost, once it is. */
   private gpuLost: string | null = null;
 
+  /**
+   * `onTimed` hears the outcome of timing WebGPU against WASM on a device (the page remembers
+   * it: the next visit goes straight to the faster one).
+   */
   constructor(
     private readonly ort: Ort,
     private readonly providers: ProviderList,
+    private readonly onTimed: (device: string, choice: TimedChoice) => void = () => undefined,
   ) {}
 
   computeInfo(): ComputeInfo {
@@ -46,7 +53,12 @@ export class ModelHost {
   async load(bundle: Bundle, report: (p: TaskProgress) => void): Promise<ModelInfo> {
     const provider = this.providers.choice.provider;
     report({ phase: 'load', label: `Starting ${bundle.name} on ${provider === 'webgpu' ? 'WebGPU' : 'WASM'}`, done: 0, total: 1, rate: 0, etaSeconds: null });
-    const engine = await this.createEngine(bundle.files);
+    let engine = await this.createEngine(bundle.files);
+    const device = this.providers.untimedDevice;
+    if (engine.provider === 'webgpu' && device) {
+      report({ phase: 'load', label: 'Timing WebGPU against WASM on this device (once)', done: 0, total: 1, rate: 0, etaSeconds: null });
+      engine = await this.faster(engine, bundle.files, device);
+    }
     await this.engine?.release();
     this.engine = engine;
     this.files = bundle.files;
@@ -111,6 +123,29 @@ export class ModelHost {
     return next;
   }
 
+  /**
+   * Times one warm batch of photos on the WebGPU engine and on a WASM one made from the same
+   * files, keeps the faster engine and releases the other. Where the timing itself fails, the
+   * WebGPU engine stays and the device stays untimed (its failures fall back as usual).
+   */
+  private async faster(webgpu: ClipEngine, files: BundleFiles, device: string): Promise<ClipEngine> {
+    let wasm: ClipEngine | null = null;
+    try {
+      const webgpuMs = await warmBatchMs(webgpu);
+      wasm = await ClipEngine.load(this.ort, files, { provider: 'wasm' });
+      const wasmMs = await warmBatchMs(wasm);
+      const choice: TimedChoice = { provider: wasmMs < webgpuMs ? 'wasm' : 'webgpu', webgpuMs, wasmMs };
+      this.providers.settleTiming(choice);
+      this.onTimed(device, choice);
+      const [kept, dropped] = choice.provider === 'wasm' ? [wasm, webgpu] : [webgpu, wasm];
+      await dropped.release();
+      return kept;
+    } catch {
+      await wasm?.release().catch(() => undefined);
+      return webgpu;
+    }
+  }
+
   /** The engine on the first usable provider; a WebGPU session that cannot be created marks WebGPU and falls to WASM. */
   private async createEngine(files: BundleFiles): Promise<ClipEngine> {
     // onnxruntime keeps one device for the visit: once it is lost, WebGPU is over until a reload.
@@ -154,4 +189,15 @@ export class ModelHost {
 function brief(error: unknown, max = 200): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.length <= max ? message : `…${message.slice(-max).replace(/^\S*\s/, '')}`;
+}
+
+/** Milliseconds for one batch of IMAGE_BATCH photos, after a first run of the same shape (shader compilation, allocation). */
+async function warmBatchMs(engine: ClipEngine): Promise<number> {
+  const r = engine.resolution;
+  const pixels = new Float32Array(IMAGE_BATCH * 3 * r * r);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = ((i * 7919) % 255) / 127.5 - 1;
+  await engine.encodeImages(pixels, IMAGE_BATCH);
+  const t0 = performance.now();
+  await engine.encodeImages(pixels, IMAGE_BATCH);
+  return performance.now() - t0;
 }

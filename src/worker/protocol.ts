@@ -13,7 +13,7 @@ import type { ModelRecord } from '../library/schema';
 import type { CatalogEntry } from '../models/catalog';
 import type { DebugFlags } from './debug-flags';
 import type { IndexSummary } from './indexer';
-import type { ProviderChoice } from './providers';
+import type { ProviderChoice, TimedChoice } from './providers';
 
 /** Which execution provider runs the model, and why (shown in the UI's "Compute" element). */
 export interface ComputeInfo extends ProviderChoice {
@@ -130,7 +130,8 @@ export interface IndexImportSummary {
 /** Requests: UI -> worker. Each gets exactly one `result` or `error` reply with its id. */
 export type Request =
   /** The first request: picks the provider; the debug flags (debug-flags.ts) are set once, here. */
-  | { type: 'init'; forceProvider: Provider | null; debug: DebugFlags }
+  /** `timedProviders`: what timing WebGPU against WASM found on each device before (the page keeps it). */
+  | { type: 'init'; forceProvider: Provider | null; timedProviders: Record<string, TimedChoice>; debug: DebugFlags }
   | { type: 'models' }
   | { type: 'load-model'; source: ModelSource }
   | { type: 'delete-model'; key: string }
@@ -212,6 +213,8 @@ export type WorkerEvent =
   | { type: 'filed'; hashes: string[] }
   /** The provider changed at run time (a lost GPU device fell back to WASM). */
   | { type: 'compute'; compute: ComputeInfo }
+  /** The first load on this GPU timed WebGPU against WASM: the page remembers it for the next visits. */
+  | { type: 'provider-timed'; device: string; choice: TimedChoice }
   | { type: 'indexing-state'; paused: boolean };
 
 /** Messages: worker -> UI. */

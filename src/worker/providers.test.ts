@@ -71,4 +71,33 @@ describe('ProviderList', () => {
       shaderF16: false,
     });
   });
+
+  it('a GPU not timed yet is named for timing; a timed one goes straight to the faster provider, saying why', async () => {
+    const untimed = await ProviderList.resolve(gpu(adapter({ features: ['shader-f16'] })), null);
+    expect(untimed.untimedDevice).toBe('acme rdna +shader-f16');
+    // Forced, or no usable GPU: nothing to time.
+    expect((await ProviderList.resolve(gpu(adapter()), 'webgpu')).untimedDevice).toBeNull();
+    expect((await ProviderList.resolve(gpu(null), null)).untimedDevice).toBeNull();
+
+    const slower = { provider: 'wasm' as const, webgpuMs: 812.4, wasmMs: 640.2 };
+    const wasmWon = await ProviderList.resolve(gpu(adapter()), null, { 'acme rdna': slower });
+    expect(wasmWon.untimedDevice).toBeNull();
+    expect(wasmWon.choice).toEqual({
+      provider: 'wasm',
+      reason: 'WASM is faster here (timed on this device: a batch took 812 ms on WebGPU, 640 ms on WASM)',
+      shaderF16: false,
+    });
+    const gpuWon = await ProviderList.resolve(gpu(adapter()), null, { 'acme rdna': { provider: 'webgpu', webgpuMs: 90, wasmMs: 2900 } });
+    expect(gpuWon.choice.provider).toBe('webgpu');
+    expect(gpuWon.choice.reason).toBe(
+      'GPU adapter acme rdna found, without shader-f16 (float32 compute) (faster than WASM, timed on this device: a batch took 90 ms on WebGPU, 2900 ms on WASM)',
+    );
+    // Another GPU's timing does not count here; ?provider=webgpu still forces WebGPU.
+    expect((await ProviderList.resolve(gpu(adapter()), null, { 'other gpu': slower })).untimedDevice).toBe('acme rdna');
+    expect((await ProviderList.resolve(gpu(adapter()), 'webgpu', { 'acme rdna': slower })).choice.provider).toBe('webgpu');
+
+    untimed.settleTiming(slower);
+    expect(untimed.untimedDevice).toBeNull();
+    expect(untimed.choice.provider).toBe('wasm');
+  });
 });

@@ -2,6 +2,8 @@
 // entry usable or marked with why not (the way onnxruntime-web's resolveBackend walks its
 // backends). The first usable entry runs; a failure later marks WebGPU and WASM takes over. A
 // software adapter (SwiftShader, llvmpipe) counts as no GPU unless ?provider=webgpu forces it.
+// A hardware adapter may still be slower than WASM (a weak integrated GPU beside a strong CPU):
+// the first model load on a device times both (model-host.ts) and the choice is remembered.
 import type { Provider } from '../engine/session/ort';
 
 /** The provider in use, why, and whether its GPU has shader-f16. */
@@ -11,8 +13,20 @@ export interface ProviderChoice {
   shaderF16: boolean;
 }
 
+/** What timing one warm image batch on each provider found on a device (remembered by the page). */
+export interface TimedChoice {
+  provider: Provider;
+  webgpuMs: number;
+  wasmMs: number;
+}
+
+/** A device's timing, in words for the Compute line. */
+const timedWords = (t: TimedChoice) => `timed on this device: a batch took ${Math.round(t.webgpuMs)} ms on WebGPU, ${Math.round(t.wasmMs)} ms on WASM`;
+
 interface Entry {
   provider: Provider;
+  /** The GPU's identity (a hardware adapter, not forced): what a timing is remembered under. */
+  device?: string;
   shaderF16: boolean;
   /** Why it is used, when it is the first usable entry. */
   why: string;
@@ -24,12 +38,35 @@ interface Entry {
 const NEEDED_STORAGE_BUFFER = 128 * 1024 * 1024;
 
 export class ProviderList {
-  private constructor(private readonly entries: Entry[]) {}
+  /** The device to time WebGPU against WASM on at the first model load; null when known, forced or not WebGPU. */
+  untimedDevice: string | null;
 
-  /** WebGPU when an adapter exists and grants what the encoders need, then WASM (always usable). */
-  static async resolve(gpu: GPU | undefined, forced: Provider | null): Promise<ProviderList> {
+  private constructor(private readonly entries: Entry[]) {
+    const webgpu = entries[0]!;
+    this.untimedDevice = webgpu.unavailable === null ? (webgpu.device ?? null) : null;
+  }
+
+  /**
+   * WebGPU when an adapter exists and grants what the encoders need, then WASM (always usable).
+   * `timed`: earlier timings by device; a device where WASM won uses WASM, and says why.
+   */
+  static async resolve(gpu: GPU | undefined, forced: Provider | null, timed: Readonly<Record<string, TimedChoice>> = {}): Promise<ProviderList> {
     const webgpu = await webgpuEntry(gpu, forced);
+    const known = webgpu.device !== undefined ? timed[webgpu.device] : undefined;
+    if (known && webgpu.unavailable === null) {
+      if (known.provider === 'wasm') webgpu.unavailable = `WASM is faster here (${timedWords(known)})`;
+      else webgpu.why += ` (faster than WASM, ${timedWords(known)})`;
+      delete webgpu.device;
+    }
     return new ProviderList([webgpu, { provider: 'wasm', shaderF16: false, why: 'WASM', unavailable: null }]);
+  }
+
+  /** The timing of the first model load: WASM takes over for this visit where it won. */
+  settleTiming(choice: TimedChoice): void {
+    this.untimedDevice = null;
+    const webgpu = this.entries[0]!;
+    if (choice.provider === 'wasm') webgpu.unavailable = `WASM is faster here (${timedWords(choice)})`;
+    else webgpu.why += ` (faster than WASM, ${timedWords(choice)})`;
   }
 
   /** The first usable provider; for WASM the reason is why WebGPU is not used. */
@@ -43,11 +80,18 @@ export class ProviderList {
   /** Takes a provider out of use for this visit (a failed session, a lost device), saying why. */
   markUnavailable(provider: Provider, why: string): void {
     for (const e of this.entries) if (e.provider === provider && e.provider !== 'wasm') e.unavailable = why;
+    if (provider === 'webgpu') this.untimedDevice = null;
   }
 }
 
 async function webgpuEntry(gpu: GPU | undefined, forced: Provider | null): Promise<Entry> {
-  const out = (unavailable: string | null, why = '', shaderF16 = false): Entry => ({ provider: 'webgpu', shaderF16, why, unavailable });
+  const out = (unavailable: string | null, why = '', shaderF16 = false, device?: string): Entry => ({
+    provider: 'webgpu',
+    shaderF16,
+    why,
+    unavailable,
+    ...(device !== undefined ? { device } : {}),
+  });
   if (forced === 'wasm') return out('forced by ?provider=wasm');
   if (!gpu) return out('this browser has no WebGPU');
   let adapter: GPUAdapter | null = null;
@@ -68,7 +112,9 @@ async function webgpuEntry(gpu: GPU | undefined, forced: Provider | null): Promi
   if (software) return out(`the only WebGPU adapter is ${software}, which runs on the CPU and is slower than WASM (?provider=webgpu uses it anyway)`);
   const name = adapterName(adapter);
   const why = forced === 'webgpu' ? 'forced by ?provider=webgpu' : `GPU adapter${name ? ` ${name}` : ''} found`;
-  return out(null, `${why}${shaderF16 ? ', with shader-f16' : ', without shader-f16 (float32 compute)'}`, shaderF16);
+  // A GPU the user did not force is timed against WASM once (model-host.ts), and remembered under this name.
+  const device = forced === 'webgpu' ? undefined : `${name || 'unnamed GPU'}${shaderF16 ? ' +shader-f16' : ''}`;
+  return out(null, `${why}${shaderF16 ? ', with shader-f16' : ', without shader-f16 (float32 compute)'}`, shaderF16, device);
 }
 
 /** The limits onnxruntime's WebGPU backend asks for, at the adapter's own values. */
