@@ -16,7 +16,15 @@ import { CAMERA_HEIGHT, CAMERA_WIDTH, cameraPhotoPixels } from '../src/engine/pr
 import type { EncoderBenchResult, IndexReplicaResult, RankResult } from './page/protocol';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// BENCH_CHROMIUM_FLAGS adds flags (bench:gpu on a GPU machine: e.g. --enable-features=Vulkan --use-angle=vulkan --ignore-gpu-blocklist).
+const CHROMIUM_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  ...(process.env.BENCH_CHROMIUM_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+];
 /** Not 4317 (the e2e dev server's); the next free port is taken if this one is busy. */
 const PORT = Number(process.env.BENCH_PORT ?? 4337);
 const PAGE = '/bench/page/index.html';
@@ -171,6 +179,8 @@ export interface EngineBrowserBenchOptions {
   threads?: number;
   batches?: number[];
   textLengths?: number[];
+  fusedOps?: boolean;
+  shaderF16?: boolean;
 }
 
 export interface BrowserEncoderResult extends EncoderBenchResult {
@@ -204,6 +214,8 @@ export async function engineBrowserBench(opts: EngineBrowserBenchOptions): Promi
       batches: opts.batches ?? [1, 8],
       textLengths: opts.textLengths ?? [...TEXT_LENGTHS],
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      ...(opts.fusedOps !== undefined ? { fusedOps: opts.fusedOps } : {}),
+      ...(opts.shaderF16 !== undefined ? { shaderF16: opts.shaderF16 } : {}),
     };
     const r = await page.evaluate((a) => window.bench.engine(a), args);
     return { ...r, page_cross_origin_isolated: pageInfo.crossOriginIsolated, ...(gpu ? { gpu } : {}), ...summarise(r) };

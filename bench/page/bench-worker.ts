@@ -148,7 +148,8 @@ async function engineBench(args: EngineBenchArgs): Promise<EncoderBenchResult> {
   const t0 = performance.now();
   const engine = await ClipEngine.load(ort, urlBundleFiles(new URL(args.bundleUrl, self.location.href).href), {
     provider: args.provider,
-    shaderF16: await shaderF16(args.provider),
+    shaderF16: (args.shaderF16 ?? true) && (await shaderF16(args.provider)),
+    ...(args.fusedOps !== undefined ? { fusedOps: args.fusedOps } : {}),
   });
   const load_s = (performance.now() - t0) / 1000;
   log(`engine loaded on ${engine.provider} (compute ${engine.compute}) in ${load_s.toFixed(1)} s, ${runtimeInfo().numThreads} WASM thread(s)`);

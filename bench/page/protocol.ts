@@ -17,6 +17,10 @@ export interface EngineBenchArgs {
   threads?: number;
   batches: number[];
   textLengths: number[];
+  /** The fused-op graph or the standard one; default: the engine's choice for the provider. */
+  fusedOps?: boolean;
+  /** Let a float16 bundle compute in float16 where the adapter has shader-f16 (default true). */
+  shaderF16?: boolean;
 }
 
 export interface TorchExportBenchArgs {

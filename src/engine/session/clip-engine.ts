@@ -23,6 +23,8 @@ export interface EngineLoadOptions {
   shaderF16?: boolean;
   /** onnxruntime-node's threads per session (onnxruntime-web takes its threads from `env.wasm`). */
   threads?: number;
+  /** Use onnxruntime's fused ops (Attention, DynamicQuantizeMatMul) or not; default: usesContribOps (benchmarks compare both). */
+  fusedOps?: boolean;
   /** Called as each file is read and each session created. */
   onProgress?: (step: string) => void;
 }
@@ -54,7 +56,7 @@ export class ClipEngine {
       const graph = tower === 'text' ? manifest.files.textGraph : manifest.files.imageGraph;
       const weights = tower === 'text' ? manifest.files.textWeights : manifest.files.imageWeights;
       say(`reading ${graph.path}`);
-      const contribOps = usesContribOps(options.provider, manifest.dtype);
+      const contribOps = options.fusedOps ?? usesContribOps(options.provider, manifest.dtype);
       const model = compute === 'float16' || contribOps ? await runtimeGraph(manifest, tower, compute, contribOps) : await readChecked(files, graph);
       const data = await readChecked(files, weights);
       say(`creating ${graph.path} session (${options.provider})`);
