@@ -7,6 +7,7 @@ import type { LibraryDb } from '../library/db';
 import type { FileRecord } from '../library/schema';
 import { engineClient } from './engine-client';
 import { filesByHash } from './files-by-hash';
+import { NO_STATS, statsOf, withEmbedded, withFiles, type LibraryStats } from './library-stats';
 import { mergeFiles } from './merge-files';
 import { FilesByHashView, HashSetView } from './shared-views';
 import { useModelStore } from './model-store';
@@ -32,6 +33,8 @@ export interface LibraryState {
   byHash: FilesByHashView;
   /** Hashes with an embedding under the active model. */
   embedded: HashSetView;
+  /** The indexed-file count, folders and photo types, kept up to date batch by batch. */
+  stats: LibraryStats;
   skipped: SkippedFile[];
   folders: string[];
   error: string | null;
@@ -64,13 +67,6 @@ export interface LibraryState {
   sessionFile(path: string): File | null;
   dismissError(): void;
   dismissNotice(id: number): void;
-}
-
-/** Files of the library whose photo has an embedding under the loaded model. */
-export function indexedFileCount(s: Pick<LibraryState, 'files' | 'embedded'>): number {
-  let n = 0;
-  for (const f of s.files) if (s.embedded.has(f.hash)) n++;
-  return n;
 }
 
 const connection = new LibraryConnection({
@@ -108,13 +104,15 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
     const model = useModelStore.getState().active?.key;
     const files = await db.getAll('files'); // in path order (mergeFiles keeps it)
     const hashes = model ? await embeddedHashes() : [];
-    set({ files, byHash: new FilesByHashView(filesByHash(files)), embedded: new HashSetView(new Set(hashes)) });
+    const embedded = new HashSetView(new Set(hashes));
+    set({ files, byHash: new FilesByHashView(filesByHash(files)), embedded, stats: statsOf(files, embedded) });
   }
 
   /** Reads which photos the active model has embedded (the files stay as read). */
   async function refreshEmbedded(): Promise<void> {
     const hashes = useModelStore.getState().active ? await embeddedHashes() : [];
-    set((s) => ({ embedded: new HashSetView(new Set(hashes)), revision: s.revision + 1, reloads: s.reloads + 1 }));
+    const embedded = new HashSetView(new Set(hashes));
+    set((s) => ({ embedded, stats: statsOf(s.files, embedded), revision: s.revision + 1, reloads: s.reloads + 1 }));
   }
 
   /** The loaded model's embedded photos, as its worker ranks them (reading 300k keys from IndexedDB took seconds). */
@@ -134,7 +132,12 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
         const byHash = tx.store.index('by-hash');
         const found = await Promise.all(hashes.map((h) => byHash.getAll(h)));
         await tx.done;
-        set((s) => ({ files: mergeFiles(s.files, found.flat(), s.byHash.map), byHash: s.byHash.changed() }));
+        set((s) => {
+          const added = found.flat();
+          const replaced: FileRecord[] = [];
+          const files = mergeFiles(s.files, added, s.byHash.map, replaced);
+          return { files, byHash: s.byHash.changed(), stats: withFiles(s.stats, added, replaced, s.embedded) };
+        });
       }
     } finally {
       reading = false;
@@ -145,6 +148,7 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
     files: [],
     byHash: new FilesByHashView(),
     embedded: new HashSetView(),
+    stats: NO_STATS,
     skipped: [],
     folders: [],
     error: null,
@@ -164,7 +168,10 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
         // An import's photos join the library when it ends (it reloads the library then).
         if (m.type !== 'indexed' || m.bulk) return;
         // Grown in place: copying a 300k set per batch would cost more than the batch.
-        set((s) => ({ embedded: s.embedded.grown(m.hashes), revision: s.revision + 1 }));
+        set((s) => {
+          const fresh = m.hashes.filter((h) => !s.embedded.has(h));
+          return { embedded: s.embedded.grown(fresh), stats: withEmbedded(s.stats, fresh, (h) => s.byHash.get(h)), revision: s.revision + 1 };
+        });
         pending.push(...m.hashes);
         void readPending().catch(() => undefined);
       });

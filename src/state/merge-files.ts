@@ -22,9 +22,15 @@ function placeOf(files: readonly FileRecord[], file: FileRecord): number {
 
 /**
  * `files` (sorted by path) with `added` in their places, as a new array; a path in both takes
- * the added record. `byHash` (the files grouped by photo) is updated in place to match.
+ * the added record (the old one goes into `replaced`). `byHash` (the files grouped by photo) is
+ * updated in place to match.
  */
-export function mergeFiles(files: readonly FileRecord[], added: readonly FileRecord[], byHash?: Map<string, FileRecord[]>): FileRecord[] {
+export function mergeFiles(
+  files: readonly FileRecord[],
+  added: readonly FileRecord[],
+  byHash?: Map<string, FileRecord[]>,
+  replaced?: FileRecord[],
+): FileRecord[] {
   if (!added.length) return files as FileRecord[];
   const out = files.slice();
   for (const file of added) {
@@ -32,6 +38,7 @@ export function mergeFiles(files: readonly FileRecord[], added: readonly FileRec
     const there = out[at];
     if (there && there.path === file.path) {
       out[at] = file;
+      replaced?.push(there);
       if (byHash) removeFrom(byHash, there);
     } else out.splice(at, 0, file);
     if (byHash) {

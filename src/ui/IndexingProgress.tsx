@@ -1,14 +1,13 @@
 // The Indexing panel: progress with pause and cancel, then what the run did.
 import { useIndexingStore } from '../state/indexing-store';
-import { indexedFileCount, useLibraryStore } from '../state/library-store';
+import { useLibraryStore } from '../state/library-store';
 import { indexedMessage, indexingDetail } from './describe';
 
 /** The indexing run: progress with pause and cancel, then what it did. */
 export function IndexingProgress() {
   const indexing = useIndexingStore((s) => s.indexing);
   const lastRun = useIndexingStore((s) => s.lastRun);
-  // Counted over the whole library only while the run's line is shown, not on every batch of a run.
-  const indexed = useLibraryStore((s) => (lastRun && !indexing ? indexedFileCount(s) : 0));
+  const indexed = useLibraryStore((s) => s.stats.indexedFiles);
   const pause = useIndexingStore((s) => s.pause);
   const resume = useIndexingStore((s) => s.resume);
   const cancel = useIndexingStore((s) => s.cancel);

@@ -1,7 +1,7 @@
 // The toolbar over the grid: sort, folder, type and date filters, and the minimum score.
-import { useId, useMemo, useState } from 'react';
+import { useId, useState } from 'react';
 import { useLibraryStore } from '../state/library-store';
-import { hasFilters, libraryFolders, libraryTypes, PHOTO_TYPE_NAMES, PHOTO_TYPES, type PhotoType, type SortKey } from '../state/refine';
+import { hasFilters, PHOTO_TYPE_NAMES, PHOTO_TYPES, type PhotoType, type SortKey } from '../state/refine';
 import { useRefineStore } from '../state/refine-store';
 
 interface Props {
@@ -15,10 +15,9 @@ const DATE_HINT = 'The date the photo was taken (EXIF), else the date of the fil
 
 /** Sort, filters and the minimum score, over the grid. */
 export function ResultsToolbar({ querying, hiddenAll }: Props) {
-  const files = useLibraryStore((s) => s.files);
+  const folders = useLibraryStore((s) => s.stats.folders);
+  const types = useLibraryStore((s) => s.stats.types);
   const r = useRefineStore();
-  const folders = useMemo(() => libraryFolders(files), [files]);
-  const types = useMemo(() => libraryTypes(files), [files]);
   const [draft, setDraft] = useState<string | null>(null);
   const id = useId();
 

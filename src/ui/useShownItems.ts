@@ -45,6 +45,7 @@ export function useShownItems(): ShownList {
   const files = useLibraryStore((s) => s.files);
   const byHash = useLibraryStore((s) => s.byHash);
   const embedded = useLibraryStore((s) => s.embedded);
+  const indexedFiles = useLibraryStore((s) => s.stats.indexedFiles);
   const advanced = useSearchStore((s) => s.advanced.trim() !== '');
   const querying = photoQuery !== null || text.trim() !== '' || advanced;
 
@@ -55,18 +56,16 @@ export function useShownItems(): ShownList {
   const refined = useMemo(() => refineItems<ShownItem>(querying ? results : library, settings, querying), [querying, results, library, settings]);
   // Results come a page at a time: what the whole ranking holds is counted from the library's
   // files (every indexed file is a result; the filters are the ones the worker applied).
-  const counts = useMemo(() => {
-    if (!querying) return null;
-    const keep = hasFilters(settings) ? filterPredicate(settings) : null;
-    let all = 0;
+  // Without filters that is the library's indexed-file count, kept batch by batch; filters count the files they let through.
+  const filtered = hasFilters(settings);
+  const passingFiltered = useMemo(() => {
+    if (!querying || !filtered) return 0;
+    const keep = filterPredicate(settings);
     let passing = 0;
-    for (const f of files) {
-      if (!embedded.has(f.hash)) continue;
-      all++;
-      if (!keep || keep(f)) passing++;
-    }
-    return { all, passing };
-  }, [querying, files, embedded, settings]);
+    for (const f of files) if (embedded.has(f.hash) && keep(f)) passing++;
+    return passing;
+  }, [querying, filtered, files, embedded, settings]);
+  const counts = querying ? { all: indexedFiles, passing: filtered ? passingFiltered : indexedFiles } : null;
 
   if (!querying || !counts)
     return { items: refined.items, querying, shown: refined.items.length, total: refined.total, hiddenAll: refined.hiddenAll, more: false };
