@@ -9,22 +9,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, join, resolve, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type Plugin, type ViteDevServer } from 'vite';
+import { CHROMIUM, CHROMIUM_ARGS } from './lib/chromium';
 import { startMemorySampler } from './lib/chromium-mem';
 import { cacheDir, ensureDir, mergesFile, paths, repoRoot } from './lib/paths';
 import { TEXT_LENGTHS } from './lib/shapes';
 import { CAMERA_HEIGHT, CAMERA_WIDTH, cameraPhotoPixels } from '../src/engine/preprocess/testing/camera-photo';
 import type { EncoderBenchResult, IndexReplicaResult, RankResult } from './page/protocol';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// BENCH_CHROMIUM_FLAGS adds flags (bench:gpu on a GPU machine: e.g. --enable-features=Vulkan --use-angle=vulkan --ignore-gpu-blocklist).
-const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  ...(process.env.BENCH_CHROMIUM_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
-];
 /** Not 4317 (the e2e dev server's); the next free port is taken if this one is busy. */
 const PORT = Number(process.env.BENCH_PORT ?? 4337);
 const PAGE = '/bench/page/index.html';

@@ -21,19 +21,12 @@ import type { BundleManifest } from '../src/engine/bundle/manifest';
 import type { IndexFileRecord } from '../src/engine/index-file/types';
 import { writeIndexFile, type PhotoToWrite } from '../src/engine/index-file/writer';
 import { Rng } from '../src/engine/testing/fuzz';
+import { CHROMIUM, CHROMIUM_ARGS } from './lib/chromium';
 import { cacheDir, ensureDir, repoRoot } from './lib/paths';
 import { median, round } from './lib/stats';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // measureUserAgentSpecificMemory answers at once instead of at the next garbage collection.
-  '--enable-blink-features=ForceEagerMeasureMemory',
-];
+// measureUserAgentSpecificMemory answers at once instead of at the next garbage collection.
+const LIBRARY_ARGS = [...CHROMIUM_ARGS, '--enable-blink-features=ForceEagerMeasureMemory'];
 const MB = 1024 * 1024;
 
 function say(message: string): void {
@@ -221,7 +214,7 @@ export async function libraryScaleBench(opts: LibraryScaleOptions): Promise<Libr
   const kept = process.env.BENCH_LIBRARY_PROFILE;
   const profile = kept ? ensureDir(kept) : mkdtempSync(join(ensureDir(cacheDir), 'profile-'));
   const imported = join(profile, 'bench-imported.json');
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, serviceWorkers: 'block' });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: LIBRARY_ARGS, headless: true, serviceWorkers: 'block' });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => say(`[page error] ${e.message}`));
