@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { decodeThreads } from '../engine/embed/decode-threads';
-import { preparePhoto } from '../engine/embed/image-embedder';
+import { localPreparer } from '../engine/embed/image-embedder';
 import { PreparePool, type PrepareReply, type PrepareRequest } from '../engine/embed/prepare-pool';
 import type { ClipEngine } from '../engine/session/clip-engine';
 import { sharpPhotoDecoder, type BytesThumbnail } from './sharp-decoder';
@@ -36,6 +36,6 @@ export function startThreadPool(engine: ClipEngine, log: (line: string) => void)
         terminate: () => void worker.terminate(),
       };
     },
-    { prepare: (bytes, type, options) => preparePhoto(sharpPhotoDecoder, engine.manifest, bytes, type, options) },
+    localPreparer(sharpPhotoDecoder, engine.manifest),
   );
 }

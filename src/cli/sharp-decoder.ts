@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import type { PhotoDecoder } from '../engine/embed/image-embedder';
 import type { RgbaImage } from '../engine/preprocess/rgba-image';
-import { decodeScaledJpeg, initScaledJpeg, reducibleJpeg, type ReducedPhoto } from '../engine/preprocess/scaled-jpeg';
+import { decodeReducedJpeg } from '../engine/preprocess/scaled-jpeg';
 import { THUMBNAIL_QUALITY, THUMBNAIL_TYPE, thumbnailSize, type Thumbnail } from '../engine/preprocess/thumbnail';
 
 export type BytesThumbnail = Thumbnail<Uint8Array>;
@@ -20,27 +20,16 @@ export const DECODE_AHEAD = Math.min(8, availableParallelism());
  * expanded to R = G = B, alpha 255 where the file has none, and no ICC colour conversion (PIL
  * ignores embedded profiles). The thumbnail is the app's (preprocess/thumbnail.ts).
  */
+/** The reduced-scale decoder's module, read from the package when a first large JPEG needs it. */
+const magickWasm = () => readFile(createRequire(import.meta.url).resolve('@imagemagick/magick-wasm/magick.wasm'));
+
 export const sharpPhotoDecoder: PhotoDecoder<BytesThumbnail> = {
   async decode(bytes, _type, { withThumbnail, resolution }) {
-    const reduced = await decodeReduced(bytes, resolution);
+    const reduced = await decodeReducedJpeg(bytes, resolution, magickWasm);
     const image = reduced?.image ?? (await decodeRgba(bytes));
     return { image, width: reduced?.width ?? image.width, height: reduced?.height ?? image.height, thumbnail: withThumbnail ? await thumbnailOf(image) : null };
   },
 };
-
-let magick: Promise<boolean> | null = null;
-/** Loads the reduced-scale decoder once; false where it cannot load (photos are then decoded at full size). */
-const magickReady = () =>
-  (magick ??= readFile(createRequire(import.meta.url).resolve('@imagemagick/magick-wasm/magick.wasm'))
-    .then(initScaledJpeg)
-    .then(() => true)
-    .catch(() => false));
-
-async function decodeReduced(bytes: Uint8Array, resolution: number): Promise<ReducedPhoto | null> {
-  const jpeg = reducibleJpeg(bytes, resolution);
-  if (!jpeg || !(await magickReady())) return null;
-  return decodeScaledJpeg(bytes, jpeg.width, jpeg.height, jpeg.scale);
-}
 
 async function decodeRgba(bytes: Uint8Array): Promise<RgbaImage> {
   try {

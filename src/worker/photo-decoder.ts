@@ -7,7 +7,7 @@ import magickWasmUrl from '@imagemagick/magick-wasm/magick.wasm?url';
 import type { DecodedPhoto, PhotoDecoder } from '../engine/embed/image-embedder';
 import { sniffFormat } from '../engine/preprocess/image-size';
 import { orient } from '../engine/preprocess/orient';
-import { decodeScaledJpeg, initScaledJpeg, reducibleJpeg, type ReducedPhoto } from '../engine/preprocess/scaled-jpeg';
+import { decodeReducedJpeg } from '../engine/preprocess/scaled-jpeg';
 import { checkDecodedSize } from '../engine/preprocess/photo-check';
 import type { RgbaImage } from '../engine/preprocess/rgba-image';
 import { notDecodable } from '../engine/preprocess/skip-reasons';
@@ -28,7 +28,7 @@ export type BlobThumbnail = Thumbnail<Blob>;
  */
 export const browserPhotoDecoder: PhotoDecoder<BlobThumbnail> = {
   async decode(bytes, type, { withThumbnail, resolution }): Promise<DecodedPhoto<BlobThumbnail>> {
-    const reduced = await decodeReduced(bytes, resolution);
+    const reduced = await decodeReducedJpeg(bytes, resolution, () => new URL(magickWasmUrl, self.location.href));
     if (reduced) return { ...reduced, thumbnail: withThumbnail ? await thumbnailOfPixels(reduced.image) : null };
     let bitmap: ImageBitmap;
     try {
@@ -45,17 +45,6 @@ export const browserPhotoDecoder: PhotoDecoder<BlobThumbnail> = {
     }
   },
 };
-
-async function decodeReduced(bytes: Uint8Array, resolution: number): Promise<ReducedPhoto | null> {
-  const jpeg = reducibleJpeg(bytes, resolution);
-  if (!jpeg) return null;
-  try {
-    await initScaledJpeg(new URL(magickWasmUrl, self.location.href));
-  } catch {
-    return null; // the decoder did not load: the browser decodes at full size
-  }
-  return decodeScaledJpeg(bytes, jpeg.width, jpeg.height, jpeg.scale);
-}
 
 async function thumbnailOfPixels(image: RgbaImage): Promise<BlobThumbnail> {
   const data = new ImageData(new Uint8ClampedArray(image.data.buffer as ArrayBuffer, image.data.byteOffset, image.data.length), image.width, image.height);

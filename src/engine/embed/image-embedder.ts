@@ -59,6 +59,11 @@ export interface PhotoPreparer<T> {
   prepare(bytes: Uint8Array, type: string, options: PrepareOptions): Promise<PreparedPhoto<T>>;
 }
 
+/** Prepares photos in this thread with `decoder` (preparePhoto). */
+export const localPreparer = <T>(decoder: PhotoDecoder<T>, model: ImageModel): PhotoPreparer<T> => ({
+  prepare: (bytes, type, options) => preparePhoto(decoder, model, bytes, type, options),
+});
+
 /** Checks, decodes and preprocesses one photo in this thread; throws with the reason a photo cannot be indexed. */
 export async function preparePhoto<T>(
   decoder: PhotoDecoder<T>,
@@ -139,7 +144,7 @@ export class ImageEmbedder<T, P> {
     this.batchSize = options.batchSize ?? IMAGE_BATCH;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError(`bad batch size ${this.batchSize}`);
     this.options = { thumbnail: options.thumbnails ?? true, checkBytes: options.checkBytes ?? true, reduce: options.reduce ?? true };
-    this.preparer = options.preparer ?? { prepare: (bytes, type, o) => preparePhoto(decoder, model, bytes, type, o) };
+    this.preparer = options.preparer ?? localPreparer(decoder, model);
     this.plane = 3 * model.resolution * model.resolution;
     this.pixels = new Float32Array(this.batchSize * this.plane);
   }

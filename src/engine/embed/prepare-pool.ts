@@ -1,7 +1,7 @@
 // A pool of threads that prepare photos (check, decode, preprocess, thumbnail) while the encoder
 // runs: Web Workers in the browser (worker/decode), worker threads in the CLI. A thread is a
 // PreparePort; the pool spreads photos over the least busy ones and answers each in any order.
-import type { ImageModel, PhotoPreparer, PreparedPhoto, PrepareOptions } from './image-embedder';
+import { preparePhoto, type ImageModel, type PhotoDecoder, type PhotoPreparer, type PreparedPhoto, type PrepareOptions } from './image-embedder';
 
 export interface PrepareRequest {
   id: number;
@@ -12,6 +12,19 @@ export interface PrepareRequest {
 }
 
 export type PrepareReply<T> = { id: number; photo: PreparedPhoto<T> } | { id: number; error: string };
+
+/** A thread's answer to a request, and what to transfer with it (the pixels' buffer). */
+export async function answerPrepare<T>(
+  decoder: PhotoDecoder<T>,
+  { id, bytes, type, model, options }: PrepareRequest,
+): Promise<{ reply: PrepareReply<T>; transfer: ArrayBuffer[] }> {
+  try {
+    const photo = await preparePhoto(decoder, model, bytes, type, options);
+    return { reply: { id, photo }, transfer: [photo.pixels.buffer as ArrayBuffer] };
+  } catch (e) {
+    return { reply: { id, error: e instanceof Error ? e.message : String(e) }, transfer: [] };
+  }
+}
 
 /** One thread of the pool, as the platform starts it. */
 export interface PreparePort<T> {

@@ -39,7 +39,7 @@ async function cameraJpeg(seed: number, orientation?: number): Promise<Uint8Arra
 }
 
 beforeAll(async () => {
-  await initScaledJpeg(readFileSync(createRequire(import.meta.url).resolve('@imagemagick/magick-wasm/magick.wasm')));
+  await initScaledJpeg(() => readFileSync(createRequire(import.meta.url).resolve('@imagemagick/magick-wasm/magick.wasm')));
 });
 
 describe('the reduced-scale JPEG decode', () => {

@@ -6,15 +6,37 @@ import { readImageHeader } from './image-size';
 import { jpegScaleFor, scaledSide, type JpegScale } from './jpeg-scale';
 import type { RgbaImage } from './rgba-image';
 
+/** Where the decoder's module comes from: its URL or bytes (`@imagemagick/magick-wasm/magick.wasm`), asked for only to load it. */
+export type ScaledJpegWasm = () => URL | Uint8Array | WebAssembly.Module | Promise<URL | Uint8Array | WebAssembly.Module>;
+
 let ready: Promise<void> | null = null;
 
-/** Loads the decoder once per thread: `wasm` is the module's URL or bytes (`@imagemagick/magick-wasm/magick.wasm`). */
-export function initScaledJpeg(wasm: URL | Uint8Array | WebAssembly.Module): Promise<void> {
-  ready ??= initializeImageMagick(wasm).catch((e: unknown) => {
-    ready = null;
-    throw e;
-  });
+/** Loads the decoder once per thread; a failed load is tried again by the next call. */
+export function initScaledJpeg(wasm: ScaledJpegWasm): Promise<void> {
+  ready ??= Promise.resolve()
+    .then(wasm)
+    .then((source) => initializeImageMagick(source))
+    .catch((e: unknown) => {
+      ready = null;
+      throw e;
+    });
   return ready;
+}
+
+/**
+ * A photo's pixels from the reduced-scale decode, when it is a JPEG that the scale for
+ * `resolution` shrinks; null otherwise, or where the decoder cannot load or leaves the photo
+ * (the caller then decodes at full size).
+ */
+export async function decodeReducedJpeg(bytes: Uint8Array, resolution: number, wasm: ScaledJpegWasm): Promise<ReducedPhoto | null> {
+  const jpeg = reducibleJpeg(bytes, resolution);
+  if (!jpeg) return null;
+  try {
+    await initScaledJpeg(wasm);
+  } catch {
+    return null;
+  }
+  return decodeScaledJpeg(bytes, jpeg.width, jpeg.height, jpeg.scale);
 }
 
 /** A JPEG that the DCT scale for `resolution` shrinks: its SOF size and that scale; null for anything else. */

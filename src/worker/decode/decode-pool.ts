@@ -1,7 +1,7 @@
 // The browser's decode pool: module workers (decode-worker.ts) as the threads of the engine's
 // prepare pool, sized from the cores the encoder leaves.
 import { decodeThreads } from '../../engine/embed/decode-threads';
-import { preparePhoto, type ImageModel } from '../../engine/embed/image-embedder';
+import { localPreparer, type ImageModel } from '../../engine/embed/image-embedder';
 import { PreparePool, type PrepareReply, type PrepareRequest } from '../../engine/embed/prepare-pool';
 import { browserPhotoDecoder, type BlobThumbnail } from '../photo-decoder';
 
@@ -26,6 +26,6 @@ export function startDecodePool(model: ImageModel, encoderThreads: number | null
         terminate: () => worker.terminate(),
       };
     },
-    { prepare: (bytes, type, options) => preparePhoto(browserPhotoDecoder, model, bytes, type, options) },
+    localPreparer(browserPhotoDecoder, model),
   );
 }
