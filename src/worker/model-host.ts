@@ -111,7 +111,7 @@ export class ModelHost {
         // One onnxruntime call at a time: let the old engine's queued runs end (they fail fast on
         // a lost device) before WASM sessions are created, unless one of them hangs.
         await Promise.race([from.release().catch(() => undefined), delay(LOST_GRACE_MS)]);
-        const wasm = await ClipEngine.load(this.ort, files, { provider: 'wasm' });
+        const wasm = await ClipEngine.load(this.ort, files, { provider: 'wasm', deferImage: true });
         if (this.engine === from) {
           this.engine = wasm;
           if (this.info) this.info = { ...this.info, compute: this.computeInfo() };
@@ -132,7 +132,7 @@ export class ModelHost {
     let wasm: ClipEngine | null = null;
     try {
       const webgpuMs = await warmBatchMs(webgpu);
-      wasm = await ClipEngine.load(this.ort, files, { provider: 'wasm' });
+      wasm = await ClipEngine.load(this.ort, files, { provider: 'wasm', deferImage: true });
       const wasmMs = await warmBatchMs(wasm);
       const choice: TimedChoice = { provider: wasmMs < webgpuMs ? 'wasm' : 'webgpu', webgpuMs, wasmMs };
       this.providers.settleTiming(choice);
@@ -154,14 +154,14 @@ export class ModelHost {
     const choice = this.providers.choice;
     if (choice.provider === 'webgpu') {
       try {
-        const engine = await ClipEngine.load(this.ort, files, { provider: 'webgpu', shaderF16: choice.shaderF16 });
+        const engine = await ClipEngine.load(this.ort, files, { provider: 'webgpu', shaderF16: choice.shaderF16, deferImage: true });
         await this.watchDevice(engine);
         return engine;
       } catch (e) {
         this.providers.markUnavailable('webgpu', `the WebGPU session could not be created (${brief(e)}); using WASM`);
       }
     }
-    return ClipEngine.load(this.ort, files, { provider: 'wasm' });
+    return ClipEngine.load(this.ort, files, { provider: 'wasm', deferImage: true });
   }
 
   /** Notes when the GPU device under a WebGPU engine is lost (driver reset, GPU process crash, eviction). */

@@ -2,7 +2,7 @@
 // with the tokenizer, every ORT call in one queue.
 import { BundleError, graphDoc, type BundleManifest } from '../bundle/manifest';
 import { buildEncoderGraph, type Tower } from '../graph/build-encoder';
-import type { ComputeDType } from '../graph/onnx-graph';
+import { encodeModel, GraphBuilder, type ComputeDType } from '../graph/onnx-graph';
 import type { WeightDType } from '../graph/weights';
 import { readChecked, readManifest, type BundleFiles } from '../bundle/files';
 import { ClipTokenizer } from '../tokenizer/clip-tokenizer';
@@ -27,6 +27,11 @@ export interface EngineLoadOptions {
   fusedOps?: boolean;
   /** Called as each file is read and each session created. */
   onProgress?: (step: string) => void;
+  /**
+   * Create the image tower when it is first used, not at load: a search needs only the text
+   * tower, so a returning user's first query is not kept waiting for the larger session.
+   */
+  deferImage?: boolean;
 }
 
 /**
@@ -44,33 +49,44 @@ export class ClipEngine {
     /** The activations' type: float16 only for a float16 bundle on a shader-f16 GPU. */
     readonly compute: ComputeDType,
     private readonly text: OrtSession,
-    private readonly image: OrtSession,
+    /** The image tower's session, made once by `createImage` when it is deferred. */
+    private image: Promise<OrtSession> | null,
+    private readonly createImage: () => Promise<OrtSession>,
   ) {}
 
   static async load(ort: OrtRuntime, files: BundleFiles, options: EngineLoadOptions): Promise<ClipEngine> {
     const say = options.onProgress ?? (() => {});
     const manifest = await readManifest(files);
-    const tokenizer = ClipTokenizer.fromGzip(await readChecked(files, manifest.files.merges));
     const compute = computeType(options.provider, options.shaderF16 ?? false, manifest.dtype);
-    const create = async (tower: Tower) => {
+    const contribOps = options.fusedOps ?? usesContribOps(options.provider, manifest.dtype);
+    const sessionOptions = {
+      executionProviders: [options.provider],
+      graphOptimizationLevel: 'all' as const,
+      ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+    };
+    const read = async (tower: Tower) => {
       const graph = tower === 'text' ? manifest.files.textGraph : manifest.files.imageGraph;
       const weights = tower === 'text' ? manifest.files.textWeights : manifest.files.imageWeights;
       say(`reading ${graph.path}`);
-      const contribOps = options.fusedOps ?? usesContribOps(options.provider, manifest.dtype);
       const model = compute === 'float16' || contribOps ? await runtimeGraph(manifest, tower, compute, contribOps) : await readChecked(files, graph);
-      const data = await readChecked(files, weights);
-      say(`creating ${graph.path} session (${options.provider})`);
-      return ort.InferenceSession.create(model, {
-        executionProviders: [options.provider],
-        graphOptimizationLevel: 'all',
-        ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
-        externalData: [{ path: weights.path, data }],
-      });
+      return { model, path: graph.path, weights: { path: weights.path, data: await readChecked(files, weights) } };
     };
-    const text = await create('text');
+    const create = async (parts: Awaited<ReturnType<typeof read>>) => {
+      say(`creating ${parts.path} session (${options.provider})`);
+      return ort.InferenceSession.create(parts.model, { ...sessionOptions, externalData: [parts.weights] });
+    };
+    // The text tower's files are read while the tokenizer is parsed and the runtime starts
+    // (its WebAssembly, or its GPU device, is set up by the first session): they overlap.
+    const textParts = read('text');
+    textParts.catch(() => undefined);
+    const tokenizer = ClipTokenizer.fromGzip(await readChecked(files, manifest.files.merges));
+    await startRuntime(ort, sessionOptions);
+    const text = await create(await textParts);
+    const makeImage = async () => create(await read('image'));
+    if (options.deferImage) return new ClipEngine(ort, manifest, tokenizer, options.provider, compute, text, null, makeImage);
     try {
-      const image = await create('image');
-      return new ClipEngine(ort, manifest, tokenizer, options.provider, compute, text, image);
+      const image = await makeImage();
+      return new ClipEngine(ort, manifest, tokenizer, options.provider, compute, text, Promise.resolve(image), makeImage);
     } catch (e) {
       await text.release();
       throw e;
@@ -104,7 +120,7 @@ export class ClipEngine {
     const ids = new Int32Array(batch.length * n);
     batch.forEach((row, i) => ids.set(row, i * n));
     const input = new this.ort.Tensor('int32', ids, [batch.length, n]);
-    return this.run(this.text, this.manifest.inputs.text, input, this.manifest.outputs.text, batch.length);
+    return this.run(() => this.text, this.manifest.inputs.text, input, this.manifest.outputs.text, batch.length);
   }
 
   /** Runs the image tower on preprocessed pixels: `count` images of [3, R, R], channel-major. */
@@ -113,24 +129,64 @@ export class ClipEngine {
     if (pixels.length !== count * 3 * r * r) throw new RangeError(`${pixels.length} pixel values for ${count} images of 3 x ${r} x ${r}`);
     if (count === 0) return Promise.resolve([]);
     const input = new this.ort.Tensor('float32', pixels, [count, 3, r, r]);
-    return this.run(this.image, this.manifest.inputs.image, input, this.manifest.outputs.image, count);
+    return this.run(() => this.imageSession(), this.manifest.inputs.image, input, this.manifest.outputs.image, count);
+  }
+
+  /** Whether the image tower's session exists (or is being made). */
+  get imageStarted(): boolean {
+    return this.image !== null;
   }
 
   async release(): Promise<void> {
     await this.queue.run(async () => {
       await this.text.release();
-      await this.image.release();
+      const image = await this.image?.catch(() => null);
+      await image?.release();
     });
   }
 
-  private run(session: OrtSession, inputName: string, input: InstanceType<OrtRuntime['Tensor']>, outputName: string, count: number): Promise<Float32Array[]> {
+  /** The image session, made on first use (inside the queue: no run overlaps its creation); a failed creation is tried again next time. */
+  private imageSession(): Promise<OrtSession> {
+    if (!this.image) {
+      const made = this.createImage();
+      made.catch(() => {
+        if (this.image === made) this.image = null;
+      });
+      this.image = made;
+    }
+    return this.image;
+  }
+
+  private run(
+    session: () => OrtSession | Promise<OrtSession>,
+    inputName: string,
+    input: InstanceType<OrtRuntime['Tensor']>,
+    outputName: string,
+    count: number,
+  ): Promise<Float32Array[]> {
     return this.queue.run(async () => {
-      const out = await session.run({ [inputName]: input });
+      const out = await (await session()).run({ [inputName]: input });
       const data = out[outputName]?.data;
       if (!(data instanceof Float32Array)) throw new Error(`the model gave no ${outputName} output`);
       const dim = this.embedDim;
       return Array.from({ length: count }, (_, i) => data.slice(i * dim, (i + 1) * dim));
     });
+  }
+}
+
+/**
+ * Creates and drops a one-node session, so onnxruntime's one-time start (compiling its
+ * WebAssembly and starting its threads, or requesting the GPU device) happens while the
+ * encoders' weights are still being read; a failure is left for the real session to report.
+ */
+async function startRuntime(ort: OrtRuntime, options: { executionProviders: EngineProvider[] }): Promise<void> {
+  const g = new GraphBuilder('start', 'float32');
+  g.output(g.input('x', 'float32', [1]), 'y', 'float32', [1]);
+  try {
+    const session = await ort.InferenceSession.create(encodeModel(g.model([], 'longclip-search', 'runtime start')), options);
+    await session.release();
+  } catch {
+    // the encoder's own session creation reports what is wrong
   }
 }
 
