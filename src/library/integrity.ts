@@ -6,6 +6,7 @@ import type { LibraryDb } from './db';
 import { quiet } from './queue';
 import type { IDBPTransaction } from 'idb';
 import type { EmbeddingRecord, FileRecord, LibrarySchema, PhotoRecord, QueueEntry, ThumbnailRecord, VectorBlockRecord } from './schema';
+import { READ_CHUNK, readInChunks } from './read-chunks';
 import { modelBlocks, removeVectors } from './vector-blocks';
 
 export interface IntegrityReport {
@@ -94,7 +95,7 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
   // 1. Photos.
   // A store with a key path keeps each record's key in it: the values alone are read.
   const valid = new Set<string>();
-  for (const p of await readAll(photos, (record) => record.hash, chunk)) {
+  for (const p of await readInChunks(photos, (record) => record.hash, chunk)) {
     if (wellFormedPhoto(p)) valid.add(p.hash);
     else {
       change(() => photos.delete(p.hash));
@@ -106,7 +107,7 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
   const filesByHash = new Map<string, FileRecord[]>();
   /** File records whose photo is gone: to queue again when readable. */
   const orphans: FileRecord[] = [];
-  (await readAll(files, (f) => f.path, chunk)).forEach((f) => {
+  (await readInChunks(files, (f) => f.path, chunk)).forEach((f) => {
     const ok = typeof f?.hash === 'string';
     if (ok && valid.has(f.hash)) {
       const list = filesByHash.get(f.hash);
@@ -132,7 +133,7 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
   const orphanVectors = new Map<string, string[]>();
   /** The checked model's records of photos that exist (one read of the small records serves steps 4 and 5). */
   const records: EmbeddingRecord[] = [];
-  for (const r of await readAll(embeddings, (record) => [record.model, record.hash], chunk)) {
+  for (const r of await readInChunks(embeddings, (record) => [record.model, record.hash], chunk)) {
     if (valid.has(r.hash)) {
       if (r.model === model?.key) records.push(r);
       continue;
@@ -194,7 +195,7 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
   }
 
   // 6. Thumbnails.
-  for (const t of await readAll(thumbnails, (record) => record.hash, chunk)) {
+  for (const t of await readInChunks(thumbnails, (record) => record.hash, chunk)) {
     if (valid.has(t.hash) && usableThumbnail(t)) continue;
     change(() => thumbnails.delete(t.hash));
     removed.thumbnails++;
@@ -249,25 +250,6 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
 
   await tx.done;
   return { report: { photos: valid.size, embeddings: kept, removed, requeued: again.length, lost, modelChanged }, changes };
-}
-
-/** Records read per request: a 300k library in pieces, so the worker answers a search between them. */
-const READ_CHUNK = 16_384;
-
-/** Every record of a store (with a key path: `keyOf` gives a record's key), read a chunk at a time in key order. */
-async function readAll<T>(
-  store: { getAll(query?: IDBKeyRange | null, count?: number): Promise<T[]> },
-  keyOf: (record: T) => IDBValidKey,
-  chunk: number,
-): Promise<T[]> {
-  const out: T[] = [];
-  let after: IDBValidKey | null = null;
-  for (;;) {
-    const records = await store.getAll(after === null ? null : IDBKeyRange.lowerBound(after, true), chunk);
-    for (const r of records) out.push(r);
-    if (records.length < chunk) return out;
-    after = keyOf(records[records.length - 1]!);
-  }
 }
 
 function wellFormedPhoto(p: PhotoRecord): boolean {

@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import { LibraryConnection } from '../library/connection';
 import type { LibraryDb } from '../library/db';
 import type { FileRecord } from '../library/schema';
+import { readInChunks } from '../library/read-chunks';
 import { engineClient } from './engine-client';
 import { filesByHash } from './files-by-hash';
 import { NO_STATS, statsOf, withEmbedded, withFiles, type LibraryStats } from './library-stats';
@@ -102,7 +103,8 @@ export const useLibraryStore = create<LibraryState>((set, get) => {
   async function readAll(): Promise<void> {
     const db = await libraryDb();
     const model = useModelStore.getState().active?.key;
-    const files = await db.getAll('files'); // in path order (mergeFiles keeps it)
+    // In path order (mergeFiles keeps it), in chunks: the worker's start-up reads go on between them.
+    const files = await readInChunks(db.transaction('files').store, (f) => f.path);
     const hashes = model ? await embeddedHashes() : [];
     const embedded = new HashSetView(new Set(hashes));
     set({ files, byHash: new FilesByHashView(filesByHash(files)), embedded, stats: statsOf(files, embedded) });
