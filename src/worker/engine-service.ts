@@ -346,6 +346,8 @@ export class EngineService {
       const host = this.needModel().host;
       pool = this.platform.decodePool?.(host.info!.manifest, host.engine?.provider === 'webgpu' ? null : (this.platform.ort.env.wasm.numThreads ?? 1)) ?? null;
       ctx = await this.indexContext(both, progress, pool);
+      // The image tower, deferred at load, starts while the first photos are read and decoded.
+      if (host.engine && !host.engine.imageStarted && (await ctx.db.count('queue')) > 0) host.engine.startImage();
       const context = ctx;
       await withIndexLock(
         this.platform.locks,

@@ -15,7 +15,7 @@ import { ClipEngine } from './clip-engine';
 ort.env.wasm.numThreads = 1;
 const golden = loadGolden();
 
-test('with deferImage the image session is created on the first image batch, once, and embeds as the eager engine does', async () => {
+test('with deferImage the image session is created on the first image batch, once (also when started ahead of it), and embeds as the eager engine does', async () => {
   const out = new BlobBundleOutput();
   const file = 'tiny-longclip-fp32.pt';
   const merges = new Uint8Array(readFileSync(join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz')));
@@ -41,6 +41,8 @@ test('with deferImage the image session is created on the first image batch, onc
 
   const size = 3 * 224 * 224;
   const pixels = golden.images.slice(0, 2).map((i) => readF32(join(goldensDir, `pixels/${i.file.split('/').pop()}.f32`)));
+  engine.startImage(); // as an indexing run does before its first batch
+  expect(engine.imageStarted).toBe(true);
   const [a, b] = await Promise.all(pixels.map((p) => engine.encodeImages(p.slice(0, size), 1)));
   expect(created).toEqual(['text.onnx.data', 'image.onnx.data']);
   expect(engine.imageStarted).toBe(true);

@@ -137,6 +137,11 @@ export class ClipEngine {
     return this.image !== null;
   }
 
+  /** Starts making the deferred image session now (in the queue, after what is already there), for a batch that will follow. */
+  startImage(): void {
+    if (!this.image) void this.queue.run(() => this.imageSession()).catch(() => undefined);
+  }
+
   async release(): Promise<void> {
     await this.queue.run(async () => {
       await this.text.release();
