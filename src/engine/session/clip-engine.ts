@@ -40,6 +40,8 @@ export interface EngineLoadOptions {
  */
 export class ClipEngine {
   private readonly queue = new SerialQueue();
+  /** startImage queued the image session's creation, which has not begun yet. */
+  private imageQueued = false;
 
   private constructor(
     private readonly ort: OrtRuntime,
@@ -132,14 +134,19 @@ export class ClipEngine {
     return this.run(() => this.imageSession(), this.manifest.inputs.image, input, this.manifest.outputs.image, count);
   }
 
-  /** Whether the image tower's session exists (or is being made). */
+  /** Whether the image tower's session exists, is being made, or is queued to be made. */
   get imageStarted(): boolean {
-    return this.image !== null;
+    return this.image !== null || this.imageQueued;
   }
 
   /** Starts making the deferred image session now (in the queue, after what is already there), for a batch that will follow. */
   startImage(): void {
-    if (!this.image) void this.queue.run(() => this.imageSession()).catch(() => undefined);
+    if (this.imageStarted) return;
+    this.imageQueued = true;
+    void this.queue
+      .run(() => this.imageSession())
+      .catch(() => undefined)
+      .finally(() => (this.imageQueued = false));
   }
 
   async release(): Promise<void> {
