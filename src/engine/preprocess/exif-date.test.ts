@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { demoDir } from '../testing/shared';
 import { exifCaptureTime, exifDate, parseDateTime, parseOffset } from './exif-date';
 import { Rng } from '../testing/fuzz';
 
@@ -98,16 +101,58 @@ function webp(block: Uint8Array): Uint8Array {
   return Uint8Array.from([0x52, 0x49, 0x46, 0x46, body.length & 255, (body.length >> 8) & 255, 0, 0, ...body]);
 }
 
+const u32be = (v: number) => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
+const fourcc = (t: string) => [...t].map((c) => c.charCodeAt(0));
+const box = (type: string, ...payload: number[][]) => {
+  const body = payload.flat();
+  return [...u32be(body.length + 8), ...fourcc(type), ...body];
+};
+
+/**
+ * A HEIC by hand: ftyp, a meta box whose iinf lists an image item and the Exif item, and whose
+ * iloc places the Exif item in the mdat (construction method 0) or in its own idat (1).
+ */
+function heif(block: Uint8Array, inIdat = false): Uint8Array {
+  const exifItem = [...u32be(6), ...EXIF, ...block];
+  const ftyp = box('ftyp', fourcc('heic'), u32be(0), fourcc('mif1'), fourcc('heic'));
+  const infe = (id: number, type: string) => box('infe', [2, 0, 0, 0], [id >> 8, id & 255], [0, 0], fourcc(type), [0]);
+  const iinf = box('iinf', [0, 0, 0, 0], [0, 2], infe(1, 'hvc1'), infe(2, 'Exif'));
+  const hdlr = box('hdlr', [0, 0, 0, 0], u32be(0), fourcc('pict'), new Array(13).fill(0));
+  // iloc version 1: offset and length 4 bytes, no base offset, no index; each item: id, method, data ref, extents.
+  const iloc = (exifOffset: number) =>
+    box(
+      'iloc',
+      [1, 0, 0, 0],
+      [0x44, 0x00],
+      [0, 2],
+      [0, 1, 0, 0],
+      [0, 0],
+      [0, 1],
+      u32be(0),
+      u32be(4),
+      [0, 2, 0, inIdat ? 1 : 0],
+      [0, 0],
+      [0, 1],
+      u32be(exifOffset),
+      u32be(exifItem.length),
+    );
+  const idat = inIdat ? box('idat', exifItem) : [];
+  const metaWith = (exifOffset: number) => box('meta', [0, 0, 0, 0], hdlr, iinf, iloc(exifOffset), idat);
+  const mdatStart = ftyp.length + metaWith(0).length;
+  const mdat = box('mdat', [1, 2, 3, 4], inIdat ? [] : exifItem);
+  return Uint8Array.from([...ftyp, ...metaWith(inIdat ? 0 : mdatStart + 8 + 4), ...mdat]);
+}
+
 const ORIGINAL = '2015:06:01 12:34:56';
 const ORIGINAL_MS = Date.UTC(2015, 5, 1, 12, 34, 56);
 const PLAIN = '2019:01:02 03:04:05';
 const PLAIN_MS = Date.UTC(2019, 0, 2, 3, 4, 5);
 
 describe('exifDate', () => {
-  it('reads DateTimeOriginal from the Exif sub-IFD before DateTime in IFD0, in both byte orders and all three containers', () => {
+  it('reads DateTimeOriginal from the Exif sub-IFD before DateTime in IFD0, in both byte orders and every container', () => {
     for (const littleEndian of [true, false]) {
       const block = tiff({ ifd0: { 0x0132: PLAIN, 0x010f: 'Camera' }, exif: { 0x9003: ORIGINAL }, littleEndian });
-      for (const file of [jpeg(block), png(block), webp(block)]) expect(exifDate(file)).toBe(ORIGINAL_MS);
+      for (const file of [jpeg(block), png(block), webp(block), heif(block), heif(block, true)]) expect(exifDate(file)).toBe(ORIGINAL_MS);
     }
   });
 
@@ -154,6 +199,17 @@ describe('exifDate', () => {
       expect(exifDate(bytes), format).toBe(ORIGINAL_MS - 9 * 3_600_000);
     }
     expect(exifDate(await base.clone().jpeg().toBuffer())).toBeNull();
+  });
+
+  it('reads the Exif item that libheif writes (AVIF, through sharp); a HEIC without EXIF gives null', async () => {
+    const base = sharp({ create: { width: 16, height: 16, channels: 3, background: '#336699' } });
+    const bytes = await base
+      .clone()
+      .avif()
+      .withExif({ IFD2: { DateTimeOriginal: ORIGINAL, OffsetTimeOriginal: '-03:00' } })
+      .toBuffer();
+    expect(exifDate(bytes)).toBe(ORIGINAL_MS + 3 * 3_600_000);
+    expect(exifDate(readFileSync(join(demoDir, 'heic/scene_000.heic')))).toBeNull();
   });
 });
 
@@ -202,7 +258,7 @@ describe('exifDate on hostile bytes', () => {
       .jpeg()
       .withExif({ IFD2: { DateTimeOriginal: ORIGINAL } })
       .toBuffer();
-    const seeds = [jpeg(block), png(block), webp(block), tiff({ ifd0: { 0x0132: PLAIN } }), new Uint8Array(real)];
+    const seeds = [jpeg(block), png(block), webp(block), heif(block), heif(block, true), tiff({ ifd0: { 0x0132: PLAIN } }), new Uint8Array(real)];
     const rnd = random(20240611);
     const started = performance.now();
     let dated = 0;

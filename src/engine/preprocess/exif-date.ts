@@ -1,5 +1,5 @@
-// The capture date a photo carries in its EXIF block: JPEG (APP1 "Exif"), PNG (`eXIf`) and
-// WebP (`EXIF`). Plain TypeScript over bytes, no DOM, shared by the worker and the CLI. Every
+// The capture date a photo carries in its EXIF block: JPEG (APP1 "Exif"), PNG (`eXIf`), WebP
+// (`EXIF`) and HEIC/HEIF (the `Exif` item that the `meta` box lists and locates). Plain TypeScript over bytes, no DOM, shared by the worker and the CLI. Every
 // read is bounds-checked and every loop bounded, so hostile bytes give null, never an exception
 // (exif-date.test.ts fuzzes it).
 
@@ -48,6 +48,7 @@ function exifBlock(b: Uint8Array): Uint8Array | null {
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return jpegExif(b);
   if (b.length >= 8 && b[0] === 0x89 && ascii(b, 1, 3) === 'PNG') return pngExif(b);
   if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return webpExif(b);
+  if (b.length >= 12 && ascii(b, 4, 4) === 'ftyp') return heifExif(b);
   return null;
 }
 
@@ -99,6 +100,105 @@ function webpExif(b: Uint8Array): Uint8Array | null {
     if (length > b.length - start) return null;
     if (type === 'EXIF') return stripExifHeader(b.subarray(start, start + length));
     o = start + length + (length & 1); // chunks are padded to an even size
+  }
+  return null;
+}
+
+/** An ISO-BMFF box: its type and where its payload lies. */
+interface Box {
+  type: string;
+  start: number;
+  end: number;
+}
+
+/** The boxes in b[from, to), in order (at most MAX_SEGMENTS; a box running past `to` ends the list). */
+function boxes(b: Uint8Array, from: number, to: number): Box[] {
+  const out: Box[] = [];
+  let o = from;
+  for (let n = 0; n < MAX_SEGMENTS && o + 8 <= to; n++) {
+    let size = u32(b, o, false);
+    let header = 8;
+    if (size === 1) {
+      size = uint(b, o + 8, 8);
+      header = 16;
+    } else if (size === 0) size = to - o;
+    if (size < header || size > to - o) break;
+    out.push({ type: ascii(b, o + 4, 4), start: o + header, end: o + size });
+    o += size;
+  }
+  return out;
+}
+
+/**
+ * HEIF (HEIC, AVIF) keeps EXIF as an item: `iinf` names the item of type "Exif", `iloc` says
+ * where its bytes lie (in the file, or in the `meta` box's `idat`). The item starts with a
+ * 4-byte count of bytes to skip before the TIFF header (6: "Exif\0\0").
+ */
+function heifExif(b: Uint8Array): Uint8Array | null {
+  const meta = boxes(b, 0, b.length).find((x) => x.type === 'meta');
+  if (!meta) return null;
+  const children = boxes(b, meta.start + 4, meta.end); // a full box: version and flags first
+  const iinf = children.find((x) => x.type === 'iinf');
+  const iloc = children.find((x) => x.type === 'iloc');
+  if (!iinf || !iloc) return null;
+  const id = exifItemId(b, iinf);
+  if (id === null) return null;
+  const idat = children.find((x) => x.type === 'idat') ?? null;
+  const place = itemLocation(b, iloc, id, idat);
+  if (!place) return null;
+  const item = b.subarray(place.start, place.end);
+  const skip = u32(item, 0, false);
+  if (item.length < 4 || skip > item.length - 4) return null;
+  return stripExifHeader(item.subarray(4 + skip));
+}
+
+/** The item id of the "Exif" item in an `iinf` box, or null. */
+function exifItemId(b: Uint8Array, iinf: Box): number | null {
+  const version = b[iinf.start] ?? 0;
+  const first = iinf.start + 4 + (version === 0 ? 2 : 4);
+  for (const infe of boxes(b, first, iinf.end)) {
+    if (infe.type !== 'infe') continue;
+    const v = b[infe.start] ?? 0;
+    if (v < 2) continue; // versions 0 and 1 carry no item type
+    const idSize = v === 2 ? 2 : 4;
+    const type = ascii(b, infe.start + 4 + idSize + 2, 4);
+    if (type === 'Exif' && infe.start + 4 + idSize + 6 <= infe.end) return uint(b, infe.start + 4, idSize);
+  }
+  return null;
+}
+
+/** Where an item's bytes lie, from an `iloc` box (its first extent; construction methods 0 and 1), or null. */
+function itemLocation(b: Uint8Array, iloc: Box, id: number, idat: Box | null): { start: number; end: number } | null {
+  const version = b[iloc.start] ?? 0;
+  if (version > 2 || iloc.start + 8 > iloc.end) return null;
+  const offsetSize = b[iloc.start + 4]! >> 4;
+  const lengthSize = b[iloc.start + 4]! & 15;
+  const baseSize = b[iloc.start + 5]! >> 4;
+  const indexSize = version > 0 ? b[iloc.start + 5]! & 15 : 0;
+  const idSize = version < 2 ? 2 : 4;
+  let o = iloc.start + 6;
+  const count = uint(b, o, idSize);
+  o += idSize;
+  for (let i = 0; i < Math.min(count, MAX_IFD_ENTRIES) && o < iloc.end; i++) {
+    const itemId = uint(b, o, idSize);
+    o += idSize;
+    const method = version > 0 ? b[o + 1]! & 15 : 0;
+    if (version > 0) o += 2;
+    o += 2; // data_reference_index
+    const base = uint(b, o, baseSize);
+    o += baseSize;
+    const extents = uint(b, o, 2);
+    o += 2;
+    const extentSize = indexSize + offsetSize + lengthSize;
+    if (extents > MAX_IFD_ENTRIES || o + extents * extentSize > iloc.end) return null;
+    if (itemId === id && extents >= 1 && method <= 1) {
+      const offset = base + uint(b, o + indexSize, offsetSize);
+      const length = uint(b, o + indexSize + offsetSize, lengthSize);
+      const origin = method === 1 ? idat : { start: 0, end: b.length };
+      if (!origin || length === 0 || offset > origin.end - origin.start || length > origin.end - origin.start - offset) return null;
+      return { start: origin.start + offset, end: origin.start + offset + length };
+    }
+    o += extents * extentSize;
   }
   return null;
 }
@@ -192,6 +292,15 @@ function u32(b: Uint8Array, o: number, le: boolean): number {
   return le
     ? (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0
     : ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+/** A big-endian unsigned integer of 0, 1, 2, 4 or 8 bytes (0 where it would leave `b`). */
+function uint(b: Uint8Array, o: number, size: number): number {
+  if (size === 0 || o < 0 || o + size > b.length) return 0;
+  if (size === 8) return u32(b, o, false) * 2 ** 32 + u32(b, o + 4, false);
+  let v = 0;
+  for (let i = 0; i < size; i++) v = v * 256 + b[o + i]!;
+  return v;
 }
 
 function ascii(b: Uint8Array, o: number, n: number): string {
