@@ -1,15 +1,15 @@
 // The app end to end on both providers: import the demo checkpoint, index the gallery, and
 // decisive demo queries rank the official top-1 first, in normal and in CLIP view (WASM: the
 // whole gallery and every query; WebGPU, on the CPU here: 8 queries per context).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { decisiveQueries, expectStatus, expectTopResult, galleryFiles, importDemoModel } from './demo-app';
 import sharp from 'sharp';
 import { sharpPhotoDecoder } from '../src/cli/sharp-decoder';
 import { preprocessClip } from '../src/engine/preprocess/clip-preprocess';
 import { CAMERA_HEIGHT, CAMERA_WIDTH, cameraPhotoPixels } from '../src/engine/preprocess/testing/camera-photo';
-import { goldensDir, readF32, readJson } from './shared-files';
+import { demoDir, goldensDir, readF32, readJson } from './shared-files';
 
 const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073];
 const CLIP_STD = [0.26862954, 0.26130258, 0.27577711];
@@ -48,6 +48,26 @@ for (const provider of ['wasm', 'webgpu'] as const) {
     });
   });
 }
+
+test('iPhone photos (HEIC) are decoded in the worker, indexed and found by their description', async ({ page }) => {
+  // The first eight scenes as HEIC (libheif, HEVC at quality 92) in place of their PNGs.
+  const heicDir = join(demoDir, 'heic');
+  const heic = readdirSync(heicDir).map((f) => join(heicDir, f));
+  const twins = new Set(heic.map((f) => basename(f, '.heic')));
+  const photos = [...galleryFiles.filter((f) => !twins.has(basename(f, '.png'))), ...heic];
+  await page.goto('/?provider=wasm');
+  await importDemoModel(page);
+  await page.getByLabel('Add photos').setInputFiles(photos);
+  await expectStatus(page, `${photos.length} photos indexed (${photos.length} newly embedded)`);
+  await expect(page.getByText(/skipped/)).toHaveCount(0);
+  const box = page.getByRole('textbox', { name: 'Describe the photo' });
+  const queries = decisiveQueries(248).filter((q) => twins.has(basename(q.ranking[0]!, '.png')));
+  expect(queries.length).toBeGreaterThan(0);
+  for (const q of queries) {
+    await box.fill(q.query);
+    await expectTopResult(page, q.ranking[0]!.replace('.png', '.heic'), q.cosine[0]!);
+  }
+});
 
 test('int8 precision on WASM: the choice is kept, the model converts to int8, and the official top-1 holds', async ({ page }) => {
   await page.goto('/?provider=wasm');

@@ -17,7 +17,7 @@ Embeds texts and images with a bundle written by npm run convert.
 
   --model <dir>          the bundle folder
   --texts <file.json>    a JSON array of strings
-  --images <path>...     image files and folders (searched recursively for .jpg .jpeg .png .webp .gif .avif .bmp .tif .tiff)
+  --images <path>...     image files and folders (searched recursively for .jpg .jpeg .png .webp .gif .avif .heic .heif .hif .bmp .tif .tiff)
   --dump-pixels <dir>    also write each preprocessed image as <image file name>.f32 (float32, [3, R, R])
   --device cpu|cuda|wasm where the encoders run: onnxruntime-node on every core (default), its CUDA
                          provider (npm run setup:cuda installs it), or onnxruntime-web's WASM

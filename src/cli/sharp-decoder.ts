@@ -1,5 +1,6 @@
 // The Node photo decoder for the image embedder: large JPEGs at a reduced DCT scale
-// (engine/preprocess/scaled-jpeg.ts, as in the browser), everything else with sharp (libvips,
+// (engine/preprocess/scaled-jpeg.ts, as in the browser), HEIC with libheif as in the browser
+// (engine/preprocess/heif-decode.ts: sharp's prebuilt libvips has no HEVC decoder), everything else with sharp (libvips,
 // with a libjpeg-turbo JPEG decoder like PIL's), for the CLI, the Node tests and the benchmarks.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -7,6 +8,8 @@ import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import type { PhotoDecoder } from '../engine/embed/image-embedder';
 import type { RgbaImage } from '../engine/preprocess/rgba-image';
+import { decodeHeif } from '../engine/preprocess/heif-decode';
+import { sniffFormat } from '../engine/preprocess/image-size';
 import { decodeReducedJpeg } from '../engine/preprocess/scaled-jpeg';
 import { THUMBNAIL_QUALITY, THUMBNAIL_TYPE, thumbnailSize, type Thumbnail } from '../engine/preprocess/thumbnail';
 
@@ -20,11 +23,15 @@ export const DECODE_AHEAD = Math.min(8, availableParallelism());
  * expanded to R = G = B, alpha 255 where the file has none, and no ICC colour conversion (PIL
  * ignores embedded profiles). The thumbnail is the app's (preprocess/thumbnail.ts).
  */
-/** The reduced-scale decoder's module, read from the package when a first large JPEG needs it. */
+/** ImageMagick's module (reduced-scale JPEG, HEIC), read from the package when a first photo needs it. */
 const magickWasm = () => readFile(createRequire(import.meta.url).resolve('@imagemagick/magick-wasm/magick.wasm'));
 
 export const sharpPhotoDecoder: PhotoDecoder<BytesThumbnail> = {
   async decode(bytes, _type, { withThumbnail, resolution }) {
+    if (sniffFormat(bytes) === 'heic') {
+      const image = await decodeHeif(bytes, magickWasm);
+      return { image, width: image.width, height: image.height, thumbnail: withThumbnail ? await thumbnailOf(image) : null };
+    }
     const reduced = await decodeReducedJpeg(bytes, resolution, magickWasm);
     const image = reduced?.image ?? (await decodeRgba(bytes));
     return { image, width: reduced?.width ?? image.width, height: reduced?.height ?? image.height, thumbnail: withThumbnail ? await thumbnailOf(image) : null };

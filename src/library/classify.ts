@@ -1,6 +1,7 @@
-// Which added files the indexer gets: the formats browsers decode, each other file skipped with
+// Which added files the indexer gets: the formats browsers decode and HEIC/HEIF (decoded by the
+// app itself: engine/preprocess/heif-decode.ts), each other file skipped with
 // a reason a person can act on. Plain TypeScript: no DOM beyond `File`, so Node tests run it.
-import { formatNotDecoded, REASON_EMPTY, REASON_HEIC, REASON_RAW, REASON_SYSTEM } from '../engine/preprocess/skip-reasons';
+import { formatNotDecoded, REASON_EMPTY, REASON_RAW, REASON_SYSTEM } from '../engine/preprocess/skip-reasons';
 import type { IntakeFile } from './intake-file';
 
 export interface SkippedFile {
@@ -31,6 +32,7 @@ const ACCEPTED_TYPES = new Set([
 ]);
 const ACCEPTED_EXTENSIONS = new Set(['jpg', 'jpeg', 'jpe', 'jfif', 'png', 'apng', 'webp', 'gif', 'avif', 'bmp']);
 
+/** HEIC/HEIF, the iPhone camera's format (a sequence, a burst or a Live Photo's still, gives its primary image). */
 const HEIC_TYPES = new Set(['image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence']);
 const HEIC_EXTENSIONS = new Set(['heic', 'heif', 'hif']);
 
@@ -109,7 +111,7 @@ export function skipReason({ file, path }: IntakeFile): string | null {
   const type = file.type.toLowerCase().split(';')[0]!.trim();
   const ext = extensionOf(path.slice(path.lastIndexOf('/') + 1));
   if (RAW_EXTENSIONS.has(ext)) return REASON_RAW;
-  if (HEIC_TYPES.has(type) || HEIC_EXTENSIONS.has(ext)) return REASON_HEIC;
+  if (HEIC_TYPES.has(type) || HEIC_EXTENSIONS.has(ext)) return null;
 
   const generic = GENERIC_TYPES.has(type);
   if (!generic) {

@@ -4,7 +4,7 @@
 // and the DataTransfer is emptied once the drop handler yields.
 import { describe, expect, it } from 'vitest';
 import type { IntakeFile } from './intake-file';
-import { REASON_EMPTY, REASON_HEIC, REASON_RAW, REASON_SYSTEM } from '../engine/preprocess/skip-reasons';
+import { REASON_EMPTY, REASON_RAW, REASON_SYSTEM } from '../engine/preprocess/skip-reasons';
 import { classifyFiles, filesFromDataTransfer, filesFromDirectoryHandle, filesFromInput, readAllEntries } from './intake';
 
 const bytes = (n = 4) => new Uint8Array(n).fill(7);
@@ -249,11 +249,9 @@ describe('classifyFiles', () => {
     expect(reasonOf('a.jpg', 'application/octet-stream')).toBeNull();
   });
 
-  it('skips HEIC/HEIF with advice', () => {
-    expect(reasonOf('IMG_1.HEIC')).toBe(REASON_HEIC);
-    expect(reasonOf('IMG_1.heif')).toBe(REASON_HEIC);
-    expect(reasonOf('IMG_1', 'image/heic')).toBe(REASON_HEIC);
-    expect(REASON_HEIC).toBe('HEIC photos are not decoded by this browser — export them as JPEG');
+  it('accepts HEIC/HEIF (iPhone photos), by type or by extension', () => {
+    for (const n of ['IMG_1.HEIC', 'IMG_1.heif', 'IMG_1.hif']) expect(reasonOf(n)).toBeNull();
+    for (const t of ['image/heic', 'image/heif', 'image/heic-sequence']) expect(reasonOf('IMG_1', t)).toBeNull();
   });
 
   it('skips RAW files, whatever type the browser guessed', () => {

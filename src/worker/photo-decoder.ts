@@ -1,12 +1,13 @@
 // The browser's photo decoder for the image embedder: large JPEGs at a reduced DCT scale
-// (engine/preprocess/scaled-jpeg.ts), everything else with Chromium's own decoders (the same
-// libjpeg-turbo as PIL) through createImageBitmap, pixels read through a VideoFrame; the
-// thumbnail drawn from the same pixels.
+// (engine/preprocess/scaled-jpeg.ts), HEIC with libheif (engine/preprocess/heif-decode.ts),
+// everything else with Chromium's own decoders (the same libjpeg-turbo as PIL) through
+// createImageBitmap, pixels read through a VideoFrame; the thumbnail drawn from the same pixels.
 // oxlint-disable-next-line import/extensions -- the package's .wasm export, as a URL Vite serves and fingerprints
 import magickWasmUrl from '@imagemagick/magick-wasm/magick.wasm?url';
 import type { DecodedPhoto, PhotoDecoder } from '../engine/embed/image-embedder';
 import { sniffFormat } from '../engine/preprocess/image-size';
 import { orient } from '../engine/preprocess/orient';
+import { decodeHeif } from '../engine/preprocess/heif-decode';
 import { decodeReducedJpeg } from '../engine/preprocess/scaled-jpeg';
 import { checkDecodedSize } from '../engine/preprocess/photo-check';
 import type { RgbaImage } from '../engine/preprocess/rgba-image';
@@ -18,8 +19,8 @@ export type BlobThumbnail = Thumbnail<Blob>;
 
 /**
  * Decodes into upright, unpremultiplied RGBA (the engine's preprocessing input), and makes a
- * thumbnail for browsing from the same pixels. Large JPEGs go through the reduced-scale decoder
- * when asked (DecodeRequest.resolution); the rest, and what it leaves (CMYK), through the browser:
+ * thumbnail for browsing from the same pixels. HEIC goes through libheif; large JPEGs through the
+ * reduced-scale decoder when asked (DecodeRequest.resolution); the rest, and what it leaves (CMYK), through the browser:
  * - The bitmap's pixels are read through a VideoFrame: the same bytes as drawing it on a
  *   canvas and calling getImageData (e2e/decode.spec.ts), in half the time for 12 megapixels.
  * - createImageBitmap's default imageOrientation applies the EXIF orientation exactly once.
@@ -28,7 +29,12 @@ export type BlobThumbnail = Thumbnail<Blob>;
  */
 export const browserPhotoDecoder: PhotoDecoder<BlobThumbnail> = {
   async decode(bytes, type, { withThumbnail, resolution }): Promise<DecodedPhoto<BlobThumbnail>> {
-    const reduced = await decodeReducedJpeg(bytes, resolution, () => new URL(magickWasmUrl, self.location.href));
+    const magickWasm = () => new URL(magickWasmUrl, self.location.href);
+    if (sniffFormat(bytes) === 'heic') {
+      const image = await decodeHeif(bytes, magickWasm);
+      return { image, width: image.width, height: image.height, thumbnail: withThumbnail ? await thumbnailOfPixels(image) : null };
+    }
+    const reduced = await decodeReducedJpeg(bytes, resolution, magickWasm);
     if (reduced) return { ...reduced, thumbnail: withThumbnail ? await thumbnailOfPixels(reduced.image) : null };
     let bitmap: ImageBitmap;
     try {

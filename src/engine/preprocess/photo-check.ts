@@ -1,14 +1,13 @@
 // The checks every photo passes before a decoder sees its bytes, in the browser and in Node.
 import { checkComplete, otherImageFormat, readImageHeader, type ImageFormat } from './image-size';
-import { damaged, formatNotDecoded, REASON_EMPTY, REASON_HEIC, REASON_NOT_IMAGE, REASON_TRUNCATED, tooLarge } from './skip-reasons';
+import { damaged, formatNotDecoded, REASON_EMPTY, REASON_NOT_IMAGE, REASON_TRUNCATED, tooLarge } from './skip-reasons';
 
 /** Pixels of a larger image than this are not decoded (a header can claim anything). */
 export const MAX_PIXELS = 100_000_000;
 
 /**
  * Refuses, from the bytes alone and before any decoder sees them, what would fail or should not
- * be decoded: content in no image format a browser decodes (whatever the file's name),
- * HEIC under another name, a header claiming more than MAX_PIXELS, a truncated PNG or JPEG
+ * be decoded: content in no image format the app decodes (whatever the file's name), a header claiming more than MAX_PIXELS, a truncated PNG or JPEG
  * (PIL, the official pipeline, refuses those; Chromium would decode them with a grey bottom),
  * a header no decoder accepts. Throws an Error whose message is the reason shown to the user.
  */
@@ -19,7 +18,6 @@ export function checkPhotoBytes(bytes: Uint8Array): { format: ImageFormat; width
     const other = otherImageFormat(bytes);
     throw new Error(other ? formatNotDecoded(other) : REASON_NOT_IMAGE);
   }
-  if (header.format === 'heic') throw new Error(REASON_HEIC);
   if (header.kind === 'truncated') throw new Error(REASON_TRUNCATED);
   if (header.kind === 'corrupt') throw new Error(damaged(header.detail));
   const { format, width, height } = header;

@@ -11,7 +11,8 @@ import { sharedDir } from '../testing/shared';
 import { preprocessClip } from './clip-preprocess';
 import { jpegScaleFor } from './jpeg-scale';
 import type { RgbaImage } from './rgba-image';
-import { decodeScaledJpeg, initScaledJpeg, reducibleJpeg } from './scaled-jpeg';
+import { initMagick } from './magick';
+import { decodeScaledJpeg, reducibleJpeg } from './scaled-jpeg';
 import { CAMERA_HEIGHT, CAMERA_WIDTH, cameraPhotoPixels } from './testing/camera-photo';
 
 const MEAN = [0.48145466, 0.4578275, 0.40821073];
@@ -39,7 +40,7 @@ async function cameraJpeg(seed: number, orientation?: number): Promise<Uint8Arra
 }
 
 beforeAll(async () => {
-  await initScaledJpeg(() => readFileSync(createRequire(import.meta.url).resolve('@imagemagick/magick-wasm/magick.wasm')));
+  await initMagick(() => readFileSync(createRequire(import.meta.url).resolve('@imagemagick/magick-wasm/magick.wasm')));
 });
 
 describe('the reduced-scale JPEG decode', () => {

@@ -1,38 +1,22 @@
 // Large JPEGs decoded at a reduced size by libjpeg-turbo's DCT scaling (1/2, 1/4, 1/8), through
 // ImageMagick's WebAssembly build: far less to decode and to resize than the full 12 megapixels.
 // At scale 1 its pixels are the bytes PIL and Chromium decode (the same libjpeg-turbo defaults).
-import { ColorSpace, ImageMagick, initializeImageMagick, MagickFormat, MagickReadSettings } from '@imagemagick/magick-wasm';
+import { ColorSpace, ImageMagick, MagickFormat, MagickReadSettings } from '@imagemagick/magick-wasm';
 import { readImageHeader } from './image-size';
+import { initMagick, magickStarted, type MagickWasm } from './magick';
 import { jpegScaleFor, scaledSide, type JpegScale } from './jpeg-scale';
 import type { RgbaImage } from './rgba-image';
-
-/** Where the decoder's module comes from: its URL or bytes (`@imagemagick/magick-wasm/magick.wasm`), asked for only to load it. */
-export type ScaledJpegWasm = () => URL | Uint8Array | WebAssembly.Module | Promise<URL | Uint8Array | WebAssembly.Module>;
-
-let ready: Promise<void> | null = null;
-
-/** Loads the decoder once per thread; a failed load is tried again by the next call. */
-export function initScaledJpeg(wasm: ScaledJpegWasm): Promise<void> {
-  ready ??= Promise.resolve()
-    .then(wasm)
-    .then((source) => initializeImageMagick(source))
-    .catch((e: unknown) => {
-      ready = null;
-      throw e;
-    });
-  return ready;
-}
 
 /**
  * A photo's pixels from the reduced-scale decode, when it is a JPEG that the scale for
  * `resolution` shrinks; null otherwise, or where the decoder cannot load or leaves the photo
  * (the caller then decodes at full size).
  */
-export async function decodeReducedJpeg(bytes: Uint8Array, resolution: number, wasm: ScaledJpegWasm): Promise<ReducedPhoto | null> {
+export async function decodeReducedJpeg(bytes: Uint8Array, resolution: number, wasm: MagickWasm): Promise<ReducedPhoto | null> {
   const jpeg = reducibleJpeg(bytes, resolution);
   if (!jpeg) return null;
   try {
-    await initScaledJpeg(wasm);
+    await initMagick(wasm);
   } catch {
     return null;
   }
@@ -62,7 +46,7 @@ export interface ReducedPhoto {
  * size other than libjpeg's (the caller then decodes at full size, which also names any damage).
  */
 export function decodeScaledJpeg(bytes: Uint8Array, width: number, height: number, scale: JpegScale): ReducedPhoto | null {
-  if (!ready) throw new Error('initScaledJpeg first');
+  if (!magickStarted()) throw new Error('initMagick first');
   const settings = new MagickReadSettings({ format: MagickFormat.Jpeg });
   settings.setDefine(MagickFormat.Jpeg, 'dct-method', 'islow'); // libjpeg's default, which PIL uses; ImageMagick's own is float
   if (scale > 1) settings.setDefine(MagickFormat.Jpeg, 'size', `${scaledSide(width, scale)}x${scaledSide(height, scale)}`);

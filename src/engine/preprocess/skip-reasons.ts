@@ -4,10 +4,10 @@ import { FORMAT_NAMES, type ImageFormat } from './image-size';
 
 export const REASON_SYSTEM = 'system file';
 export const REASON_EMPTY = 'empty file';
-export const REASON_HEIC = 'HEIC photos are not decoded by this browser — export them as JPEG';
+export const REASON_HEIC_DECODER = 'the HEIC decoder could not be loaded — reload the page, or export the photo as JPEG';
 export const REASON_RAW = 'RAW files are not decoded by browsers';
 export const REASON_TRUNCATED = 'damaged (truncated)';
-export const REASON_NOT_IMAGE = 'not an image (the content is not JPEG, PNG, GIF, WebP, AVIF or BMP)';
+export const REASON_NOT_IMAGE = 'not an image (the content is not JPEG, PNG, HEIC, GIF, WebP, AVIF or BMP)';
 
 export const tooLarge = (width: number, height: number): string => `too large to decode (${width} x ${height} pixels)`;
 
