@@ -52,3 +52,16 @@ test('any query text is tokenised and ranked; a long one is cut at 248 with a wa
   await expect(counter).not.toContainText('will be cut');
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
+
+test('the first Tab stop is a skip link to the description box; the page has its icon', async ({ page }) => {
+  const icon = page.waitForResponse((r) => r.url().endsWith('/icon.svg'));
+  await page.goto('/?provider=wasm');
+  expect((await icon).status()).toBe(200);
+  await importDemoModel(page);
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to search' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('textbox', { name: 'Describe the photo' })).toBeFocused();
+});

@@ -1,6 +1,6 @@
 // The whole page: the header with the Compute badge, error banners, the sidebar (model, photos,
 // skipped files, index file) and the search with its results or the duplicates view, and the viewer.
-import type { DragEvent } from 'react';
+import type { DragEvent, MouseEvent } from 'react';
 import { useDuplicatesStore } from './state/duplicates-store';
 import { useLibraryStore } from './state/library-store';
 import { useModelStore } from './state/model-store';
@@ -22,6 +22,14 @@ function ignoreStrayDrop(e: DragEvent): void {
   if (!e.defaultPrevented) e.preventDefault();
 }
 
+/** The skip link moves the keyboard focus too (a fragment link only scrolls to a form field). */
+function focusSearch(e: MouseEvent): void {
+  const box = document.getElementById('query-text');
+  if (!box) return;
+  e.preventDefault();
+  box.focus();
+}
+
 export function App() {
   const modelError = useModelStore((s) => s.error);
   const dismissModelError = useModelStore((s) => s.dismissError);
@@ -32,6 +40,10 @@ export function App() {
 
   return (
     <div className="app" onDragOver={ignoreStrayDrop} onDrop={ignoreStrayDrop}>
+      {/* The first Tab stop: past the header and the set-up panels, straight to the description box. */}
+      <a className="skip-link" href="#query-text" onClick={focusSearch}>
+        Skip to search
+      </a>
       <header className="app-header">
         <h1>Photo search</h1>
         <p className="tagline">Private: your photos never leave this device.</p>

@@ -163,10 +163,11 @@ export const useIndexingStore = create<IndexingStoreState>((set, get) => {
       checked.add(key);
       try {
         const report = await engineClient().call({ type: 'check-index' });
-        const problems = problemsFound(report);
-        // A passed check is mentioned at start-up only, and only where there is a library to check.
-        if (problems || (first && report.photos > 0)) library().notice(describeCheck(report), problems ? 'warning' : 'info');
-        if (problems) await library().reload();
+        // A passed check says nothing: notices are for something to do or to know.
+        if (problemsFound(report)) {
+          library().notice(describeCheck(report), 'warning');
+          await library().reload();
+        }
       } catch (e) {
         library().fail(e, 'The library check failed: ');
       }

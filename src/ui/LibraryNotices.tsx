@@ -52,16 +52,19 @@ export function LibraryNotices() {
         </div>
       )}
       {notices.length > 0 && (
-        <ul className="notice-list" role="status" aria-label="Library notices">
-          {notices.map((n) => (
-            <li key={n.id} className={n.tone === 'warning' ? 'notice' : 'muted'}>
-              <span>{n.text}</span>{' '}
-              <button type="button" className="ghost" onClick={() => dismissNotice(n.id)}>
-                Dismiss<span className="visually-hidden"> notice</span>
-              </button>
-            </li>
-          ))}
-        </ul>
+        // The live region wraps the list: a <ul> with role="status" loses its list semantics (axe: listitem, aria-allowed-role).
+        <div role="status" aria-label="Library notices">
+          <ul className="notice-list">
+            {notices.map((n) => (
+              <li key={n.id} className={n.tone === 'warning' ? 'notice' : 'muted'}>
+                <span>{n.text}</span>{' '}
+                <button type="button" className="ghost" onClick={() => dismissNotice(n.id)}>
+                  Dismiss<span className="visually-hidden"> notice</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
     </div>
   );
