@@ -62,9 +62,10 @@ export function App() {
           <IndexTransfer />
         </aside>
         <main className="main">
+          {/* The description box first: the indexing panel and notices appear below it, never pushing it down. */}
+          <QueryBox />
           <LibraryNotices />
           <IndexingProgress />
-          <QueryBox />
           {showDuplicates ? <DuplicatesView /> : <ResultsGrid />}
         </main>
       </div>

@@ -12,6 +12,7 @@ import {
   type PhotoPreparer,
   type PreparedPhoto,
 } from '../engine/embed/image-embedder';
+import { ProgressRate } from '../engine/progress-rate';
 import { sha256Hex } from '../engine/io/sha256';
 import { REASON_EMPTY } from '../engine/preprocess/skip-reasons';
 import type { EmbeddingMatrix } from '../engine/rank';
@@ -248,12 +249,25 @@ class Run {
   }
 }
 
+/**
+ * Progress with a smoothed rate and time left (engine/progress-rate.ts). The rate starts at the
+ * first photo the run embeds: photos it already had go by at once and would promise far too
+ * short a time.
+ */
 function progressReporter(ctx: IndexContext) {
   const started = performance.now();
-  return (done: number, total: number) => {
-    const seconds = (performance.now() - started) / 1000;
-    const rate = done / Math.max(seconds, 0.001);
-    ctx.onProgress({ phase: 'index', label: 'Indexing', done, total, rate, etaSeconds: done > 0 ? Math.max(0, total - done) / rate : null });
+  const rate = new ProgressRate();
+  return (done: number, total: number, embedded: number) => {
+    const now = performance.now();
+    const reading = embedded > 0 ? rate.update(done, total, now / 1000) : null;
+    ctx.onProgress({
+      phase: 'index',
+      label: 'Indexing',
+      done,
+      total,
+      rate: reading?.rate || done / Math.max((now - started) / 1000, 0.001),
+      etaSeconds: reading?.etaSeconds ?? null,
+    });
   };
 }
 
@@ -271,7 +285,7 @@ export async function indexQueue(ctx: IndexContext, more: () => boolean, summary
   let after = 0;
   let done = 0;
   let total = await ctx.db.count('queue');
-  report(0, total);
+  report(0, total, 0);
   for (;;) {
     const range = IDBKeyRange.lowerBound(after, true);
     const entries = await ctx.db.getAll('queue', range, READ_CHUNK);
@@ -297,13 +311,13 @@ export async function indexQueue(ctx: IndexContext, more: () => boolean, summary
       done++;
       summary.files = done;
       summary.embedded = run.embedded;
-      report(done, total);
+      report(done, total, run.embedded);
     }
   }
   await run.finish();
   summary.embedded = run.embedded;
   await deleteFinishedJobs(ctx.db);
   summary.left = await ctx.db.count('queue');
-  report(done, done);
+  report(done, done, run.embedded);
   return summary;
 }
