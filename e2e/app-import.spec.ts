@@ -38,3 +38,15 @@ test('a bundle from the CLI imports, and dropped photos are indexed with bad fil
   await page.getByText('1 skipped file').click();
   await expect(page.getByText('notes.jpg')).toBeVisible();
 });
+
+test('Import model takes the checkpoint and its merges file one after the other', async ({ page }) => {
+  await page.goto('/?provider=wasm');
+  const input = page.getByLabel('Import model');
+  await input.setInputFiles(join(demoDir, 'demo-longclip.pt'));
+  const status = page.getByRole('status', { name: 'Import status' });
+  await expect(status).toHaveText('Got demo-longclip.pt: now choose its merges file (bpe_simple_vocab_16e6.txt.gz). Clear the import');
+  await expect(page.getByRole('group', { name: 'Active model' })).toHaveCount(0);
+  await input.setInputFiles(join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'));
+  await expect(page.getByRole('group', { name: 'Active model' })).toBeVisible({ timeout: 180_000 });
+  await expect(status).toHaveText('');
+});

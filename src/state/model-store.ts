@@ -1,6 +1,7 @@
 // The model as the page sees it: the compute provider, the built-in, stored and hosted models,
 // the one loaded, and the download / conversion / load task with its progress.
 import { create } from 'zustand';
+import { addImportPick } from '../engine/bundle/import-parts';
 import type { WeightDType } from '../engine/graph/weights';
 import { loadCatalog, type CatalogEntry } from '../models/catalog';
 import { CancelledError } from '../worker/client';
@@ -35,10 +36,14 @@ export interface ModelState {
   /** Set once the worker has answered `init` and the lists are loaded. */
   ready: boolean;
   precision: Precision;
+  /** Half of an import picked so far (a checkpoint without its merges file, or the other way round). */
+  importPending: { files: File[]; need: string } | null;
 
   init(): Promise<void>;
   loadBuiltin(entry: CatalogEntry, dtype?: WeightDType): Promise<void>;
+  /** Files picked for "Import model": added to a pending half import, started once complete. */
   importFiles(files: File[], dtype?: WeightDType): Promise<void>;
+  clearImport(): void;
   loadStored(key: string): Promise<void>;
   loadHosted(name: string): Promise<void>;
   removeStored(key: string): Promise<void>;
@@ -92,6 +97,7 @@ export const useModelStore = create<ModelState>((set, get) => {
     online: navigator.onLine,
     ready: false,
     precision: savedPrecision(),
+    importPending: null,
 
     async init() {
       addEventListener('online', () => set({ online: true }));
@@ -120,7 +126,17 @@ export const useModelStore = create<ModelState>((set, get) => {
     },
 
     loadBuiltin: (entry, dtype = get().precision) => load({ kind: 'builtin', entry, dtype }),
-    importFiles: (files, dtype = get().precision) => load({ kind: 'files', files, dtype }),
+    importFiles(files, dtype = get().precision) {
+      const parts = addImportPick(get().importPending?.files ?? [], files);
+      if (parts.kind === 'waiting') {
+        set({ importPending: { files: parts.files, need: parts.need }, error: null });
+        return Promise.resolve();
+      }
+      set({ importPending: null });
+      // Unusable files go on too: the worker says what an import needs.
+      return load({ kind: 'files', files: parts.files, dtype });
+    },
+    clearImport: () => set({ importPending: null }),
     loadStored: (key) => load({ kind: 'stored', key }),
     loadHosted: (name) => load({ kind: 'hosted', name }),
 

@@ -6,6 +6,8 @@ import { useModelStore } from '../state/model-store';
 export function ModelImport() {
   const busy = useModelStore((s) => s.task !== null);
   const importFiles = useModelStore((s) => s.importFiles);
+  const pending = useModelStore((s) => s.importPending);
+  const clearImport = useModelStore((s) => s.clearImport);
 
   function onChange(e: ChangeEvent<HTMLInputElement>): void {
     const input = e.currentTarget;
@@ -22,9 +24,19 @@ export function ModelImport() {
         <input type="file" className="visually-hidden" multiple disabled={busy} onChange={onChange} aria-describedby="import-hint" />
       </label>
       <p id="import-hint" className="hint">
-        Choose a checkpoint (.pt or .safetensors) together with its merges file (bpe_simple_vocab_16e6.txt.gz), or all files of a converted bundle
-        (manifest.json and the .onnx files).
+        Choose a checkpoint (.pt or .safetensors) and its merges file (bpe_simple_vocab_16e6.txt.gz), together or one after the other, or all files of a
+        converted bundle (manifest.json and the .onnx files).
       </p>
+      <div role="status" aria-label="Import status">
+        {pending && (
+          <p className="notice">
+            Got {pending.files.map((f) => f.name).join(', ')}: {pending.need}.{' '}
+            <button type="button" className="ghost" onClick={clearImport}>
+              Clear<span className="visually-hidden"> the import</span>
+            </button>
+          </p>
+        )}
+      </div>
     </div>
   );
 }
