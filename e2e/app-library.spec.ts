@@ -9,6 +9,8 @@ test('a reload keeps the model and the index; the same folder again embeds nothi
   // Photos added before any model wait for it; indexing them is not "resuming" anything.
   await page.getByLabel('Add folder').setInputFiles(galleryDir);
   await expect(page.getByText(`${galleryFiles.length} photos wait for a model`)).toBeVisible();
+  // The main area says so too, and what to do.
+  await expect(page.getByRole('region', { name: 'Library' })).toContainText(`${galleryFiles.length} photos are waiting for a model: download one`);
   await importDemoModel(page);
   await expectStatus(page, `${galleryFiles.length} photos indexed (${galleryFiles.length} newly embedded)`);
   await expect(page.getByText(/Resuming indexing/)).toHaveCount(0);

@@ -11,6 +11,8 @@ import { RefineEmpty } from './RefineEmpty';
 import { ResultsToolbar } from './ResultsToolbar';
 import { useShownItems } from './useShownItems';
 
+const waiting = (n: number) => (n === 1 ? '1 photo is waiting' : `${n} photos are waiting`);
+
 /** The results of the query in rank order, or the library to browse while there is no query. */
 export function ResultsGrid() {
   const { items, querying, shown, total, hiddenAll, more } = useShownItems();
@@ -19,6 +21,7 @@ export function ResultsGrid() {
   const modelBusy = useModelStore((s) => s.task !== null);
   const fileCount = useLibraryStore((s) => s.files.length);
   const indexing = useIndexingStore((s) => s.indexing !== null);
+  const queued = useIndexingStore((s) => s.queued);
   const searching = useSearchStore((s) => s.searching);
   const text = useSearchStore((s) => s.text);
   const photoQuery = useSearchStore((s) => s.photoQuery);
@@ -27,7 +30,12 @@ export function ResultsGrid() {
 
   const title = querying ? 'Results' : 'Library';
   let empty: string | null = null;
-  if (!hasModel && fileCount === 0) {
+  if (!hasModel && queued > 0) {
+    // Photos were added before any model: say that they wait, and for what.
+    empty = modelBusy
+      ? `${waiting(queued)} for the model that is getting ready; indexing starts as soon as it is loaded.`
+      : `${waiting(queued)} for a model: download one in the Model panel (or import one) to index them.`;
+  } else if (!hasModel && fileCount === 0) {
     empty = modelBusy
       ? 'The model is getting ready. Meanwhile, add photos: drop them on the Photos panel or use Add photos.'
       : 'To begin, download a model in the Model panel (or import one), then add your photos.';
