@@ -65,3 +65,39 @@ test('the first Tab stop is a skip link to the description box; the page has its
   await page.keyboard.press('Enter');
   await expect(page.getByRole('textbox', { name: 'Describe the photo' })).toBeFocused();
 });
+
+test('a changed query never shows the earlier results as current: More like this, back to the text, CLIP view', async ({ page }) => {
+  // Each search's text encoding waits 400 ms: the grid between two queries is seen.
+  await page.goto('/?provider=wasm&e2e&searchDelay=400');
+  await importDemoModel(page);
+  const photos = galleryFiles.slice(0, 6);
+  await page.getByLabel('Add photos').setInputFiles(photos);
+  await expectStatus(page, `${photos.length} photos indexed (${photos.length} newly embedded)`);
+  const list = page.getByRole('list', { name: 'Results' });
+  const cards = list.getByRole('listitem');
+  const score = async (card: ReturnType<typeof cards.first>) => Number(((await card.textContent()) ?? '').match(/-?\d+\.\d{3}/)![0]);
+  await page.getByRole('textbox', { name: 'Describe the photo' }).fill('A picture with a salmon background and a large green cross.');
+  await expect(list).toHaveAttribute('aria-busy', 'false');
+
+  // More like this from the viewer: the photo itself scores 1.000.
+  await cards.first().click();
+  await page.getByRole('dialog').getByRole('button', { name: 'More like this' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(list).toHaveAttribute('aria-busy', 'false');
+  expect(await score(cards.first())).toBe(1);
+
+  // Back to the text query, then CLIP view: each change marks the grid at once, until its own results come.
+  await page.getByRole('button', { name: 'Back to the text query' }).click();
+  await expect(list).toHaveAttribute('aria-busy', 'true');
+  await expect(list).toHaveAttribute('aria-busy', 'false');
+  expect(await score(cards.first())).toBeLessThan(1);
+  await page.getByRole('switch', { name: 'CLIP view' }).click();
+  await expect(list).toHaveAttribute('aria-busy', 'true');
+  await expect(list).toHaveAttribute('aria-busy', 'false');
+
+  // The viewer's score is the current query's: the card's.
+  const first = await score(cards.first());
+  expect(first).toBeLessThan(1);
+  await cards.first().click();
+  await expect(page.getByRole('dialog')).toContainText(`Score ${first.toFixed(3)}`);
+});

@@ -52,7 +52,7 @@ describe('search store queries', () => {
   beforeEach(async () => {
     vi.useFakeTimers();
     useModelStore.setState({ active: { key: 'm', manifest: { contextLength: 248 } } as never });
-    useSearchStore.setState({ text: '', advanced: '', photoQuery: null, ranked: [], sentenceMode: true });
+    useSearchStore.setState({ text: '', advanced: '', photoQuery: null, ranked: [], sentenceMode: true, clipView: false });
     await settle();
     sent.length = 0;
     requests.length = 0;
@@ -95,6 +95,31 @@ describe('search store queries', () => {
     useSearchStore.getState().setAdvanced('');
     await settle();
     expect(useSearchStore.getState().advancedError).toBeNull();
+  });
+
+  it('marks the results stale from the moment the query changes until its own results come (every kind of change)', async () => {
+    useSearchStore.getState().setText('a red car');
+    await settle();
+    expect(useSearchStore.getState().stale).toBe(false);
+    const changes: [string, () => void][] = [
+      ['text', () => useSearchStore.getState().setText('a blue car')],
+      ['CLIP view', () => useSearchStore.getState().setClipView(true)],
+      ['sentence mode', () => useSearchStore.getState().setSentenceMode(false)],
+      ['More like this', () => useSearchStore.getState().moreLikeThis('h1')],
+      ['back to the text', () => useSearchStore.getState().clearPhotoQuery()],
+      ['advanced query', () => useSearchStore.getState().setAdvanced('"at night"')],
+    ];
+    for (const [name, change] of changes) {
+      change();
+      expect(useSearchStore.getState().stale, name).toBe(true);
+      await settle();
+      expect(useSearchStore.getState().stale, name).toBe(false);
+    }
+    // A broken advanced query keeps the earlier results, still marked as the earlier query's.
+    useSearchStore.getState().setAdvanced('"at night" people');
+    await settle();
+    expect(useSearchStore.getState().stale).toBe(true);
+    expect(useSearchStore.getState().ranked).toEqual(results);
   });
 
   it('adds examples from the viewer as photo terms, quotes escaped', async () => {

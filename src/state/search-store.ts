@@ -40,6 +40,8 @@ export interface SearchState {
   /** Photos the query ranks (those the filters let through). */
   total: number;
   searching: boolean;
+  /** The query changed since `ranked` was made: what the grid shows is the earlier query's, until the new results come. */
+  stale: boolean;
   error: string | null;
   /** The "Advanced query" field (src/engine/query/query-language.ts); with content, the search is its terms plus the description. */
   advanced: string;
@@ -140,12 +142,12 @@ export const useSearchStore = create<SearchState>((set, get) => {
     const { text, clipView, photoQuery, advanced } = get();
     const model = useModelStore.getState().active;
     const mine = ++generation;
-    if (!model) return;
+    if (!model) return set({ stale: false });
     fresh = [];
     listen();
     if (!photoQuery && !text.trim() && !advanced.trim()) {
       session = null;
-      set({ ranked: [], total: 0, sentences: null, searching: false, error: null, advancedError: null, advancedWarning: null });
+      set({ ranked: [], total: 0, sentences: null, searching: false, stale: false, error: null, advancedError: null, advancedWarning: null });
       return;
     }
     const built = !photoQuery && advanced.trim() ? advancedTerms(advanced, text, useLibraryStore.getState()) : null;
@@ -166,7 +168,7 @@ export const useSearchStore = create<SearchState>((set, get) => {
       ]);
       if (mine !== generation) return;
       session = { id: result.session, filtered: filter !== null };
-      set({ ranked: result.results, total: result.total, sentences: result.sentences, error: null, advancedWarning });
+      set({ ranked: result.results, total: result.total, sentences: result.sentences, stale: false, error: null, advancedWarning });
       markTiming('search:results', { encodeMs: result.encodeMs });
     } catch (e) {
       if (mine === generation) set({ error: (e as Error).message });
@@ -278,39 +280,40 @@ export const useSearchStore = create<SearchState>((set, get) => {
     ranked: [],
     total: 0,
     searching: false,
+    stale: false,
     error: null,
     advanced: '',
     advancedError: null,
     advancedWarning: null,
 
     setText(text) {
-      set({ text, photoQuery: null });
+      set({ text, photoQuery: null, stale: true });
       void count(text);
       schedule(250);
     },
     setAdvanced(advanced) {
-      set({ advanced, photoQuery: null });
+      set({ advanced, photoQuery: null, stale: true });
       schedule(250);
     },
     addExample(path, positive) {
-      set({ advanced: appendTerm(get().advanced, photoTerm(path, positive)), photoQuery: null });
+      set({ advanced: appendTerm(get().advanced, photoTerm(path, positive)), photoQuery: null, stale: true });
       schedule(0);
     },
     setClipView(clipView) {
-      set({ clipView });
+      set({ clipView, stale: true });
       schedule(0);
     },
     setSentenceMode(sentenceMode) {
-      set({ sentenceMode });
+      set({ sentenceMode, stale: true });
       saveFlag(SENTENCE_MODE_KEY, sentenceMode);
       schedule(0);
     },
     moreLikeThis(hash) {
-      set({ photoQuery: hash });
+      set({ photoQuery: hash, stale: true });
       schedule(0);
     },
     clearPhotoQuery() {
-      set({ photoQuery: null });
+      set({ photoQuery: null, stale: true });
       schedule(0);
     },
     refresh: () => schedule(0),

@@ -20,13 +20,15 @@ interface Props {
   resetKey: string;
   /** There is more to show: called when the rows on screen come near the end of `items`. */
   onNearEnd?: (() => void) | undefined;
+  /** The items are an earlier query's, shown until the new results come: dimmed and marked busy. */
+  stale?: boolean;
 }
 
 /** Rows before the end at which the next page is asked for. */
 const NEAR_END_ROWS = 6;
 
 /** A virtualised grid: only the rows on screen are in the DOM, in list order. */
-export function PhotoGrid({ items, label, resetKey, onNearEnd }: Props) {
+export function PhotoGrid({ items, label, resetKey, onNearEnd, stale = false }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const open = useViewerStore((s) => s.open);
@@ -69,7 +71,7 @@ export function PhotoGrid({ items, label, resetKey, onNearEnd }: Props) {
 
   return (
     <div ref={scrollRef} className="grid-scroller">
-      <div role="list" aria-label={label} className="grid" style={{ height: virtualizer.getTotalSize() }}>
+      <div role="list" aria-label={label} aria-busy={stale} className={stale ? 'grid stale' : 'grid'} style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((row) => (
           <div
             role="none"

@@ -23,6 +23,9 @@ export function ResultsGrid() {
   const indexing = useIndexingStore((s) => s.indexing !== null);
   const queued = useIndexingStore((s) => s.queued);
   const searching = useSearchStore((s) => s.searching);
+  const stale = useSearchStore((s) => s.stale);
+  // The changed query cannot run (a syntax error, a failed search): the earlier results stay, said so.
+  const blocked = useSearchStore((s) => s.advancedError !== null || s.error !== null);
   const text = useSearchStore((s) => s.text);
   const photoQuery = useSearchStore((s) => s.photoQuery);
   const advanced = useSearchStore((s) => s.advanced);
@@ -55,11 +58,13 @@ export function ResultsGrid() {
         <h2 id="results-heading">{title}</h2>
         <span className="results-count">{items.length > 0 && shownCount(shown, total, querying ? 'result' : 'photo')}</span>
         <span className="searching" aria-live="polite">
-          {searching && (
+          {blocked && stale && items.length > 0 ? (
+            "Showing the previous query's results"
+          ) : searching || stale ? (
             <>
-              <span className="spinner" aria-hidden="true" /> Searching…
+              <span className="spinner" aria-hidden="true" /> {stale && items.length > 0 ? 'Updating for the changed query…' : 'Searching…'}
             </>
-          )}
+          ) : null}
         </span>
         {fileCount > 0 && <FindDuplicatesButton />}
       </div>
@@ -72,7 +77,13 @@ export function ResultsGrid() {
       ) : hiddenAll ? (
         <RefineEmpty hiddenAll={hiddenAll} total={total} querying={querying} />
       ) : (
-        <PhotoGrid items={items} label={title} resetKey={`${photoQuery ?? ''}|${text}|${advanced}|${clipView}`} onNearEnd={more ? loadMore : undefined} />
+        <PhotoGrid
+          items={items}
+          label={title}
+          resetKey={`${photoQuery ?? ''}|${text}|${advanced}|${clipView}`}
+          onNearEnd={more ? loadMore : undefined}
+          stale={stale && querying}
+        />
       )}
     </section>
   );

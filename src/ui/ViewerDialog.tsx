@@ -29,6 +29,8 @@ export function ViewerDialog({ item, index, count }: Props) {
   const close = useViewerStore((s) => s.close);
   const step = useViewerStore((s) => s.step);
   const moreLikeThis = useSearchStore((s) => s.moreLikeThis);
+  // The score shown is always the current query's: an earlier query's is not shown as if it were.
+  const stale = useSearchStore((s) => s.stale);
   const hasModel = useModelStore((s) => s.active !== null);
   const sessionFile = useLibraryStore((s) => s.sessionFile);
   const { file, score } = item;
@@ -98,7 +100,7 @@ export function ViewerDialog({ item, index, count }: Props) {
         <p className="viewer-meta">
           {file.folder && <span>{file.folder}</span>}
           <span>{photoDateLabel(file)}</span>
-          {score !== null && <span>Score {score.toFixed(3)}</span>}
+          {score !== null && <span>{stale ? 'Score: updating for the changed query…' : `Score ${score.toFixed(3)}`}</span>}
           <span>
             {index + 1} of {count}
           </span>

@@ -4,32 +4,42 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openLibraryDb } from '../library/db';
 import { isQuotaError, quiet } from '../library/queue';
-import { debugFlagsFrom, delayedEncoder, limitedStorage, NO_DEBUG } from './debug-flags';
+import { debugFlagsFrom, delayedEncoder, delayedTextEncoder, limitedStorage, NO_DEBUG } from './debug-flags';
 
 describe('debug flags', () => {
   it('are read only with ?e2e', () => {
     expect(debugFlagsFrom('?indexDelay=500&storageFullAfter=3')).toEqual(NO_DEBUG);
-    expect(debugFlagsFrom('?provider=wasm&e2e&indexDelay=500')).toEqual({ e2e: true, indexDelayMs: 500, storageFullAfter: null });
-    expect(debugFlagsFrom('?e2e&storageFullAfter=12&indexDelay=x')).toEqual({ e2e: true, indexDelayMs: 0, storageFullAfter: 12 });
+    expect(debugFlagsFrom('?provider=wasm&e2e&indexDelay=500')).toEqual({ e2e: true, indexDelayMs: 500, searchDelayMs: 0, storageFullAfter: null });
+    expect(debugFlagsFrom('?e2e&storageFullAfter=12&indexDelay=x&searchDelay=300')).toEqual({
+      e2e: true,
+      indexDelayMs: 0,
+      searchDelayMs: 300,
+      storageFullAfter: 12,
+    });
   });
 
   it('change nothing when off', async () => {
     const encode = async () => [];
     expect(delayedEncoder(encode, NO_DEBUG)).toBe(encode);
+    expect(delayedTextEncoder(encode, NO_DEBUG)).toBe(encode);
     const db = await openLibraryDb({ name: 'debug-flags-off' });
     expect(limitedStorage(db, NO_DEBUG, () => 'm')).toBe(db);
   });
 
-  it('slow down each encoder batch', async () => {
+  it('slow down each encoder batch, and each search text encoding', async () => {
     const slow = delayedEncoder(async () => [new Float32Array(1)], { ...NO_DEBUG, e2e: true, indexDelayMs: 60 });
     const t = performance.now();
     await slow(new Float32Array(1), 1);
     expect(performance.now() - t).toBeGreaterThanOrEqual(50);
+    const slowText = delayedTextEncoder(async (texts: string[]) => texts.map(() => new Float32Array(1)), { ...NO_DEBUG, e2e: true, searchDelayMs: 60 });
+    const t2 = performance.now();
+    expect(await slowText(['a'])).toHaveLength(1);
+    expect(performance.now() - t2).toBeGreaterThanOrEqual(50);
   });
 
   it('fake a full disk once more than n embeddings of the model would be stored: the transaction writes nothing', async () => {
     const db = await openLibraryDb({ name: 'debug-flags-full' });
-    const limited = limitedStorage(db, { e2e: true, indexDelayMs: 0, storageFullAfter: 2 }, () => 'm');
+    const limited = limitedStorage(db, { ...NO_DEBUG, e2e: true, storageFullAfter: 2 }, () => 'm');
     const put = async (hashes: string[]) => {
       const tx = limited.transaction(['photos', 'embeddings'], 'readwrite');
       for (const hash of hashes) {

@@ -9,6 +9,8 @@ export interface DebugFlags {
   e2e: boolean;
   /** `?e2e&indexDelay=ms`: each encoder batch waits this long (so a test can stop a page mid-run). */
   indexDelayMs: number;
+  /** `?e2e&searchDelay=ms`: each search's text encoding waits this long (so a test sees the grid between two queries). */
+  searchDelayMs: number;
   /**
    * `?e2e&storageFullAfter=n`: a transaction that would leave more than n embeddings of the
    * loaded model stored fails as a full disk does (it aborts with QuotaExceededError).
@@ -16,17 +18,19 @@ export interface DebugFlags {
   storageFullAfter: number | null;
 }
 
-export const NO_DEBUG: DebugFlags = { e2e: false, indexDelayMs: 0, storageFullAfter: null };
+export const NO_DEBUG: DebugFlags = { e2e: false, indexDelayMs: 0, searchDelayMs: 0, storageFullAfter: null };
 
 /** The flags in a page's query string (`location.search`); none without `e2e`. */
 export function debugFlagsFrom(search: string): DebugFlags {
   const params = new URLSearchParams(search);
   if (!params.has('e2e')) return NO_DEBUG;
   const delay = Number(params.get('indexDelay') ?? 0);
+  const searchDelay = Number(params.get('searchDelay') ?? 0);
   const full = params.get('storageFullAfter');
   return {
     e2e: true,
     indexDelayMs: Number.isFinite(delay) && delay > 0 ? delay : 0,
+    searchDelayMs: Number.isFinite(searchDelay) && searchDelay > 0 ? searchDelay : 0,
     storageFullAfter: full !== null && full.trim() !== '' && Number.isFinite(Number(full)) ? Number(full) : null,
   };
 }
@@ -37,6 +41,15 @@ export function delayedEncoder(encode: EncodeImages, flags: DebugFlags): EncodeI
   return async (pixels, count) => {
     await new Promise((resolve) => setTimeout(resolve, flags.indexDelayMs));
     return encode(pixels, count);
+  };
+}
+
+/** A search's text encoder, slowed down by `searchDelayMs`. */
+export function delayedTextEncoder<A extends unknown[], R>(embed: (...args: A) => Promise<R>, flags: DebugFlags): (...args: A) => Promise<R> {
+  if (!flags.searchDelayMs) return embed;
+  return async (...args) => {
+    await new Promise((resolve) => setTimeout(resolve, flags.searchDelayMs));
+    return embed(...args);
   };
 }
 

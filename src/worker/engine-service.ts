@@ -14,7 +14,7 @@ import { checkLibrary, usableVector } from '../library/integrity';
 import { BLOCK_ROWS, countBlocks, readVector, readVectors } from '../library/vector-blocks';
 import { BundleSources } from './bundle-sources';
 import type { DecodePool } from './decode/decode-pool';
-import { delayedEncoder, limitedStorage, NO_DEBUG, type DebugFlags } from './debug-flags';
+import { delayedEncoder, delayedTextEncoder, limitedStorage, NO_DEBUG, type DebugFlags } from './debug-flags';
 import { duplicateGroups } from './duplicate-search';
 import { exportIndex, importIndex } from './index-transfer';
 import { withIndexLock } from './index-lock';
@@ -140,8 +140,11 @@ export class EngineService {
       const started = performance.now();
       const query = await queryVector(req.query, {
         matrix,
-        embedTexts: async (texts, contextLength) =>
-          (await host.run((engine) => engine.encodeTexts(texts, contextLength), this.onFallback)).map((t) => t.embedding),
+        embedTexts: delayedTextEncoder(
+          async (texts: string[], contextLength?: number) =>
+            (await host.run((engine) => engine.encodeTexts(texts, contextLength), this.onFallback)).map((t) => t.embedding),
+          this.debug,
+        ),
       });
       const encodeMs = performance.now() - started;
       const only = req.filter ? matrix.rowMask(req.filter) : null;
