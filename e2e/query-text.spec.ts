@@ -53,7 +53,7 @@ test('any query text is tokenised and ranked; a long one is cut at 248 with a wa
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
-test('the first Tab stop is a skip link to the description box; the page has its icon', async ({ page }) => {
+test('the first Tab stop is a skip link to the description box; the switches say what they do; the page has its icon', async ({ page }) => {
   const icon = page.waitForResponse((r) => r.url().endsWith('/icon.svg'));
   await page.goto('/?provider=wasm');
   expect((await icon).status()).toBe(200);
@@ -64,6 +64,9 @@ test('the first Tab stop is a skip link to the description box; the page has its
   await expect(skip).toBeInViewport();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('textbox', { name: 'Describe the photo' })).toBeFocused();
+  // The switches explain themselves on the page (a tooltip reaches neither touch nor keyboard users).
+  await expect(page.getByRole('switch', { name: 'CLIP view' })).toHaveAccessibleDescription(/reads only the first 77 tokens/);
+  await expect(page.getByRole('switch', { name: 'Sentence-aware' })).toHaveAccessibleDescription(/scores each sentence on its own/);
 });
 
 test('a changed query never shows the earlier results as current: More like this, back to the text, CLIP view', async ({ page }) => {

@@ -36,17 +36,28 @@ export function QueryBox() {
         <TokenCounter />
         <div className="query-switches">
           <label className="switch">
-            <input type="checkbox" role="switch" checked={clipView} onChange={(e) => setClipView(e.currentTarget.checked)} />
+            <input type="checkbox" role="switch" checked={clipView} onChange={(e) => setClipView(e.currentTarget.checked)} aria-describedby="clip-view-hint" />
             <span className="switch-track" aria-hidden="true" />
             CLIP view
           </label>
-          <label className="switch" title="Score the whole text and each sentence, so a detail late in a long description still counts">
-            <input type="checkbox" role="switch" checked={sentenceMode} onChange={(e) => setSentenceMode(e.currentTarget.checked)} />
+          <label className="switch">
+            <input
+              type="checkbox"
+              role="switch"
+              checked={sentenceMode}
+              onChange={(e) => setSentenceMode(e.currentTarget.checked)}
+              aria-describedby="sentence-mode-hint"
+            />
             <span className="switch-track" aria-hidden="true" />
             Sentence-aware
           </label>
         </div>
       </div>
+      {/* Said on the page, not in a tooltip that touch and keyboard users never see. */}
+      <p className="hint switch-hints">
+        <span id="clip-view-hint">CLIP view reads only the first 77 tokens, as plain CLIP would: switch it on to see what the long description adds.</span>{' '}
+        <span id="sentence-mode-hint">Sentence-aware also scores each sentence on its own, so a detail late in the description still counts.</span>
+      </p>
       <AdvancedQuery />
       {photoQuery && (
         <div className="photo-query">
