@@ -47,9 +47,10 @@ test('any query text is tokenised and ranked; a long one is cut at 248 with a wa
   }
   await expect(page.getByRole('alert')).toHaveCount(0);
 
-  // Clearing the box leaves no error and no stale warning.
+  // Clearing the box leaves no error, no stale warning, and no count of the start and end tokens alone.
   await typeQuery(page, []);
   await expect(counter).not.toContainText('will be cut');
+  await expect(counter).not.toContainText('/ 248');
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
