@@ -1,4 +1,5 @@
-// The active model: name, architecture, weight type and context length; a note when there is none.
+// The active model: its name, with the architecture, weight type and context length behind a
+// disclosure; a note when there is none.
 import { useModelStore } from '../state/model-store';
 import { architectureName } from './describe';
 
@@ -18,14 +19,18 @@ export function ActiveModel() {
       <p className="active-name">
         <span className="dot" aria-hidden="true" /> {active.name}
       </p>
-      <dl className="facts">
-        <dt>Architecture</dt>
-        <dd>{architectureName(m.architecture)}</dd>
-        <dt>Weights</dt>
-        <dd>{m.dtype}</dd>
-        <dt>Context</dt>
-        <dd>{m.contextLength} tokens</dd>
-      </dl>
+      {/* Architecture names and weight types are for those who ask: behind a disclosure. */}
+      <details className="model-details">
+        <summary>Technical details</summary>
+        <dl className="facts">
+          <dt>Architecture</dt>
+          <dd>{architectureName(m.architecture)}</dd>
+          <dt>Weights</dt>
+          <dd>{m.dtype}</dd>
+          <dt>Context</dt>
+          <dd>{m.contextLength} tokens</dd>
+        </dl>
+      </details>
     </div>
   );
 }
