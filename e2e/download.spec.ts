@@ -78,6 +78,11 @@ test.beforeAll(async () => {
           entry('flaky', 'Flaky', { checkpointUrl: `${base}/flaky/demo-longclip.pt` }),
           entry('norange', 'No range', { checkpointUrl: `${base}/norange/demo-longclip.pt` }),
           entry('stall', 'Stalls', { checkpointUrl: `${base}/stall/demo-longclip.pt` }),
+          // Port 9 on this host: nothing listens, the connection is refused (as offline, or behind a firewall).
+          entry('unreachable', 'Unreachable', {
+            mergesUrl: 'http://127.0.0.1:9/bpe_simple_vocab_16e6.txt.gz',
+            checkpointUrl: 'http://127.0.0.1:9/demo-longclip.pt',
+          }),
         ]),
       );
       return;
@@ -148,6 +153,17 @@ test('a built-in model downloads with progress, converts, and searches; bad file
 
   await page.getByRole('button', { name: 'Download Wrong hash' }).click();
   await expect(alert).toContainText(/SHA-256/);
+  await alert.getByRole('button', { name: 'Dismiss' }).click();
+
+  // A server that cannot be reached fails within seconds (one quick retry), in one sentence that
+  // names the model and points at Import.
+  const asked = Date.now();
+  await page.getByRole('button', { name: 'Download Unreachable' }).click();
+  await expect(alert).toHaveText(
+    'Model: Unreachable could not be downloaded: its server cannot be reached (are you offline?). Use Import model with its files instead, or try again later. Dismiss model error',
+    { timeout: 15_000 },
+  );
+  expect(Date.now() - asked).toBeLessThan(15_000);
   await alert.getByRole('button', { name: 'Dismiss' }).click();
   await expect(page.getByRole('group', { name: 'Active model' })).toHaveCount(0);
   // A refused file is not kept for a later resume either.

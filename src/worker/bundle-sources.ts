@@ -10,7 +10,7 @@ import type { WeightDType } from '../engine/graph/weights';
 import { BlobSource } from '../engine/io/source';
 import type { LibraryDb } from '../library/db';
 import type { CatalogEntry } from '../models/catalog';
-import { download, partialDownloads, type DownloadProgress } from './download';
+import { download, partialDownloads, UnreachableError, type DownloadProgress } from './download';
 import { deleteBundle, storeBundle, storedBundleFiles } from './model-storage';
 import type { ModelSource, PartialDownload, StoredModel, TaskProgress } from './protocol';
 
@@ -75,7 +75,7 @@ export class BundleSources {
       { expectedSize: entry.mergesSize, tolerance: 0, sha256: null },
       progress(`Downloading ${entry.name} (tokenizer)`),
       signal,
-    );
+    ).catch(unreachable(entry.name));
     let merges: Uint8Array;
     try {
       merges = new Uint8Array(await mergesFile.blob.arrayBuffer());
@@ -87,7 +87,7 @@ export class BundleSources {
       { expectedSize: entry.checkpointSize, tolerance: entry.sizeTolerance, sha256: entry.checkpointSha256 },
       progress(`Downloading ${entry.name}`),
       signal,
-    );
+    ).catch(unreachable(entry.name));
     // Only a whole, checked file gets here; its parts are deleted once it is converted (or not).
     try {
       const name = entry.checkpointUrl.split('/').pop()!;
@@ -177,4 +177,19 @@ async function hostedModels(): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/** A server that cannot be reached, said in one sentence that names the model and offers Import (the download's own words stay as the cause). */
+function unreachable(model: string): (e: unknown) => never {
+  return (e) => {
+    if (e instanceof UnreachableError) {
+      throw new Error(
+        `${model} could not be downloaded: its server cannot be reached (are you offline?). Use Import model with its files instead, or try again later.`,
+        {
+          cause: e,
+        },
+      );
+    }
+    throw e;
+  };
 }

@@ -3,7 +3,7 @@
 // kept download continued by a later "visit", and files that fail the size or SHA-256 checks.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { download, type DownloadCheck, type DownloadOptions, type DownloadProgress } from './download';
+import { download, UnreachableError, type DownloadCheck, type DownloadOptions, type DownloadProgress } from './download';
 import { memoryParts } from './download-parts';
 
 const URL_ = 'https://models.example/files/model.pt';
@@ -155,6 +155,24 @@ describe('download', () => {
     expect(second.log.map((l) => [l.range, l.status])).toEqual([['bytes=3000-', 206]]);
     expect(notes[0]).toBe('continuing from 2.9 KB kept from an earlier visit');
     await got.discard();
+  });
+
+  it('fails fast when the server cannot be reached at all: one quick retry, not five with back-off', async () => {
+    let calls = 0;
+    const offline = (async () => {
+      calls++;
+      throw new TypeError('Failed to fetch');
+    }) as typeof fetch;
+    const delays: number[] = [];
+    const failed = run(offline, {}, { retries: 5, retryDelayMs: (n) => (delays.push(n), 0) });
+    await expect(failed.promise).rejects.toThrow(UnreachableError);
+    await expect(failed.promise).rejects.toThrow(/^model\.pt: the network is unreachable or .* refused \(Failed to fetch\)$/);
+    expect(calls).toBe(2);
+    expect(delays).toEqual([1]);
+
+    // A server that answered once and then dropped is retried as before.
+    const flaky = server(() => file, { drops: [3500, 0, 0] });
+    await expect(run(flaky.fetch, { expectedSize: file.length }, { retries: 2, store: memoryParts() }).promise).rejects.toThrow(/after 2 retries/);
   });
 
   it('a kept download whose hash state is unusable is hashed again from its parts', async () => {

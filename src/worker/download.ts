@@ -78,6 +78,9 @@ export async function partialDownloads(store: PartStore = defaultStore()): Promi
 
 class RetryableError extends Error {}
 
+/** No answer at all: the network or the host cannot be reached (offline, a captive portal, a firewall). */
+export class UnreachableError extends RetryableError {}
+
 class Download {
   private readonly store: PartStore;
   private readonly fetch: typeof fetch;
@@ -98,6 +101,8 @@ class Download {
   private expectedSha: string | null;
   /** Whether the server honours Range: unknown until it answers one. */
   private rangeOk: boolean | null = null;
+  /** Some request of this download got an answer from the server. */
+  private reached = false;
   private readonly started = performance.now();
   private received = 0;
   private lastReport = 0;
@@ -180,6 +185,8 @@ class Download {
       } catch (e) {
         if (this.signal.aborted || !(e instanceof RetryableError)) throw e;
         failures = this.done > highWater ? 1 : failures + 1;
+        // A server never reached is not a dropped connection: one quick retry, not five with back-off.
+        if (e instanceof UnreachableError && !this.reached && failures > 1) throw new UnreachableError(`${this.name}: ${e.message}`);
         highWater = Math.max(highWater, this.done);
         const at = this.total ? `${formatBytes(this.done)} of ${formatBytes(this.total)}` : formatBytes(this.done);
         if (failures > retries) {
@@ -208,8 +215,9 @@ class Download {
       res = await this.fetch(this.url, { signal: this.signal, cache: 'no-store', ...(ranged ? { headers: { Range: `bytes=${offset}-` } } : {}) });
     } catch (e) {
       if (this.signal.aborted) throw e;
-      throw new RetryableError(`the network is unreachable or ${hostOf(this.url)} refused (${(e as Error).message})`);
+      throw new UnreachableError(`the network is unreachable or ${hostOf(this.url)} refused (${(e as Error).message})`);
     }
+    this.reached = true;
     if (ranged && res.status === 206) {
       if (this.sameFile(res, offset)) {
         this.rangeOk = true;
