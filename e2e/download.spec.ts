@@ -36,6 +36,8 @@ const routes: Record<string, (n: number) => Behaviour> = {
   norange: (n) => (n === 0 ? { cut: CUT, after: 'drop', ranges: false } : { ranges: false }),
   // Stalls at 20 MB (the test closes the tab), then honours Range.
   stall: (n) => (n === 0 ? { cut: CUT, after: 'stall', ranges: true } : { ranges: true }),
+  // Always stalls at 20 MB: a download that never ends by itself.
+  hang: () => ({ cut: CUT, after: 'stall', ranges: true }),
 };
 /** What each route was asked and answered: Range header, status, body bytes written. */
 const log: Record<string, { range: string | null; status: number; sent: number }[]> = {};
@@ -78,6 +80,7 @@ test.beforeAll(async () => {
           entry('flaky', 'Flaky', { checkpointUrl: `${base}/flaky/demo-longclip.pt` }),
           entry('norange', 'No range', { checkpointUrl: `${base}/norange/demo-longclip.pt` }),
           entry('stall', 'Stalls', { checkpointUrl: `${base}/stall/demo-longclip.pt` }),
+          entry('hang', 'Hangs', { checkpointUrl: `${base}/hang/demo-longclip.pt` }),
           // Port 9 on this host: nothing listens, the connection is refused (as offline, or behind a firewall).
           entry('unreachable', 'Unreachable', {
             mergesUrl: 'http://127.0.0.1:9/bpe_simple_vocab_16e6.txt.gz',
@@ -257,4 +260,17 @@ test('a tab closed mid-download: the next visit continues from the kept part; no
     [null, 200],
     [`bytes=${16 * MB}-`, 206],
   ]);
+});
+
+test('Import model stays usable during a download: importing cancels the download and loads the imported model', async ({ page }) => {
+  await page.goto(catalogPage());
+  await page.getByRole('button', { name: 'Download Hangs' }).click();
+  await expect.poll(() => log.hang?.[0]?.sent ?? 0, { timeout: 60_000 }).toBe(CUT);
+  await expect(page.getByRole('progressbar', { name: 'Downloading' })).toBeVisible();
+  const input = page.getByLabel('Import model');
+  await expect(input).toBeEnabled();
+  await input.setInputFiles([checkpoint, merges]);
+  await expect(page.getByRole('group', { name: 'Active model' })).toContainText('demo-longclip', { timeout: 180_000 });
+  await expect(page.getByRole('progressbar', { name: 'Downloading' })).toHaveCount(0);
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });

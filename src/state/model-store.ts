@@ -61,6 +61,23 @@ export const useModelStore = create<ModelState>((set, get) => {
     set({ stored, hosted, partial });
   }
 
+  /**
+   * A download going on (retrying on a bad connection, say) gives way to an import: it is
+   * cancelled, its finished parts kept for a later download, and this settles once it has ended.
+   */
+  function afterDownload(): Promise<void> {
+    const task = get().task;
+    if (task?.phase !== 'download') return Promise.resolve();
+    engineClient().cancel(task.callId);
+    return new Promise((resolve) => {
+      const stop = useModelStore.subscribe((s) => {
+        if (s.task !== null) return;
+        stop();
+        resolve();
+      });
+    });
+  }
+
   async function load(source: ModelSource): Promise<void> {
     await workerReady;
     if (get().task) return;
@@ -134,7 +151,7 @@ export const useModelStore = create<ModelState>((set, get) => {
       }
       set({ importPending: null });
       // Unusable files go on too: the worker says what an import needs.
-      return load({ kind: 'files', files: parts.files, dtype });
+      return afterDownload().then(() => load({ kind: 'files', files: parts.files, dtype }));
     },
     clearImport: () => set({ importPending: null }),
     loadStored: (key) => load({ kind: 'stored', key }),

@@ -4,7 +4,8 @@ import { useModelStore } from '../state/model-store';
 
 /** One file input for a checkpoint plus its merges file, or all files of a converted bundle. */
 export function ModelImport() {
-  const busy = useModelStore((s) => s.task !== null);
+  // A download does not block an import (importing cancels it); a conversion or a load does.
+  const busy = useModelStore((s) => s.task !== null && s.task.phase !== 'download');
   const importFiles = useModelStore((s) => s.importFiles);
   const pending = useModelStore((s) => s.importPending);
   const clearImport = useModelStore((s) => s.clearImport);
