@@ -1,7 +1,8 @@
 // The capture date a photo carries in its EXIF block: JPEG (APP1 "Exif"), PNG (`eXIf`), WebP
-// (`EXIF`) and HEIC/HEIF (the `Exif` item that the `meta` box lists and locates). Plain TypeScript over bytes, no DOM, shared by the worker and the CLI. Every
-// read is bounds-checked and every loop bounded, so hostile bytes give null, never an exception
-// (exif-date.test.ts fuzzes it).
+// (`EXIF`) and HEIC/HEIF (the `Exif` item that the `meta` box lists and locates). Plain
+// TypeScript over bytes, no DOM, shared by the worker and the CLI. Every read is bounds-checked
+// and every loop bounded, so hostile bytes give null, never an exception (exif-date.test.ts fuzzes it).
+import { isoBoxes, type IsoBox } from './iso-bmff';
 
 /** A capture time as the camera wrote it. */
 export interface ExifCapture {
@@ -104,40 +105,15 @@ function webpExif(b: Uint8Array): Uint8Array | null {
   return null;
 }
 
-/** An ISO-BMFF box: its type and where its payload lies. */
-interface Box {
-  type: string;
-  start: number;
-  end: number;
-}
-
-/** The boxes in b[from, to), in order (at most MAX_SEGMENTS; a box running past `to` ends the list). */
-function boxes(b: Uint8Array, from: number, to: number): Box[] {
-  const out: Box[] = [];
-  let o = from;
-  for (let n = 0; n < MAX_SEGMENTS && o + 8 <= to; n++) {
-    let size = u32(b, o, false);
-    let header = 8;
-    if (size === 1) {
-      size = uint(b, o + 8, 8);
-      header = 16;
-    } else if (size === 0) size = to - o;
-    if (size < header || size > to - o) break;
-    out.push({ type: ascii(b, o + 4, 4), start: o + header, end: o + size });
-    o += size;
-  }
-  return out;
-}
-
 /**
  * HEIF (HEIC, AVIF) keeps EXIF as an item: `iinf` names the item of type "Exif", `iloc` says
  * where its bytes lie (in the file, or in the `meta` box's `idat`). The item starts with a
  * 4-byte count of bytes to skip before the TIFF header (6: "Exif\0\0").
  */
 function heifExif(b: Uint8Array): Uint8Array | null {
-  const meta = boxes(b, 0, b.length).find((x) => x.type === 'meta');
+  const meta = isoBoxes(b, 0, b.length).boxes.find((x) => x.type === 'meta');
   if (!meta) return null;
-  const children = boxes(b, meta.start + 4, meta.end); // a full box: version and flags first
+  const children = isoBoxes(b, meta.start + 4, meta.end).boxes; // a full box: version and flags first
   const iinf = children.find((x) => x.type === 'iinf');
   const iloc = children.find((x) => x.type === 'iloc');
   if (!iinf || !iloc) return null;
@@ -153,10 +129,10 @@ function heifExif(b: Uint8Array): Uint8Array | null {
 }
 
 /** The item id of the "Exif" item in an `iinf` box, or null. */
-function exifItemId(b: Uint8Array, iinf: Box): number | null {
+function exifItemId(b: Uint8Array, iinf: IsoBox): number | null {
   const version = b[iinf.start] ?? 0;
   const first = iinf.start + 4 + (version === 0 ? 2 : 4);
-  for (const infe of boxes(b, first, iinf.end)) {
+  for (const infe of isoBoxes(b, first, iinf.end).boxes) {
     if (infe.type !== 'infe') continue;
     const v = b[infe.start] ?? 0;
     if (v < 2) continue; // versions 0 and 1 carry no item type
@@ -168,13 +144,14 @@ function exifItemId(b: Uint8Array, iinf: Box): number | null {
 }
 
 /** Where an item's bytes lie, from an `iloc` box (its first extent; construction methods 0 and 1), or null. */
-function itemLocation(b: Uint8Array, iloc: Box, id: number, idat: Box | null): { start: number; end: number } | null {
+function itemLocation(b: Uint8Array, iloc: IsoBox, id: number, idat: IsoBox | null): { start: number; end: number } | null {
   const version = b[iloc.start] ?? 0;
   if (version > 2 || iloc.start + 8 > iloc.end) return null;
-  const offsetSize = b[iloc.start + 4]! >> 4;
-  const lengthSize = b[iloc.start + 4]! & 15;
-  const baseSize = b[iloc.start + 5]! >> 4;
-  const indexSize = version > 0 ? b[iloc.start + 5]! & 15 : 0;
+  const sizes = uint(b, iloc.start + 4, 2);
+  const offsetSize = sizes >> 12;
+  const lengthSize = (sizes >> 8) & 15;
+  const baseSize = (sizes >> 4) & 15;
+  const indexSize = version > 0 ? sizes & 15 : 0;
   const idSize = version < 2 ? 2 : 4;
   let o = iloc.start + 6;
   const count = uint(b, o, idSize);
@@ -182,7 +159,7 @@ function itemLocation(b: Uint8Array, iloc: Box, id: number, idat: Box | null): {
   for (let i = 0; i < Math.min(count, MAX_IFD_ENTRIES) && o < iloc.end; i++) {
     const itemId = uint(b, o, idSize);
     o += idSize;
-    const method = version > 0 ? b[o + 1]! & 15 : 0;
+    const method = version > 0 ? uint(b, o, 2) & 15 : 0;
     if (version > 0) o += 2;
     o += 2; // data_reference_index
     const base = uint(b, o, baseSize);

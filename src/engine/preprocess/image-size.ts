@@ -3,6 +3,7 @@
 // JPEG files are refused, as the official pipeline's PIL does: "image file is truncated").
 // Plain TypeScript over bytes, no DOM: the worker runs it before createImageBitmap, so a header
 // that claims 100,000 x 100,000 pixels is refused without a decoder ever seeing it.
+import { isoBoxes } from './iso-bmff';
 
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'avif' | 'heic';
 
@@ -256,35 +257,22 @@ function bmpSize(b: Uint8Array): ImageHeader {
 function isoBmffSize(b: Uint8Array, format: ImageFormat): ImageHeader {
   let best: [number, number] | null = null;
   let truncated = false;
-  const walk = (start: number, end: number, path: string[]) => {
-    let o = start;
-    while (o + 8 <= end) {
-      let size = u32be(b, o);
-      const type = ascii(b, o + 4, 4);
-      let header = 8;
-      if (size === 1) {
-        if (o + 16 > end) return;
-        size = u32be(b, o + 8) * 2 ** 32 + u32be(b, o + 12);
-        header = 16;
-      } else if (size === 0) {
-        size = end - o;
-      }
-      if (size < header) return;
-      if (o + size > end) truncated = true;
-      const boxEnd = Math.min(o + size, end);
-      const depth = path.length;
-      if (depth === 0 && type === 'meta') walk(o + header + 4, boxEnd, ['meta']);
-      else if (depth === 1 && type === 'iprp') walk(o + header, boxEnd, [...path, type]);
-      else if (depth === 2 && type === 'ipco') walk(o + header, boxEnd, [...path, type]);
-      else if (depth === 3 && type === 'ispe' && o + header + 12 <= boxEnd) {
-        const width = u32be(b, o + header + 4);
-        const height = u32be(b, o + header + 8);
+  const walk = (start: number, end: number, depth: number) => {
+    const level = isoBoxes(b, start, end);
+    if (level.truncated) truncated = true;
+    for (const box of level.boxes) {
+      if (depth === 0 && box.type === 'meta')
+        walk(box.start + 4, box.end, 1); // a full box: version and flags first
+      else if (depth === 1 && box.type === 'iprp') walk(box.start, box.end, 2);
+      else if (depth === 2 && box.type === 'ipco') walk(box.start, box.end, 3);
+      else if (depth === 3 && box.type === 'ispe' && box.start + 12 <= box.end) {
+        const width = u32be(b, box.start + 4);
+        const height = u32be(b, box.start + 8);
         if (!best || width * height > best[0] * best[1]) best = [width, height];
       }
-      o += size;
     }
   };
-  walk(0, b.length, []);
+  walk(0, b.length, 0);
   if (best) return sized(format, best[0], best[1]);
   if (truncated) return { kind: 'truncated', format };
   return { kind: 'image', format, width: null, height: null };
