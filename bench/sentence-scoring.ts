@@ -1,55 +1,11 @@
 // npm run report:sentences: sentence-aware scoring against whole-text scoring on the demo model
 // and gallery (../shared/demo): top-1 accuracy and mean reciprocal rank of each query's target,
 // at the full 248-token context and cut to 77. Prints a Markdown table and, last, one JSON line.
-import { readFileSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import * as ort from 'onnxruntime-web';
-import { convertCheckpoint } from '../src/engine/bundle/convert';
-import { blobBundleFiles } from '../src/engine/bundle/files';
-import { BlobBundleOutput } from '../src/engine/bundle/output';
-import { BlobSource } from '../src/engine/io/source';
-import { ImageEmbedder, type EmbeddedImage } from '../src/engine/embed/image-embedder';
 import { sentenceAwareQuery } from '../src/engine/query/sentence-scoring';
 import { splitSentences } from '../src/engine/query/sentences';
-import { EmbeddingMatrix } from '../src/engine/rank';
-import { ClipEngine } from '../src/engine/session/clip-engine';
-import { sharpPhotoDecoder, type BytesThumbnail } from '../src/cli/sharp-decoder';
-import { demoDir, goldensDir } from '../src/engine/testing/shared';
+import { demo, demoLibrary, type DemoQuery } from './lib/demo-library';
 
-ort.env.wasm.numThreads = 1;
-
-interface DemoQuery {
-  query: string;
-  kind: 'twin' | 'single';
-  context: number;
-  target: string;
-}
-const demo = JSON.parse(readFileSync(join(demoDir, 'demo.json'), 'utf8')) as { queries: DemoQuery[] };
-
-const out = new BlobBundleOutput();
-const ckpt = readFileSync(join(demoDir, 'demo-longclip.pt'));
-await convertCheckpoint(
-  new BlobSource(new Blob([ckpt]), 'demo-longclip.pt'),
-  new Uint8Array(readFileSync(join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz'))),
-  out,
-  { dtype: 'float32' },
-);
-const engine = await ClipEngine.load(ort, blobBundleFiles(out.files), { provider: 'wasm' });
-
-const gallery = readdirSync(join(demoDir, 'gallery'))
-  .filter((f) => f.endsWith('.png'))
-  .sort();
-const matrix = new EmbeddingMatrix(engine.embedDim, gallery.length, { prefilter: 'never' });
-const embedder = new ImageEmbedder<BytesThumbnail, string>(engine.manifest, (pixels, n) => engine.encodeImages(pixels, n), sharpPhotoDecoder, {
-  thumbnails: false,
-});
-const keep = (batch: EmbeddedImage<BytesThumbnail, string>[]) => batch.forEach((p) => matrix.addUnit(p.payload, p.vector));
-for (const file of gallery) {
-  await embedder.addPhoto(await readFile(join(demoDir, 'gallery', file)), 'image/png', file);
-  if (embedder.full) keep(await embedder.embed());
-}
-keep(await embedder.embed());
+const { engine, matrix } = await demoLibrary();
 
 type Strategy = 'whole' | 'sentence-aware';
 const ranks: Record<Strategy, { q: DemoQuery; rank: number }[]> = { whole: [], 'sentence-aware': [] };

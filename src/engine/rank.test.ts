@@ -128,4 +128,37 @@ describe('EmbeddingMatrix', () => {
     for (const r of m.rank(q)) expect(all[m.rowOf(r.key)!]).toBe(r.score);
     expect(m.rowOf('nope')).toBeUndefined();
   });
+
+  test('relevance: the spread of every cosine and the rows above their baseline, the same from the int8 scan as from exact scores', () => {
+    const n = 5000;
+    const exact = new EmbeddingMatrix(64, n, { prefilter: 'never' });
+    const fast = new EmbeddingMatrix(64, n, { prefilter: 'always' });
+    for (let i = 0; i < n; i++) {
+      const v = random(64, i + 7);
+      exact.add(`k${i}`, v);
+      fast.add(`k${i}`, v);
+    }
+    const query = random(64, 99_999);
+    const scores = exact.scoreAll(query);
+    const mean = scores.reduce((a, b) => a + b, 0) / n;
+    const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
+    const baseline = Float32Array.from({ length: n }, (_, r) => (r % 2 ? mean : mean - std));
+    const a = exact.relevance(query, baseline, 2);
+    const b = fast.relevance(query, baseline, 2);
+    expect(a.mean).toBeCloseTo(mean, 6);
+    expect(a.std).toBeCloseTo(std, 6);
+    expect(Math.abs(b.mean - mean)).toBeLessThan(2e-3);
+    expect(Math.abs(b.std - std)).toBeLessThan(2e-3);
+    const expected = scores.map((s, r) => (s >= baseline[r]! + 2 * a.std ? 1 : 0));
+    expect(Array.from(a.matches)).toEqual(Array.from(expected));
+    expect(a.count).toBe(expected.reduce((x, y) => x + y, 0));
+    expect(a.count).toBeGreaterThan(50);
+    // The int8 scan's spread is off by its error bound; the matches differ only where that moves the threshold.
+    let differ = 0;
+    for (let r = 0; r < n; r++) if (a.matches[r] !== b.matches[r]) differ++;
+    expect(differ).toBeLessThan(5);
+    // Without a baseline, the mean is: about 2.3% of normal-ish scores sit 2 deviations above it.
+    const z = exact.relevance(query, null, 2);
+    expect(z.count).toBe(Array.from(scores).filter((s) => s >= mean + 2 * z.std).length);
+  });
 });

@@ -3,6 +3,15 @@
 import { QuantizedRows } from './quantized-rows';
 import { kthLargest, topK } from './rank-select';
 
+/** What `relevance` returns: the query's spread over the library, and the rows that are matches. */
+export interface RelevanceScan {
+  mean: number;
+  std: number;
+  /** 1 for a row whose cosine is at least `lift` standard deviations above its baseline. */
+  matches: Uint8Array;
+  count: number;
+}
+
 /** How an EmbeddingMatrix ranks. */
 export interface EmbeddingMatrixOptions {
   /**
@@ -157,6 +166,49 @@ export class EmbeddingMatrix {
     const results: { key: string; score: number }[] = [];
     for (let i = offset; i < picked.rows.length; i++) results.push({ key: this.keys[picked.rows[i]!]!, score: picked.scores[i]! });
     return { results, total };
+  }
+
+  /**
+   * The mean and standard deviation of every row's cosine with `query`, and the rows whose cosine
+   * is at least `lift` standard deviations above their baseline (`baseline[row]`, or the mean
+   * without one). A large library is scanned once from the high int8 plane; the spread is then
+   * within the plane's error bound (about 1e-3), and a row that close to its threshold is scored
+   * from both planes, so the matches are exactly those of exact scores.
+   */
+  relevance(query: ArrayLike<number>, baseline: Float32Array | null, lift: number): RelevanceScan {
+    const q = this.unitQuery(query);
+    const n = this.keys.length;
+    const useInt8 = this.rowsStore.fast && this.prefilter !== 'never' && (this.prefilter === 'always' || n >= PREFILTER_MIN_ROWS);
+    // The kernel's scoreAll is off by about 1e-6 from `score`: rows that close are scored as `rank` scores them.
+    const { approx: scores, bound } = useInt8 ? this.rowsStore.approx(q, n) : { approx: this.rowsStore.scoreAll(q, n), bound: 1e-5 };
+    let sum = 0;
+    for (let r = 0; r < n; r++) sum += scores[r]!;
+    const mean = n ? sum / n : 0;
+    let sq = 0;
+    for (let r = 0; r < n; r++) sq += (scores[r]! - mean) ** 2;
+    const std = n ? Math.sqrt(sq / n) : 0;
+    const matches = new Uint8Array(n);
+    let count = 0;
+    for (let r = 0; r < n; r++) {
+      const threshold = (baseline ? baseline[r]! : mean) + lift * std;
+      let s = scores[r]!;
+      if (Math.abs(s - threshold) <= 2 * bound) s = this.rowsStore.score(r, q);
+      if (std > 0 && s >= threshold) {
+        matches[r] = 1;
+        count++;
+      }
+    }
+    return { mean, std, matches, count };
+  }
+
+  /** Cosines of rows [from, to) with `query`, in row order. */
+  scoreRows(query: ArrayLike<number>, from: number, to: number): Float32Array {
+    const q = this.unitQuery(query);
+    const end = Math.min(to, this.keys.length);
+    if (end - from > PREFILTER_MIN_ROWS) return this.rowsStore.scoreAll(q, end).subarray(from);
+    const out = new Float32Array(Math.max(0, end - from));
+    for (let r = from; r < end; r++) out[r - from] = this.rowsStore.score(r, q);
+    return out;
   }
 
   private unitQuery(query: ArrayLike<number>): Float32Array {

@@ -5,7 +5,7 @@ import type { Query, RankedPhoto, WorkerMessage } from '../worker/protocol';
 
 const sent: Query[] = [];
 const requests: { type: string; [k: string]: unknown }[] = [];
-const results: RankedPhoto[] = [{ hash: 'h1', score: 0.5 }];
+const results: RankedPhoto[] = [{ hash: 'h1', score: 0.5, relevance: 3 }];
 /** What the stand-in worker ranks for `search` and `search-page` (null: `results`, all of them). */
 let ranking: RankedPhoto[] | null = null;
 let listener: ((m: WorkerMessage) => void) | null = null;
@@ -18,10 +18,20 @@ vi.mock('./engine-client', () => ({
       if (request.type === 'tokens') return { count: request.text!.split(' ').length + 2, contextLength: 248 };
       requests.push(request);
       const all = ranking ?? results;
-      if (request.type === 'search-page') return { results: all.slice(request.offset, request.offset! + request.limit!), total: all.length };
-      if (request.type === 'search-rescore') return { results: all.filter((r) => request.hashes!.includes(r.hash)), total: all.length };
+      if (request.type === 'search-page')
+        return { results: all.slice(request.offset, request.offset! + request.limit!), total: all.length, matches: all.length, ranked: all.length };
+      if (request.type === 'search-rescore')
+        return { results: all.filter((r) => request.hashes!.includes(r.hash)), total: all.length, matches: all.length, ranked: all.length };
       sent.push(request.query!);
-      return { session: requests.length, results: request.limit === null ? all : all.slice(0, request.limit), total: all.length, sentences: null, encodeMs: 1 };
+      return {
+        session: requests.length,
+        results: request.limit === null ? all : all.slice(0, request.limit),
+        total: all.length,
+        matches: all.length,
+        ranked: all.length,
+        sentences: null,
+        encodeMs: 1,
+      };
     },
   }),
 }));
@@ -147,7 +157,7 @@ describe('search store queries', () => {
 
   it('asks for the first page, then the next as the grid scrolls; photos indexed meanwhile are scored against the kept query and merged', async () => {
     const score = (i: number) => 1 - i / 1000;
-    ranking = Array.from({ length: RESULTS_PAGE * 2 + 10 }, (_, i) => ({ hash: `p${i}`, score: score(i) }));
+    ranking = Array.from({ length: RESULTS_PAGE * 2 + 10 }, (_, i) => ({ hash: `p${i}`, score: score(i), relevance: 3 }));
     useSearchStore.getState().setText('a red car');
     await settle();
     expect(requests).toEqual([expect.objectContaining({ type: 'search', limit: RESULTS_PAGE, filter: null })]);
@@ -159,8 +169,8 @@ describe('search store queries', () => {
     expect(useSearchStore.getState().ranked.map((r) => r.hash)).toEqual(ranking.slice(0, 2 * RESULTS_PAGE).map((r) => r.hash));
 
     // Two photos are indexed: one ranks among the fetched pages, one below them.
-    const high = { hash: 'new-high', score: score(3.5) };
-    const low = { hash: 'new-low', score: score(2 * RESULTS_PAGE + 5) };
+    const high = { hash: 'new-high', score: score(3.5), relevance: 3 };
+    const low = { hash: 'new-low', score: score(2 * RESULTS_PAGE + 5), relevance: 3 };
     ranking = [...ranking.slice(0, 4), high, ...ranking.slice(4, 2 * RESULTS_PAGE + 5), low, ...ranking.slice(2 * RESULTS_PAGE + 5)];
     requests.length = 0;
     listener!({ type: 'indexed', hashes: ['new-high', 'new-low'], embeddedSinceLoad: 2 });

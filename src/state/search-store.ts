@@ -22,6 +22,7 @@ export const RESULTS_PAGE = 120;
 export interface ResultItem {
   file: FileRecord;
   score: number;
+  relevance: number;
 }
 
 export interface SearchState {
@@ -37,8 +38,14 @@ export interface SearchState {
   photoQuery: string | null;
   /** The ranking so far, best first: the first pages (all of it when `total` is reached). */
   ranked: RankedPhoto[];
-  /** Photos the query ranks (those the filters let through). */
+  /** Photos the query ranks: the matches, or with `showAll` every photo (of those the filters let through). */
   total: number;
+  /** Matches among the photos the filters let through (engine/query/relevance.ts). */
+  matches: number;
+  /** Every photo the filters let through, matches or not. */
+  rankedCount: number;
+  /** The whole library ranked, not only the matches (kept across visits). */
+  showAll: boolean;
   searching: boolean;
   /** The query changed since `ranked` was made: what the grid shows is the earlier query's, until the new results come. */
   stale: boolean;
@@ -56,6 +63,7 @@ export interface SearchState {
   addExample(path: string, positive: boolean): void;
   setClipView(on: boolean): void;
   setSentenceMode(on: boolean): void;
+  setShowAll(on: boolean): void;
   moreLikeThis(hash: string): void;
   clearPhotoQuery(): void;
   refresh(): void;
@@ -64,6 +72,7 @@ export interface SearchState {
 }
 
 const SENTENCE_MODE_KEY = 'longclip-search:sentence-mode';
+const SHOW_ALL_KEY = 'longclip-search:show-all';
 
 /** A setting kept across visits (localStorage; off where storage is not available). */
 function loadFlag(key: string): boolean {
@@ -90,7 +99,7 @@ export function contextLength(clipView: boolean): number {
 
 /** Ranked photos expanded to the files that hold them (a photo added twice shows twice). */
 export function resultItems(ranked: readonly RankedPhoto[], byHash: { get(hash: string): readonly FileRecord[] | undefined }): ResultItem[] {
-  return ranked.flatMap((r) => (byHash.get(r.hash) ?? []).map((file) => ({ file, score: r.score })));
+  return ranked.flatMap((r) => (byHash.get(r.hash) ?? []).map((file) => ({ file, score: r.score, relevance: r.relevance })));
 }
 
 /**
@@ -147,7 +156,18 @@ export const useSearchStore = create<SearchState>((set, get) => {
     listen();
     if (!photoQuery && !text.trim() && !advanced.trim()) {
       session = null;
-      set({ ranked: [], total: 0, sentences: null, searching: false, stale: false, error: null, advancedError: null, advancedWarning: null });
+      set({
+        ranked: [],
+        total: 0,
+        matches: 0,
+        rankedCount: 0,
+        sentences: null,
+        searching: false,
+        stale: false,
+        error: null,
+        advancedError: null,
+        advancedWarning: null,
+      });
       return;
     }
     const built = !photoQuery && advanced.trim() ? advancedTerms(advanced, text, useLibraryStore.getState()) : null;
@@ -163,12 +183,21 @@ export const useSearchStore = create<SearchState>((set, get) => {
       const filter = filterHashes();
       markTiming('search:sent');
       const [result, advancedWarning] = await Promise.all([
-        engineClient().call({ type: 'search', query, limit: needsAll() ? null : RESULTS_PAGE, filter }),
+        engineClient().call({ type: 'search', query, limit: needsAll() ? null : RESULTS_PAGE, filter, matchesOnly: !get().showAll }),
         built ? cutTermsWarning(text.trim() ? built.terms.slice(0, -1) : built.terms, contextLength(clipView)) : null,
       ]);
       if (mine !== generation) return;
       session = { id: result.session, filtered: filter !== null };
-      set({ ranked: result.results, total: result.total, sentences: result.sentences, stale: false, error: null, advancedWarning });
+      set({
+        ranked: result.results,
+        total: result.total,
+        matches: result.matches,
+        rankedCount: result.ranked,
+        sentences: result.sentences,
+        stale: false,
+        error: null,
+        advancedWarning,
+      });
       markTiming('search:results', { encodeMs: result.encodeMs });
     } catch (e) {
       if (mine === generation) set({ error: (e as Error).message });
@@ -208,7 +237,7 @@ export const useSearchStore = create<SearchState>((set, get) => {
     try {
       const page = await engineClient().call({ type: 'search-page', session: asked.id, offset: ranked.length, limit: RESULTS_PAGE });
       if (mine !== generation || session !== asked || get().ranked !== ranked) return;
-      set({ ranked: [...ranked, ...page.results], total: page.total });
+      set({ ranked: [...ranked, ...page.results], total: page.total, matches: page.matches, rankedCount: page.ranked });
     } catch {
       // the query changed meanwhile: its own search brings the first page
     } finally {
@@ -227,7 +256,12 @@ export const useSearchStore = create<SearchState>((set, get) => {
     try {
       const page = await engineClient().call({ type: 'search-rescore', session: asked.id, hashes });
       if (mine !== generation || session !== asked) return;
-      set((s) => ({ ranked: mergeRanked(s.ranked, s.total, page.results), total: page.total }));
+      set((s) => ({
+        ranked: mergeRanked(s.ranked, s.total, page.results),
+        total: page.total,
+        matches: page.matches,
+        rankedCount: page.ranked,
+      }));
       markTiming('search:merged', { photos: hashes.length });
     } catch {
       if (mine === generation) schedule(0);
@@ -279,6 +313,9 @@ export const useSearchStore = create<SearchState>((set, get) => {
     photoQuery: null,
     ranked: [],
     total: 0,
+    matches: 0,
+    rankedCount: 0,
+    showAll: loadFlag(SHOW_ALL_KEY),
     searching: false,
     stale: false,
     error: null,
@@ -306,6 +343,11 @@ export const useSearchStore = create<SearchState>((set, get) => {
     setSentenceMode(sentenceMode) {
       set({ sentenceMode, stale: true });
       saveFlag(SENTENCE_MODE_KEY, sentenceMode);
+      schedule(0);
+    },
+    setShowAll(showAll) {
+      set({ showAll, stale: true });
+      saveFlag(SHOW_ALL_KEY, showAll);
       schedule(0);
     },
     moreLikeThis(hash) {

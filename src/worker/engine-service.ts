@@ -24,7 +24,9 @@ import { PauseGate } from './pause-gate';
 import type { BlobThumbnail } from './photo-decoder';
 import type { ModelInfo, QueueRunSummary, RequestOf, RequestType, ResultOf, TaskProgress, WorkerEvent } from './protocol';
 import { ProviderList } from './providers';
-import { queryVector, rankedPage, rescored, type QueryVector } from './search';
+import { matchCount, queryVector, rankedPage, rescored, type QueryVector } from './search';
+import { EmptyTextCache } from './empty-text';
+import { EMPTY_TEXT, MATCH_RELEVANCE } from '../engine/query/relevance';
 import type { TabChannel } from './tab-channel';
 
 /** What the worker needs of the platform it runs on. */
@@ -68,7 +70,8 @@ export class EngineService {
   private readonly gate: PauseGate;
   private queueRun: QueueRun | null = null;
   /** The latest search's kept query, and the matrix it ranks. */
-  private session: { id: number; matrix: EmbeddingMatrix; query: QueryVector; only: Uint8Array | null } | null = null;
+  private session: { id: number; matrix: EmbeddingMatrix; query: QueryVector; only: Uint8Array | null; matchesOnly: boolean } | null = null;
+  private readonly emptyText = new EmptyTextCache();
   private sessions = 0;
   /** What the last matrix load saw of the stored vectors (for the start-up check). */
   private scanned: { model: string; matrix: EmbeddingMatrix; anomalies: number } | null = null;
@@ -138,32 +141,38 @@ export class EngineService {
     search: async (req) => {
       const { host, matrix } = this.needModel();
       const started = performance.now();
+      const embedTexts = async (texts: string[], contextLength?: number) =>
+        (await host.run((engine) => engine.encodeTexts(texts, contextLength), this.onFallback)).map((t) => t.embedding);
       const query = await queryVector(req.query, {
         matrix,
-        embedTexts: delayedTextEncoder(
-          async (texts: string[], contextLength?: number) =>
-            (await host.run((engine) => engine.encodeTexts(texts, contextLength), this.onFallback)).map((t) => t.embedding),
-          this.debug,
-        ),
+        embedTexts: delayedTextEncoder(embedTexts, this.debug),
+        emptyText: () => this.emptyText.scoresFor(matrix, async () => (await embedTexts([EMPTY_TEXT]))[0]!),
       });
       const encodeMs = performance.now() - started;
       const only = req.filter ? matrix.rowMask(req.filter) : null;
-      const session = { id: ++this.sessions, matrix, query, only };
+      const session = { id: ++this.sessions, matrix, query, only, matchesOnly: req.matchesOnly };
       this.session = session;
-      const page = rankedPage(matrix, query, { offset: 0, limit: req.limit, only });
+      const page = rankedPage(matrix, query, { offset: 0, limit: req.limit, only, matchesOnly: req.matchesOnly });
       return { session: session.id, ...page, sentences: query.sentences, encodeMs };
     },
 
     'search-page': async (req) => {
-      const session = this.needSession(req.session);
-      return rankedPage(session.matrix, session.query, { offset: req.offset, limit: req.limit, only: session.only });
+      const { matrix, query, only, matchesOnly } = this.needSession(req.session);
+      return rankedPage(matrix, query, { offset: req.offset, limit: req.limit, only, matchesOnly });
     },
 
     'search-rescore': async (req) => {
-      const session = this.needSession(req.session);
+      const { matrix, query, only, matchesOnly } = this.needSession(req.session);
       // A filtered query is made again by the page (it knows which new photos the filter lets through).
-      const results = session.only ? [] : rescored(session.matrix, session.query, req.hashes);
-      return { results, total: session.only ? session.only.reduce((n, f) => n + f, 0) : session.matrix.size };
+      if (only) {
+        const [matches, ranked] = [matchCount(query, only), only.reduce((n, f) => n + f, 0)];
+        return { results: [], total: matchesOnly ? matches : ranked, matches, ranked };
+      }
+      const results = rescored(matrix, query, req.hashes);
+      const { count } = query.relevance;
+      return matchesOnly
+        ? { results: results.filter((r) => r.relevance >= MATCH_RELEVANCE), total: count, matches: count, ranked: matrix.size }
+        : { results, total: matrix.size, matches: count, ranked: matrix.size };
     },
 
     duplicates: (req, signal, progress) => duplicateGroups(this.needModel().matrix, req.threshold, signal, progress),

@@ -63,6 +63,8 @@ export type { IntegrityReport };
 export interface RankedPhoto {
   hash: string;
   score: number;
+  /** Standard deviations of the query's library spread above the photo's baseline (engine/query/relevance.ts); a match from MATCH_RELEVANCE. */
+  relevance: number;
   /** With sentence-aware scoring: the photo's cosine with each sentence, in sentence order. */
   sentenceScores?: number[];
 }
@@ -104,8 +106,12 @@ export interface SearchResult extends SearchPage {
 /** A page of ranked photos. */
 export interface SearchPage {
   results: RankedPhoto[];
-  /** Photos ranked: the model's indexed photos, or those the filter lets through. */
+  /** Photos ranked: the model's indexed photos, or those the filter lets through; only the matches among them with `matchesOnly`. */
   total: number;
+  /** Matches among the photos the filter lets through (engine/query/relevance.ts). */
+  matches: number;
+  /** All photos the filter lets through, matches or not. */
+  ranked: number;
 }
 
 /** An exported index file (`.lcindex`) and what it holds. */
@@ -147,9 +153,10 @@ export type Request =
   | { type: 'check-index' }
   /**
    * Ranks the library for a query, which the worker keeps (one per worker, the latest): the
-   * first `limit` results (all of them when null), among the photos `filter` names (null: all).
+   * first `limit` results (all of them when null), among the photos `filter` names (null: all),
+   * and with `matchesOnly` only those that are matches (engine/query/relevance.ts).
    */
-  | { type: 'search'; query: Query; limit: number | null; filter: string[] | null }
+  | { type: 'search'; query: Query; limit: number | null; filter: string[] | null; matchesOnly: boolean }
   /** More of the kept query's ranking: `limit` results after `offset`. Fails once another search replaced the query. */
   | { type: 'search-page'; session: number; offset: number; limit: number }
   /** Photos indexed since the kept query was made, scored against it (without encoding it again). */

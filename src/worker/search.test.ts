@@ -1,19 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { EmbeddingMatrix, normalized } from '../engine/rank';
 import type { Query } from './protocol';
+import { EmptyTextCache } from './empty-text';
 import { queryVector, rankedPage, rescored, type SearchDeps } from './search';
 
 // Photos along the axes of a 3-d space; a text's embedding is looked up by its words.
 const photos: Record<string, number[]> = { red: [1, 0, 0], green: [0, 1, 0], blue: [0, 0, 1], mix: [1, 1, 0] };
 const words: Record<string, number[]> = { red: [1, 0, 0], green: [0, 1, 0], blue: [0, 0, 1] };
 
-function deps(): SearchDeps & { calls: string[][] } {
+function deps(library: Record<string, number[]> = photos): SearchDeps & { calls: string[][] } {
   const matrix = new EmbeddingMatrix(3, 8, { prefilter: 'never' });
-  for (const [k, v] of Object.entries(photos)) matrix.add(k, v);
+  for (const [k, v] of Object.entries(library)) matrix.add(k, v);
   const calls: string[][] = [];
+  const cache = new EmptyTextCache();
   return {
     matrix,
     calls,
+    // The empty text leans a little towards blue: a blue photo's baseline is higher.
+    emptyText: () => cache.scoresFor(matrix, async () => new Float32Array([0.2, 0.2, 1])),
     async embedTexts(texts) {
       calls.push(texts);
       return texts.map((t) => {
@@ -28,7 +32,7 @@ function deps(): SearchDeps & { calls: string[][] } {
 /** The worker's search request: the query's vector, then its first page (all of it with no limit). */
 async function search(query: Query, limit: number | null, d: SearchDeps) {
   const q = await queryVector(query, d);
-  return { ...rankedPage(d.matrix, q, { offset: 0, limit, only: null }), sentences: q.sentences };
+  return { ...rankedPage(d.matrix, q, { offset: 0, limit, only: null, matchesOnly: false }), sentences: q.sentences };
 }
 
 describe('search', () => {
@@ -100,14 +104,14 @@ describe('search', () => {
     const d = deps();
     const q = await queryVector({ kind: 'text', text: 'red and a bit of green', contextLength: 248, sentences: false }, d);
     expect(d.calls).toHaveLength(1);
-    const all = rankedPage(d.matrix, q, { offset: 0, limit: null, only: null });
+    const all = rankedPage(d.matrix, q, { offset: 0, limit: null, only: null, matchesOnly: false });
     expect(all.total).toBe(4);
-    const first = rankedPage(d.matrix, q, { offset: 0, limit: 2, only: null });
-    const second = rankedPage(d.matrix, q, { offset: 2, limit: 2, only: null });
+    const first = rankedPage(d.matrix, q, { offset: 0, limit: 2, only: null, matchesOnly: false });
+    const second = rankedPage(d.matrix, q, { offset: 2, limit: 2, only: null, matchesOnly: false });
     expect([...first.results, ...second.results]).toEqual(all.results);
-    expect(rankedPage(d.matrix, q, { offset: 4, limit: 2, only: null }).results).toEqual([]);
+    expect(rankedPage(d.matrix, q, { offset: 4, limit: 2, only: null, matchesOnly: false }).results).toEqual([]);
     const only = d.matrix.rowMask(['blue', 'green', 'unknown']);
-    const filtered = rankedPage(d.matrix, q, { offset: 0, limit: 10, only });
+    const filtered = rankedPage(d.matrix, q, { offset: 0, limit: 10, only, matchesOnly: false });
     expect(filtered.total).toBe(2);
     expect(filtered.results.map((r) => r.hash)).toEqual(['green', 'blue']);
 
@@ -117,8 +121,54 @@ describe('search', () => {
     expect(added.map((r) => r.hash)).toEqual(['orange', 'navy']);
     expect(d.calls).toHaveLength(1);
     // Each new photo's score is the one a new search gives it.
-    const again = rankedPage(d.matrix, q, { offset: 0, limit: null, only: null });
+    const again = rankedPage(d.matrix, q, { offset: 0, limit: null, only: null, matchesOnly: false });
     for (const r of added) expect(again.results.find((x) => x.hash === r.hash)!.score).toBe(r.score);
     expect(again.total).toBe(6);
+  });
+
+  it('relevance: standard deviations above the baseline; with matchesOnly a page holds only the matches, and new matches join them', async () => {
+    // Thirty greenish photos with a little of everything, and one red one.
+    const library: Record<string, number[]> = { red: [1, 0.1, 0.1] };
+    for (let i = 0; i < 30; i++) library[`g${i}`] = [0.05 * (i % 3), 1, 0.1 * (i % 5)];
+    const d = deps(library);
+    const q = await queryVector({ kind: 'text', text: 'red', contextLength: 248, sentences: false }, d);
+    expect(d.calls).toEqual([['red']]);
+    const all = rankedPage(d.matrix, q, { offset: 0, limit: null, only: null, matchesOnly: false });
+    expect(all).toMatchObject({ total: 31, matches: 1, ranked: 31 });
+    const red = all.results[0]!;
+    expect(red.hash).toBe('red');
+    const cos = (v: number[], w: number[]) => {
+      const [a, b] = [normalized(v), normalized(w)];
+      return a.reduce((s, x, i) => s + x * b[i]!, 0);
+    };
+    const scores = Object.values(library).map((v) => cos(v, [1, 0, 0]));
+    const mean = scores.reduce((a, b) => a + b) / scores.length;
+    const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
+    expect(red.relevance).toBeCloseTo((cos(library.red!, [1, 0, 0]) - cos(library.red!, [0.2, 0.2, 1])) / std, 4);
+    expect(all.results.slice(1).every((r) => r.relevance < 2)).toBe(true);
+    const matches = rankedPage(d.matrix, q, { offset: 0, limit: 10, only: null, matchesOnly: true });
+    expect(matches).toMatchObject({ total: 1, matches: 1, ranked: 31 });
+    expect(matches.results.map((r) => r.hash)).toEqual(['red']);
+    // A filter without the red photo: no matches among what it lets through.
+    const only = d.matrix.rowMask(['g1', 'g2']);
+    expect(rankedPage(d.matrix, q, { offset: 0, limit: 10, only, matchesOnly: true })).toMatchObject({ results: [], total: 0, matches: 0, ranked: 2 });
+
+    d.matrix.add('crimson', [1, 0.05, 0.05]);
+    const [crimson] = rescored(d.matrix, q, ['crimson']);
+    expect(crimson!.relevance).toBeGreaterThanOrEqual(2);
+    const again = rankedPage(d.matrix, q, { offset: 0, limit: 10, only: null, matchesOnly: true });
+    expect(again.results.map((r) => r.hash)).toEqual(['crimson', 'red']);
+    expect(again.matches).toBe(2);
+  });
+
+  it('a photo query is measured from the library mean, so the photo itself is a match', async () => {
+    const library: Record<string, number[]> = { red: [1, 0.1, 0.1] };
+    for (let i = 0; i < 30; i++) library[`g${i}`] = [0.05 * (i % 3), 1, 0.1 * (i % 5)];
+    const d = deps(library);
+    const q = await queryVector({ kind: 'photo', hash: 'red' }, d);
+    expect(q.relevance.emptyText).toBeNull();
+    const page = rankedPage(d.matrix, q, { offset: 0, limit: null, only: null, matchesOnly: true });
+    expect(page.results.map((r) => r.hash)).toEqual(['red']);
+    expect(page.results[0]!.relevance).toBeCloseTo((1 - q.relevance.spread.mean) / q.relevance.spread.std, 4);
   });
 });

@@ -1,15 +1,34 @@
 // The search: a query (text, photo, sentence-aware text or weighted terms) turned into one query
 // vector, kept, and ranked against the model's embedding matrix a page at a time.
+import { MATCH_RELEVANCE, relevanceOf, type ScoreSpread } from '../engine/query/relevance';
 import { sentenceStats, type SentenceStats } from '../engine/query/sentence-matches';
 import { sentenceAwareQuery } from '../engine/query/sentence-scoring';
 import { splitSentences } from '../engine/query/sentences';
 import { normalized, type EmbeddingMatrix } from '../engine/rank';
-import type { Query, QueryTerm, RankedPhoto } from './protocol';
+import type { Query, QueryTerm, RankedPhoto, SearchPage } from './protocol';
 
 export interface SearchDeps {
   matrix: EmbeddingMatrix;
   /** Text embeddings (not normalised) of these texts, cut to `contextLength` tokens. */
   embedTexts(texts: string[], contextLength: number): Promise<Float32Array[]>;
+  /** The empty text's unit embedding and every row's cosine with it (engine/query/relevance.ts). */
+  emptyText(): Promise<EmptyTextScores>;
+}
+
+export interface EmptyTextScores {
+  vector: Float32Array;
+  /** Cosines of the matrix's rows, in row order. */
+  scores: Float32Array;
+}
+
+/** A query's relevance scale: its spread over the library, each row's baseline, and which rows are matches. */
+export interface QueryRelevance {
+  spread: ScoreSpread;
+  /** The empty-text baseline (text queries), or null: the library's mean is the baseline. */
+  emptyText: EmptyTextScores | null;
+  /** Row flags, 1 for a match; grown as photos indexed later are scored. */
+  matches: Uint8Array;
+  count: number;
 }
 
 /**
@@ -23,9 +42,16 @@ export interface QueryVector {
   /** Sentence-aware scoring: each sentence's embedding, and its spread over the library when the query was made. */
   parts: Float32Array[] | null;
   sentences: SentenceStats[] | null;
+  relevance: QueryRelevance;
 }
 
 export async function queryVector(query: Query, deps: SearchDeps): Promise<QueryVector> {
+  const vector = await queryDirection(query, deps);
+  const hasText = query.kind === 'text' || (query.kind === 'terms' && query.terms.some((t) => t.kind === 'text'));
+  return { ...vector, relevance: relevanceScan(deps.matrix, vector.vector, hasText ? await deps.emptyText() : null) };
+}
+
+async function queryDirection(query: Query, deps: SearchDeps): Promise<Omit<QueryVector, 'relevance'>> {
   const { matrix } = deps;
   if (query.kind === 'photo') return withNorm(photoVector(matrix, query.hash));
   if (query.kind === 'terms') return withNorm(await termsVector(query.terms, query.contextLength, deps));
@@ -40,6 +66,11 @@ export async function queryVector(query: Query, deps: SearchDeps): Promise<Query
   return { ...withNorm(sentenceAwareQuery(whole!, parts)), parts, sentences: stats };
 }
 
+function relevanceScan(matrix: EmbeddingMatrix, vector: Float32Array, emptyText: EmptyTextScores | null): QueryRelevance {
+  const scan = matrix.relevance(vector, emptyText?.scores ?? null, MATCH_RELEVANCE);
+  return { spread: { mean: scan.mean, std: scan.std }, emptyText, matches: scan.matches, count: scan.count };
+}
+
 /**
  * A page of the ranking: the `limit` best photos after `offset` (all the rest when limit is
  * null) by the dot product with the query, among the rows `only` lets through. The matrix
@@ -49,28 +80,70 @@ export async function queryVector(query: Query, deps: SearchDeps): Promise<Query
 export function rankedPage(
   matrix: EmbeddingMatrix,
   q: QueryVector,
-  page: { offset: number; limit: number | null; only: Uint8Array | null },
-): { results: RankedPhoto[]; total: number } {
-  const { results, total } = matrix.rankPage(q.vector, page.limit, { offset: page.offset, only: page.only });
-  return { results: results.map((r) => withSentences(matrix, q, { hash: r.key, score: r.score * q.norm })), total };
+  page: { offset: number; limit: number | null; only: Uint8Array | null; matchesOnly: boolean },
+): SearchPage {
+  const only = page.matchesOnly ? both(q.relevance.matches, page.only) : page.only;
+  const { results, total } = matrix.rankPage(q.vector, page.limit, { offset: page.offset, only });
+  return {
+    results: results.map((r) => ranked(matrix, q, r.key, r.score)),
+    total,
+    matches: matchCount(q, page.only),
+    ranked: page.only ? page.only.reduce((n, f) => n + f, 0) : matrix.size,
+  };
 }
 
-/** These photos scored against the query (the ones the matrix holds), best first: photos indexed since the query was made. */
+/** Matches among the rows `only` lets through (all rows without it). */
+export function matchCount(q: QueryVector, only: Uint8Array | null): number {
+  if (!only) return q.relevance.count;
+  let n = 0;
+  q.relevance.matches.forEach((m, r) => (n += m & (only[r] ?? 0)));
+  return n;
+}
+
+/**
+ * These photos scored against the query (the ones the matrix holds), best first: photos indexed
+ * since the query was made. Those that are matches join the query's matches (later pages rank them).
+ */
 export function rescored(matrix: EmbeddingMatrix, q: QueryVector, hashes: readonly string[]): RankedPhoto[] {
   const out: RankedPhoto[] = [];
   for (const hash of new Set(hashes)) {
-    const score = matrix.score(hash, q.vector);
-    if (score !== null) out.push(withSentences(matrix, q, { hash, score: score * q.norm }));
+    const cosine = matrix.score(hash, q.vector);
+    if (cosine === null) continue;
+    const photo = ranked(matrix, q, hash, cosine);
+    if (photo.relevance >= MATCH_RELEVANCE) markMatch(q.relevance, matrix.rowOf(hash)!, matrix.size);
+    out.push(photo);
   }
   return out.sort((a, b) => b.score - a.score || (matrix.rowOf(a.hash) ?? 0) - (matrix.rowOf(b.hash) ?? 0));
 }
 
-function withSentences(matrix: EmbeddingMatrix, q: QueryVector, r: RankedPhoto): RankedPhoto {
-  if (q.parts) r.sentenceScores = q.parts.map((p) => matrix.score(r.hash, p)!);
+function markMatch(relevance: QueryRelevance, row: number, rows: number): void {
+  if (relevance.matches.length < rows) {
+    const grown = new Uint8Array(rows);
+    grown.set(relevance.matches);
+    relevance.matches = grown;
+  }
+  if (!relevance.matches[row]) relevance.count++;
+  relevance.matches[row] = 1;
+}
+
+function both(a: Uint8Array, b: Uint8Array | null): Uint8Array {
+  if (!b) return a;
+  const out = new Uint8Array(Math.max(a.length, b.length));
+  for (let r = 0; r < out.length; r++) out[r] = (a[r] ?? 0) & (b[r] ?? 0);
+  return out;
+}
+
+/** A ranked photo from its cosine with the unit query: score, relevance, sentence scores. */
+function ranked(matrix: EmbeddingMatrix, q: QueryVector, hash: string, cosine: number): RankedPhoto {
+  const { spread, emptyText } = q.relevance;
+  const row = matrix.rowOf(hash) ?? -1;
+  const baseline = emptyText ? (emptyText.scores[row] ?? matrix.score(hash, emptyText.vector) ?? spread.mean) : spread.mean;
+  const r: RankedPhoto = { hash, score: cosine * q.norm, relevance: relevanceOf(cosine, baseline, spread) };
+  if (q.parts) r.sentenceScores = q.parts.map((p) => matrix.score(hash, p)!);
   return r;
 }
 
-function withNorm(vector: Float32Array): QueryVector {
+function withNorm(vector: Float32Array): Omit<QueryVector, 'relevance'> {
   let norm = 0;
   for (const v of vector) norm += v * v;
   norm = Math.sqrt(norm);
