@@ -16,7 +16,7 @@ test('a reload keeps the model and the index; the same folder again embeds nothi
   await expect(page.getByText(/Resuming indexing/)).toHaveCount(0);
 
   await page.reload();
-  await expect(page.getByRole('group', { name: 'Active model' })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('group', { name: 'Active model', includeHidden: true })).toBeAttached({ timeout: 120_000 });
   const results = page.getByRole('list', { name: 'Results' }).getByRole('listitem');
   await page.getByRole('textbox', { name: 'Describe the photo' }).fill('A picture with a mint background. In the centre there is a small purple square.');
   await expect(results.first()).toContainText(/scene_\d{3}\.png/);
@@ -36,7 +36,7 @@ test('two different photos with the same name, added without a folder, both stay
 
   // The start-up integrity check runs on the reload: neither photo is an orphan it would delete.
   await page.reload();
-  await expect(page.getByRole('group', { name: 'Active model' })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('group', { name: 'Active model', includeHidden: true })).toBeAttached({ timeout: 120_000 });
   const library = page.getByRole('list', { name: 'Library' }).getByRole('listitem');
   await expect(library).toHaveCount(2);
   await expect(library.filter({ hasText: 'holiday.png' })).toHaveCount(1);

@@ -75,7 +75,7 @@ test('int8 precision on WASM: the choice is kept, the model converts to int8, an
   await page.reload();
   await expect(page.getByLabel('Precision')).toHaveValue('int8');
   await importDemoModel(page);
-  await expect(page.getByRole('group', { name: 'Active model' })).toContainText('int8');
+  await expect(page.getByRole('group', { name: 'Active model', includeHidden: true })).toContainText('int8');
   await page.getByLabel('Add photos').setInputFiles(galleryFiles);
   await expectStatus(page, `${galleryFiles.length} photos indexed (${galleryFiles.length} newly embedded)`);
   const box = page.getByRole('textbox', { name: 'Describe the photo' });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { expectStatus, galleryFiles, importDemoModel } from './demo-app';
+import { expectStatus, galleryFiles, importDemoModel, openSetup } from './demo-app';
 import { pngClaiming } from '../src/engine/preprocess/testing/png-bytes';
 import { demoDir } from './shared-files';
 
@@ -298,6 +298,7 @@ test('a folder of 5,000 files, 10% of them bad: the 4,500 good files are indexed
   await expect(page.getByRole('status').filter({ hasText: 'indexed' })).toHaveText(`4500 photos indexed (${DISTINCT} newly embedded)`, { timeout: 540_000 });
   timings.push(`indexed after ${((Date.now() - t1) / 1000).toFixed(0)} s`);
   await expectLibrary(page, 4500, DISTINCT);
+  await openSetup(page);
   await expect(page.getByText('500 skipped files')).toBeVisible();
   expect(await skippedEntries(page)).toEqual(expected);
   await expect(page.getByRole('list', { name: 'Skipped, by reason' }).getByRole('listitem')).toHaveText(

@@ -21,7 +21,25 @@ export const galleryFiles = readdirSync(galleryDir)
 
 export async function importDemoModel(page: Page): Promise<void> {
   await page.getByLabel('Import model').setInputFiles([join(demoDir, 'demo-longclip.pt'), join(goldensDir, 'bpe_simple_vocab_16e6.txt.gz')]);
-  await expect(page.getByRole('group', { name: 'Active model' })).toBeVisible({ timeout: 180_000 });
+  await expectModelLoaded(page, 180_000);
+}
+
+/** The model is loaded (its panel may be closed: set-up closes itself once a model and photos are there). */
+export async function expectModelLoaded(page: Page, timeout = 120_000): Promise<void> {
+  await expect(page.getByRole('group', { name: 'Active model', includeHidden: true })).toBeAttached({ timeout });
+}
+
+/** Opens the set-up panel (model, photos, index file) where it closed itself. */
+export async function openSetup(page: Page): Promise<void> {
+  const toggle = page.getByRole('button', { name: /^Photos and model/ });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+}
+
+/** The whole library ranked, not only the matches (kept for the rest of the test's visits). */
+export async function showAllPhotos(page: Page): Promise<void> {
+  const toggle = page.getByRole('switch', { name: 'Show all photos' });
+  if (!(await toggle.isChecked())) await toggle.check();
 }
 
 export async function expectStatus(page: Page, text: string): Promise<void> {

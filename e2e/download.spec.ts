@@ -168,13 +168,13 @@ test('a built-in model downloads with progress, converts, and searches; bad file
   );
   expect(Date.now() - asked).toBeLessThan(15_000);
   await alert.getByRole('button', { name: 'Dismiss' }).click();
-  await expect(page.getByRole('group', { name: 'Active model' })).toHaveCount(0);
+  await expect(page.getByRole('group', { name: 'Active model', includeHidden: true })).toHaveCount(0);
   // A refused file is not kept for a later resume either.
   expect(await keptDownloads(page)).toEqual([]);
 
   await page.getByRole('button', { name: 'Download Demo model' }).click();
   await expect(page.getByRole('progressbar', { name: 'Downloading' })).toBeVisible();
-  await expect(page.getByRole('group', { name: 'Active model' })).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByRole('group', { name: 'Active model', includeHidden: true })).toBeAttached({ timeout: 180_000 });
 
   await page.getByLabel('Add photos').setInputFiles(galleryFiles.slice(0, 12));
   await expectStatus(page, '12 photos indexed (12 newly embedded)');
@@ -188,7 +188,7 @@ test('a built-in model downloads with progress, converts, and searches; bad file
 
   // The second visit starts from storage: no download.
   await page.reload();
-  await expect(page.getByRole('group', { name: 'Active model' })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('group', { name: 'Active model', includeHidden: true })).toBeAttached({ timeout: 120_000 });
   await expect(page.getByRole('progressbar', { name: 'Downloading' })).toHaveCount(0);
 });
 
@@ -201,7 +201,7 @@ function keptDownloads(page: Page): Promise<string[]> {
 
 /** The model that was stored and loaded: its key starts with the SHA-256 the converter computed from the bytes it got. */
 async function expectConvertedFromTheRightBytes(page: Page): Promise<void> {
-  await expect(page.getByRole('group', { name: 'Active model' })).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByRole('group', { name: 'Active model', includeHidden: true })).toBeAttached({ timeout: 180_000 });
   expect(await page.evaluate(() => localStorage.getItem('longclip-search:last-model'))).toMatch(new RegExp(`^${sha}:`));
   expect(await keptDownloads(page)).toEqual([]);
 }
@@ -251,7 +251,7 @@ test('a tab closed mid-download: the next visit continues from the kept part; no
   await next.goto(catalogPage());
   // Nothing was stored as a model from the half file, and nothing blocks a new download.
   await expect(next.getByRole('button', { name: 'Download Stalls' })).toBeEnabled();
-  await expect(next.getByRole('group', { name: 'Active model' })).toHaveCount(0);
+  await expect(next.getByRole('group', { name: 'Active model', includeHidden: true })).toHaveCount(0);
   await expect(next.getByText('Partly downloaded: 16 MB of 53 MB kept; Download continues from there.')).toBeVisible();
   await next.getByRole('button', { name: 'Download Stalls' }).click();
   await expectConvertedFromTheRightBytes(next);
@@ -270,7 +270,7 @@ test('Import model stays usable during a download: importing cancels the downloa
   const input = page.getByLabel('Import model');
   await expect(input).toBeEnabled();
   await input.setInputFiles([checkpoint, merges]);
-  await expect(page.getByRole('group', { name: 'Active model' })).toContainText('demo-longclip', { timeout: 180_000 });
+  await expect(page.getByRole('group', { name: 'Active model', includeHidden: true })).toContainText('demo-longclip', { timeout: 180_000 });
   await expect(page.getByRole('progressbar', { name: 'Downloading' })).toHaveCount(0);
   await expect(page.getByRole('alert')).toHaveCount(0);
 });

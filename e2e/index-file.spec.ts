@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
-import { decisiveQueries, expectStatus, expectTopResult, galleryDir, galleryFiles, importDemoModel } from './demo-app';
+import { decisiveQueries, expectStatus, expectTopResult, galleryDir, galleryFiles, importDemoModel, openSetup } from './demo-app';
 import { demoDir, goldensDir } from './shared-files';
 
 const exec = promisify(execFile);
@@ -57,6 +57,7 @@ test('an exported index ranks the same in a fresh profile; the CLI continues it;
   for (const q of queries) before.push(await ranking(page, q));
   for (const r of before) expect(r).toEqual(expect.arrayContaining([expect.stringMatching(/^scene_\d{3}\.png -?\d\.\d{3}$/)]));
   expect(before.every((r) => r.length === 8)).toBe(true);
+  await openSetup(page);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export index' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^longclip-index-demo-longclip-\d{4}-\d{2}-\d{2}\.lcindex$/);
   const exported = join(work, 'app.lcindex');

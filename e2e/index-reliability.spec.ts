@@ -4,7 +4,7 @@
 // embeddings. `?e2e&indexDelay=ms` slows each encoder batch so a page can be stopped mid-run.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { demo, expectStatus, expectTopResult, galleryFiles, importDemoModel } from './demo-app';
+import { demo, expectStatus, expectTopResult, galleryFiles, importDemoModel, openSetup } from './demo-app';
 
 const TOTAL = galleryFiles.length;
 /** A query whose official top-1 beats the second clearly (see decisiveQueries). */
@@ -55,7 +55,7 @@ function libraryCounts(page: Page): Promise<Counts> {
 
 const embeddingCount = (c: Counts) => Object.values(c.embeddings).reduce((a, b) => a + b, 0);
 const notices = (page: Page) => page.getByRole('status', { name: 'Library notices' });
-const activeModel = (page: Page) => page.getByRole('group', { name: 'Active model' });
+const activeModel = (page: Page) => page.getByRole('group', { name: 'Active model', includeHidden: true });
 
 async function search(page: Page): Promise<void> {
   await page.getByRole('textbox', { name: 'Describe the photo' }).fill(query.query);
@@ -166,7 +166,7 @@ test('storage full: a clear message, indexing stops cleanly, what was indexed st
 
   // A reload still finds them; the resumed run meets the full disk again and stops the same way.
   await page.reload();
-  await expect(activeModel(page)).toBeVisible({ timeout: 120_000 });
+  await expect(activeModel(page)).toBeAttached({ timeout: 120_000 });
   await expect(alert).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('progressbar', { name: 'Indexing' })).toHaveCount(0);
   await box.fill(query.query);
@@ -186,7 +186,7 @@ test('two tabs index at once without corruption; an upgrade in one tab tells the
   await importDemoModel(a);
   const b = await context.newPage();
   await b.goto('/?provider=wasm');
-  await expect(activeModel(b)).toBeVisible({ timeout: 120_000 });
+  await expect(activeModel(b)).toBeAttached({ timeout: 120_000 });
 
   // Overlapping halves, added in both tabs at the same time: one tab indexes, the other waits for it.
   await Promise.all([a.getByLabel('Add photos').setInputFiles(galleryFiles.slice(0, 25)), b.getByLabel('Add photos').setInputFiles(galleryFiles.slice(15))]);
@@ -273,6 +273,7 @@ test('embeddings are kept per model: another precision embeds again, switching b
   await expectStatus(page, `${TOTAL} photos indexed (${TOTAL} newly embedded)`);
 
   // The same checkpoint converted to int8 is another model: all photos are embedded again.
+  await openSetup(page);
   await page.getByLabel('Precision').selectOption('int8');
   await importDemoModel(page);
   await expect(activeModel(page)).toContainText('int8', { timeout: 180_000 });

@@ -114,7 +114,7 @@ test.describe('offline', () => {
     // The app shell came from the cache, still cross-origin isolated (threaded WASM needs it).
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    await expect(page.getByRole('group', { name: 'Active model' })).toBeVisible({ timeout: 120_000 });
+    await expect(page.getByRole('group', { name: 'Active model', includeHidden: true })).toBeAttached({ timeout: 120_000 });
     await expect(page.getByText('You are offline, so models cannot be downloaded.')).toBeVisible();
     await expect(page.getByRole('button', { name: /^Download / }).first()).toBeDisabled();
     // The index is kept: the library lists every photo.

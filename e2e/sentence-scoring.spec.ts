@@ -55,7 +55,7 @@ test('sentence-aware scoring re-ranks with the per-sentence scores the viewer sh
 
   // The setting is kept across a reload; off again gives the plain ranking back.
   await page.reload();
-  await expect(page.getByRole('group', { name: 'Active model' })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('group', { name: 'Active model', includeHidden: true })).toBeAttached({ timeout: 120_000 });
   await expect(page.getByRole('switch', { name: 'Sentence-aware' })).toBeChecked();
   await page.getByRole('switch', { name: 'Sentence-aware' }).uncheck();
   await page.getByRole('textbox', { name: 'Describe the photo' }).fill(q.query);

@@ -1,7 +1,9 @@
-// The whole page: the header with the Compute badge, error banners, the sidebar (model, photos,
-// skipped files, index file) and the search with its results or the duplicates view, and the viewer.
-import type { DragEvent, MouseEvent } from 'react';
+// The whole page, search first: the header with the set-up button and the Compute badge, error
+// banners, the description box with its results (or the duplicates view), the set-up panel
+// (model, photos, skipped files, index file) while it is open, and the viewer.
+import { useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import { useDuplicatesStore } from './state/duplicates-store';
+import { useIndexingStore } from './state/indexing-store';
 import { useLibraryStore } from './state/library-store';
 import { useModelStore } from './state/model-store';
 import { ComputeBadge } from './ui/ComputeBadge';
@@ -14,13 +16,12 @@ import { ModelPanel } from './ui/ModelPanel';
 import { PhotoIntake } from './ui/PhotoIntake';
 import { QueryBox } from './ui/QueryBox';
 import { ResultsGrid } from './ui/ResultsGrid';
+import { SetupToggle } from './ui/SetupToggle';
 import { SkippedList } from './ui/SkippedList';
+import { useSetupOpen } from './ui/useSetupOpen';
 import { Viewer } from './ui/Viewer';
 
-/** A file dropped beside the drop zone must not make the browser navigate away from the library. */
-function ignoreStrayDrop(e: DragEvent): void {
-  if (!e.defaultPrevented) e.preventDefault();
-}
+const carriesFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
 
 /** The skip link moves the keyboard focus too (a fragment link only scrolls to a form field). */
 function focusSearch(e: MouseEvent): void {
@@ -37,10 +38,39 @@ export function App() {
   const libraryError = useLibraryStore((s) => s.error);
   const showDuplicates = useDuplicatesStore((s) => s.open);
   const dismissLibraryError = useLibraryStore((s) => s.dismissError);
+  const addDataTransfer = useIndexingStore((s) => s.addDataTransfer);
+  const setupOpen = useSetupOpen();
+  // Photos can be dropped anywhere on the page; the Photos panel's own drop zone handles its drops first.
+  const [dragging, setDragging] = useState(false);
+  const depth = useRef(0);
+
+  function onDragEnter(e: DragEvent): void {
+    if (!carriesFiles(e)) return;
+    depth.current++;
+    setDragging(true);
+  }
+  function onDragLeave(e: DragEvent): void {
+    if (!carriesFiles(e)) return;
+    depth.current = Math.max(0, depth.current - 1);
+    if (depth.current === 0) setDragging(false);
+  }
+  function onDragOver(e: DragEvent): void {
+    if (!carriesFiles(e)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }
+  function onDrop(e: DragEvent): void {
+    depth.current = 0;
+    setDragging(false);
+    // A drop must never make the browser navigate away from the library.
+    if (e.defaultPrevented) return;
+    e.preventDefault();
+    if (e.dataTransfer.files.length) void addDataTransfer(e.dataTransfer);
+  }
 
   return (
-    <div className="app" onDragOver={ignoreStrayDrop} onDrop={ignoreStrayDrop}>
-      {/* The first Tab stop: past the header and the set-up panels, straight to the description box. */}
+    <div className="app" onDragEnter={onDragEnter} onDragLeave={onDragLeave} onDragOver={onDragOver} onDrop={onDrop}>
+      {/* The first Tab stop: past the header, straight to the description box. */}
       <a className="skip-link" href="#query-text" onClick={focusSearch}>
         Skip to search
       </a>
@@ -48,19 +78,13 @@ export function App() {
         <h1>Photo search</h1>
         <p className="tagline">Private: your photos never leave this device.</p>
         <ComputeBadge />
+        <SetupToggle open={setupOpen} />
       </header>
       <div className="banners">
         {modelError && <ErrorBanner title="Model" message={modelError} onDismiss={dismissModelError} />}
         {libraryError && <ErrorBanner title="Photos" message={libraryError} onDismiss={dismissLibraryError} />}
       </div>
       <div className="app-body">
-        <aside className="sidebar">
-          {/* First things first: the model until one runs, then the photos. */}
-          {hasModel
-            ? [<PhotoIntake key="photos" />, <SkippedList key="skipped" />, <ModelPanel key="model" />]
-            : [<ModelPanel key="model" />, <PhotoIntake key="photos" />, <SkippedList key="skipped" />]}
-          <IndexTransfer />
-        </aside>
         <main className="main">
           {/* The description box first: the indexing panel and notices appear below it, never pushing it down. */}
           <QueryBox />
@@ -68,7 +92,19 @@ export function App() {
           <IndexingProgress />
           {showDuplicates ? <DuplicatesView /> : <ResultsGrid />}
         </main>
+        {/* Set-up opens itself while something is missing (no model, no photos); the header's button opens it any time. */}
+        <aside id="setup-panel" className="sidebar" aria-label="Photos and model" hidden={!setupOpen}>
+          {hasModel
+            ? [<PhotoIntake key="photos" />, <SkippedList key="skipped" />, <ModelPanel key="model" />]
+            : [<ModelPanel key="model" />, <PhotoIntake key="photos" />, <SkippedList key="skipped" />]}
+          <IndexTransfer />
+        </aside>
       </div>
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          <p>Drop photos or folders to add them</p>
+        </div>
+      )}
       <Viewer />
     </div>
   );

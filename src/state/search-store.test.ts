@@ -76,6 +76,19 @@ describe('search store queries', () => {
     expect(sent).toEqual([{ kind: 'text', text: 'A "red" car - at night', contextLength: 248, sentences: true }]);
   });
 
+  it('asks for the matches only, until Show all is on', async () => {
+    useSearchStore.getState().setText('a red car');
+    await settle();
+    expect(requests.at(-1)).toMatchObject({ type: 'search', matchesOnly: true });
+    useSearchStore.getState().setShowAll(true);
+    expect(useSearchStore.getState().stale).toBe(true);
+    await settle();
+    expect(requests.at(-1)).toMatchObject({ type: 'search', matchesOnly: false });
+    useSearchStore.getState().setShowAll(false);
+    await settle();
+    expect(requests.at(-1)).toMatchObject({ type: 'search', matchesOnly: true });
+  });
+
   it('sends the advanced terms plus the description as one text term of weight 1', async () => {
     useSearchStore.getState().setText('a red car');
     useSearchStore.getState().setAdvanced('2:"at night" -photo:"a.png"');

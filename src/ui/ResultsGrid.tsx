@@ -5,7 +5,9 @@ import { useLibraryStore } from '../state/library-store';
 import { useModelStore } from '../state/model-store';
 import { shownCount } from '../state/refine';
 import { useSearchStore } from '../state/search-store';
+import { matchesHeading } from './describe';
 import { FindDuplicatesButton } from './FindDuplicatesButton';
+import { ShowAllSwitch } from './ShowAllSwitch';
 import { PhotoGrid } from './PhotoGrid';
 import { RefineEmpty } from './RefineEmpty';
 import { ResultsToolbar } from './ResultsToolbar';
@@ -15,7 +17,9 @@ const waiting = (n: number) => (n === 1 ? '1 photo is waiting' : `${n} photos ar
 
 /** The results of the query in rank order, or the library to browse while there is no query. */
 export function ResultsGrid() {
-  const { items, querying, shown, total, hiddenAll, more } = useShownItems();
+  const { items, querying, shown, total, matchesOnly, hiddenAll, more } = useShownItems();
+  const matches = useSearchStore((s) => s.matches);
+  const rankedCount = useSearchStore((s) => s.rankedCount);
   const loadMore = useSearchStore((s) => s.loadMore);
   const hasModel = useModelStore((s) => s.active !== null);
   const modelBusy = useModelStore((s) => s.task !== null);
@@ -48,15 +52,21 @@ export function ResultsGrid() {
     empty = 'No photos yet. Drop photos or a folder on the Photos panel, or use Add photos or Add folder.';
   } else if (querying && !hasModel) {
     empty = modelBusy ? 'The model is getting ready; the search runs as soon as it is loaded.' : 'Load a model in the Model panel to search your photos.';
-  } else if (querying && total === 0 && !searching) {
-    empty = indexing ? 'No matches yet: results appear as photos are indexed.' : 'No photos match. Try describing the photo differently.';
+  } else if (querying && !searching && !stale && (matchesOnly ? matches === 0 && rankedCount > 0 : total === 0)) {
+    empty = indexing
+      ? 'No matches yet: results appear as photos are indexed.'
+      : matchesOnly
+        ? 'No photo stands out for this description. Describe it differently, or turn on Show all photos to see the whole library ranked anyway.'
+        : 'No photos match. Try describing the photo differently.';
   }
+  // With Show all, the file counts below say it ("3 of 43 results"); the matches are counted by the worker.
+  const count = querying && matchesOnly && rankedCount > 0 ? matchesHeading(matches, rankedCount) : null;
 
   return (
     <section className="results" aria-labelledby="results-heading">
       <div className="results-head">
         <h2 id="results-heading">{title}</h2>
-        <span className="results-count">{items.length > 0 && shownCount(shown, total, querying ? 'result' : 'photo')}</span>
+        <span className="results-count">{count ?? (items.length > 0 && shownCount(shown, total, querying ? 'result' : 'photo'))}</span>
         <span className="searching" aria-live="polite">
           {blocked && stale && items.length > 0 ? (
             "Showing the previous query's results"
@@ -71,6 +81,7 @@ export function ResultsGrid() {
       {!querying && fileCount > 0 && (
         <p className="hint">{hasModel ? 'Describe a photo above to rank your library.' : 'Load a model to search these photos.'}</p>
       )}
+      {querying && hasModel && fileCount > 0 && <ShowAllSwitch />}
       {fileCount > 0 && <ResultsToolbar querying={querying} hiddenAll={hiddenAll !== null} />}
       {empty ? (
         <p className="empty">{empty}</p>

@@ -1,15 +1,18 @@
-// The viewer's sentence matches: which sentences of the query the photo matches, its score for each.
-import { useMemo } from 'react';
+// The viewer's sentence matches: which sentences of the query the photo matches, and on request
+// its score for each.
+import { useMemo, useState } from 'react';
 import { matchedSentences } from '../engine/query/sentence-matches';
 import { useSearchStore } from '../state/search-store';
 
 /**
  * With sentence-aware scoring: which sentences of the query this photo matches ("Matches
- * sentences 1, 3, 4 of 5"), and its score for each sentence.
+ * sentences 1, 3, 4 of 5"), each sentence marked matched or not matched, and the photo's cosine
+ * with each sentence behind "Show numbers".
  */
 export function SentenceMatches({ hash }: { hash: string }) {
   const sentences = useSearchStore((s) => s.sentences);
   const ranked = useSearchStore((s) => s.ranked);
+  const [numbers, setNumbers] = useState(false);
   const scores = useMemo(() => ranked.find((r) => r.hash === hash)?.sentenceScores ?? null, [ranked, hash]);
   if (!sentences || !scores) return null;
   const matched = matchedSentences(scores, sentences);
@@ -20,15 +23,18 @@ export function SentenceMatches({ hash }: { hash: string }) {
   return (
     <details className="sentence-matches">
       <summary aria-label="Sentence matches">{summary}</summary>
+      <button type="button" className="ghost small" aria-pressed={numbers} onClick={() => setNumbers(!numbers)}>
+        Show numbers
+      </button>
       <ol>
         {sentences.map((s, i) => {
           const match = matched.includes(i);
           return (
             // oxlint-disable-next-line react/no-array-index-key -- a sentence's position in the query is its identity (texts may repeat); the list is replaced, never reordered
             <li key={i} className={match ? 'match' : undefined}>
-              <span className="sentence-score">{scores[i]!.toFixed(3)}</span>
+              {numbers && <span className="sentence-score">{scores[i]!.toFixed(3)}</span>}
+              <span className="sentence-tag">{match ? 'Matched' : 'Not matched'}</span>
               <span className="sentence-text">{s.text}</span>
-              {match && <span className="sentence-tag">matches</span>}
             </li>
           );
         })}

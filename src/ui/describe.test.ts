@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { architectureName, indexedMessage, indexingDetail, skippedByReason, taskDetail, uniqueSkipped } from './describe';
+import {
+  architectureName,
+  indexedMessage,
+  indexingDetail,
+  matchesHeading,
+  relevanceDetail,
+  relevanceWords,
+  skippedByReason,
+  taskDetail,
+  uniqueSkipped,
+} from './describe';
 
 describe('the words for what the stores hold', () => {
   it('names the indexing result, singular and plural', () => {
@@ -44,5 +54,25 @@ describe('the words for what the stores hold', () => {
       { reason: 'empty file', count: 2 },
       { reason: 'HEIC', count: 1 },
     ]);
+  });
+
+  it('says relevance in the same words in every mode, the cut at 2 deviations', () => {
+    expect([5, 4, 3.9, 2, 1.99, 1, 0.5, -1].map(relevanceWords)).toEqual([
+      'Strong match',
+      'Strong match',
+      'Match',
+      'Match',
+      'Weak',
+      'Weak',
+      'No match',
+      'No match',
+    ]);
+    expect(relevanceDetail(3.14)).toBe('+3.1 σ');
+    expect(relevanceDetail(-0.26)).toBe('−0.3 σ');
+  });
+
+  it('counts matches over the photos ranked', () => {
+    expect(matchesHeading(7, 40)).toBe('7 matches of 40 photos');
+    expect(matchesHeading(1, 1)).toBe('1 match of 1 photo');
   });
 });

@@ -2,6 +2,7 @@
 import type { Architecture } from '../engine/checkpoint/architecture-types';
 import type { TaskProgress } from '../worker/protocol';
 import { formatBytes, formatDuration, plural } from '../engine/format';
+import { relevanceLevel, type RelevanceLevel } from '../engine/query/relevance';
 
 const VIT_SIZES: Record<number, string> = { 768: 'B', 1024: 'L', 1280: 'H' };
 
@@ -65,4 +66,21 @@ export function skippedByReason(list: readonly Skipped[]): { reason: string; cou
   const counts = new Map<string, number>();
   for (const s of list) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
   return Array.from(counts, ([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
+}
+
+const RELEVANCE_WORDS: Record<RelevanceLevel, string> = { strong: 'Strong match', match: 'Match', weak: 'Weak', none: 'No match' };
+
+/** "Strong match", "Match", "Weak", "No match": the same words in every query mode. */
+export function relevanceWords(relevance: number): string {
+  return RELEVANCE_WORDS[relevanceLevel(relevance)];
+}
+
+/** "Stands out by 3.2 σ" for the viewer: the number behind the words. */
+export function relevanceDetail(relevance: number): string {
+  return `${relevance >= 0 ? '+' : '−'}${Math.abs(relevance).toFixed(1)} σ`;
+}
+
+/** The count over the grid while only matches are shown: "7 matches of 40 photos" (those the filters let through). */
+export function matchesHeading(matches: number, ranked: number): string {
+  return `${plural(matches, 'match', 'matches')} of ${plural(ranked, 'photo')}`;
 }

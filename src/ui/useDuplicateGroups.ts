@@ -19,7 +19,7 @@ export function useDuplicateGroups(): DuplicateList | null {
   return useMemo(() => {
     if (!open) return null;
     const groups = result ? duplicateGroupViews(result.groups, files) : [];
-    const items = groups.flatMap((g) => g.photos.flatMap((p) => p.files.map((file) => ({ file, score: null }))));
+    const items = groups.flatMap((g) => g.photos.flatMap((p) => p.files.map((file) => ({ file, score: null, relevance: null }))));
     return { groups, items };
   }, [open, result, files]);
 }

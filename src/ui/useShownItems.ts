@@ -11,6 +11,8 @@ import { resultItems, useSearchStore } from '../state/search-store';
 export interface ShownItem {
   file: FileRecord;
   score: number | null;
+  /** How far the photo stands out for the query (engine/query/relevance.ts); null while browsing. */
+  relevance: number | null;
 }
 
 export interface ShownList {
@@ -21,6 +23,8 @@ export interface ShownList {
   shown: number;
   /** Items before the filters and the minimum score (refine.ts). */
   total: number;
+  /** Only the query's matches are ranked (Show all is off): `shown` counts matches. */
+  matchesOnly: boolean;
   hiddenAll: Refined<ShownItem>['hiddenAll'];
   /** More results than `items` hold: the grid asks for the next page as it scrolls. */
   more: boolean;
@@ -42,6 +46,8 @@ export function useShownItems(): ShownList {
   const photoQuery = useSearchStore((s) => s.photoQuery);
   const ranked = useSearchStore((s) => s.ranked);
   const rankedTotal = useSearchStore((s) => s.total);
+  const matches = useSearchStore((s) => s.matches);
+  const matchesOnly = useSearchStore((s) => !s.showAll);
   const files = useLibraryStore((s) => s.files);
   const byHash = useLibraryStore((s) => s.byHash);
   const embedded = useLibraryStore((s) => s.embedded);
@@ -51,7 +57,7 @@ export function useShownItems(): ShownList {
 
   const results = useMemo(() => resultItems(ranked, byHash), [ranked, byHash]);
   // Only while browsing: 300k items made again on every batch of new files is work for the collector.
-  const library = useMemo(() => (querying ? [] : files.map((file) => ({ file, score: null }))), [querying, files]);
+  const library = useMemo(() => (querying ? [] : files.map((file) => ({ file, score: null, relevance: null }))), [querying, files]);
   const settings = useRefineStore(useShallow(pickSettings));
   const refined = useMemo(() => refineItems<ShownItem>(querying ? results : library, settings, querying), [querying, results, library, settings]);
   // Results come a page at a time: what the whole ranking holds is counted from the library's
@@ -68,10 +74,19 @@ export function useShownItems(): ShownList {
   const counts = querying ? { all: indexedFiles, passing: filtered ? passingFiltered : indexedFiles } : null;
 
   if (!querying || !counts)
-    return { items: refined.items, querying, shown: refined.items.length, total: refined.total, hiddenAll: refined.hiddenAll, more: false };
+    return {
+      items: refined.items,
+      querying,
+      shown: refined.items.length,
+      total: refined.total,
+      matchesOnly: false,
+      hiddenAll: refined.hiddenAll,
+      more: false,
+    };
   const more = ranked.length < rankedTotal;
   // Every result is at hand with a minimum score (or a sort by date): count what passes it.
-  const shown = more ? counts.passing : refined.items.length;
+  // The worker counts matching photos; a photo kept in two files shows twice (counted once until its page comes).
+  const shown = more ? (matchesOnly ? Math.max(matches, refined.items.length) : counts.passing) : refined.items.length;
   const hiddenAll = refined.hiddenAll ?? (counts.all > 0 && counts.passing === 0 ? { by: 'filters' as const } : null);
-  return { items: refined.items, querying, shown, total: Math.max(counts.all, shown), hiddenAll, more };
+  return { items: refined.items, querying, shown, total: Math.max(counts.all, shown), matchesOnly, hiddenAll, more };
 }
