@@ -8,14 +8,24 @@ interface Props {
   /** Position in the whole list (0-based). */
   index: number;
   count: number;
+  /** The grid's one Tab stop (a roving tabindex). */
+  active: boolean;
   onOpen: (index: number) => void;
+  onFocusIndex: (index: number) => void;
 }
 
 /** One result: thumbnail, file name and score; a button that opens the viewer. */
-export const PhotoCard = memo(function PhotoCard({ item, index, count, onOpen }: Props) {
+export const PhotoCard = memo(function PhotoCard({ item, index, count, active, onOpen, onFocusIndex }: Props) {
   return (
     <div role="listitem" className="card" aria-posinset={index + 1} aria-setsize={count} data-index={index}>
-      <button type="button" className="card-button" onClick={() => onOpen(index)} title={item.file.path}>
+      <button
+        type="button"
+        className="card-button"
+        tabIndex={active ? 0 : -1}
+        onClick={() => onOpen(index)}
+        onFocus={() => onFocusIndex(index)}
+        title={item.file.path}
+      >
         <Thumbnail hash={item.file.hash} />
         <span className="card-caption">
           <span className="card-name">{item.file.name}</span>

@@ -1,5 +1,6 @@
 // The toolbar over the grid: sort, folder, type and date filters, and the minimum score.
 import { useId, useState } from 'react';
+import { type DateBound, parseDateField } from '../state/date-field';
 import { useLibraryStore } from '../state/library-store';
 import { hasFilters, PHOTO_TYPE_NAMES, PHOTO_TYPES, type PhotoType, type SortKey } from '../state/refine';
 import { useRefineStore } from '../state/refine-store';
@@ -12,6 +13,84 @@ interface Props {
 }
 
 const DATE_HINT = 'The date the photo was taken (EXIF), else the date of the file';
+
+interface DateFieldProps {
+  id: string;
+  label: string;
+  bound: DateBound;
+  /** The applied bound, "YYYY-MM-DD", or null. */
+  value: string | null;
+  onChange: (day: string | null) => void;
+  /** The visible hint on the formats, shared by both fields. */
+  hintId: string;
+}
+
+/**
+ * A date as text: one Tab stop (a date input has one per part). A whole day applies as it is
+ * typed; a month or a year on Enter or leaving the field, so the grid does not jump while typing.
+ * A value that is not a date says so and sets no bound.
+ */
+function DateField({ id, label, bound, value, onChange, hintId }: DateFieldProps) {
+  // `applied`: the bound this text last set; any other bound came from outside (Clear filters).
+  const [draft, setDraft] = useState<{ text: string; applied: string | null; error: string | null } | null>(null);
+  if (draft !== null && draft.applied !== value) setDraft(null);
+
+  function apply(day: string | null): void {
+    if (day !== value) onChange(day);
+  }
+
+  function onText(text: string): void {
+    const parsed = parseDateField(text, bound);
+    let applied = value;
+    if (parsed.ok && (parsed.exact || parsed.day === null)) {
+      apply(parsed.day);
+      applied = parsed.day;
+    }
+    // A shown error follows the text as it is fixed; a new one waits for Enter or leaving the field.
+    const error = draft !== null && draft.error !== null && !parsed.ok ? parsed.message : null;
+    setDraft({ text, applied, error });
+  }
+
+  function commit(): void {
+    if (draft === null) return;
+    const parsed = parseDateField(draft.text, bound);
+    if (parsed.ok) {
+      apply(parsed.day);
+      setDraft(null); // shows the day applied: "2024" in To reads 2024-12-31
+    } else {
+      apply(null);
+      setDraft({ text: draft.text, applied: null, error: parsed.message });
+    }
+  }
+
+  const error = draft?.error ?? null;
+  return (
+    <span className="refine-field" title={DATE_HINT}>
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="text"
+        inputMode="numeric"
+        autoComplete="off"
+        placeholder="YYYY-MM-DD"
+        size={11}
+        value={draft?.text ?? value ?? ''}
+        aria-invalid={error !== null}
+        aria-describedby={error !== null ? `${hintId} ${id}-error` : hintId}
+        onChange={(e) => onText(e.currentTarget.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+        }}
+      />
+      {error !== null && (
+        <span id={`${id}-error`} className="error-text" role="alert">
+          {error} {label} is not applied.
+        </span>
+      )}
+    </span>
+  );
+}
 
 /** Sort, filters and the minimum score, over the grid. */
 export function ResultsToolbar({ querying, hiddenAll }: Props) {
@@ -66,13 +145,10 @@ export function ResultsToolbar({ querying, hiddenAll }: Props) {
           ))}
         </select>
       </span>
-      <span className="refine-field" title={DATE_HINT}>
-        <label htmlFor={`${id}-from`}>From</label>
-        <input id={`${id}-from`} type="date" value={r.from ?? ''} max={r.to ?? undefined} onChange={(e) => r.setFrom(e.currentTarget.value)} />
-      </span>
-      <span className="refine-field" title={DATE_HINT}>
-        <label htmlFor={`${id}-to`}>To</label>
-        <input id={`${id}-to`} type="date" value={r.to ?? ''} min={r.from ?? undefined} onChange={(e) => r.setTo(e.currentTarget.value)} />
+      <DateField id={`${id}-from`} label="From" bound="from" value={r.from} onChange={r.setFrom} hintId={`${id}-dates`} />
+      <DateField id={`${id}-to`} label="To" bound="to" value={r.to} onChange={r.setTo} hintId={`${id}-dates`} />
+      <span id={`${id}-dates`} className="hint">
+        Dates: YYYY-MM-DD, or YYYY-MM or YYYY for a whole month or year (From its first day, To its last).
       </span>
       {querying && (
         <span className="refine-field">
