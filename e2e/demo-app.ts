@@ -39,7 +39,10 @@ export async function openSetup(page: Page): Promise<void> {
 /** The whole library ranked, not only the matches (kept for the rest of the test's visits). */
 export async function showAllPhotos(page: Page): Promise<void> {
   const toggle = page.getByRole('switch', { name: 'Show all photos' });
-  if (!(await toggle.isChecked())) await toggle.check();
+  if (await toggle.isChecked()) return;
+  await toggle.check();
+  // The matches stay on screen, marked busy, until the whole ranking comes.
+  await expect(page.getByRole('list', { name: 'Results' })).toHaveAttribute('aria-busy', 'false');
 }
 
 export async function expectStatus(page: Page, text: string): Promise<void> {

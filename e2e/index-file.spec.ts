@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
-import { decisiveQueries, expectStatus, expectTopResult, galleryDir, galleryFiles, importDemoModel, openSetup } from './demo-app';
+import { decisiveQueries, expectStatus, expectTopResult, galleryDir, galleryFiles, importDemoModel, openSetup, showAllPhotos } from './demo-app';
 import { demoDir, goldensDir } from './shared-files';
 
 const exec = promisify(execFile);
@@ -18,11 +18,12 @@ const queries = decisiveQueries(248).slice(0, 2);
 async function ranking(page: Page, q: (typeof queries)[number]): Promise<string[]> {
   await page.getByRole('textbox', { name: 'Describe the photo' }).fill(q.query);
   await expectTopResult(page, q.target, q.cosine[0]!);
+  await showAllPhotos(page);
   const items = page.getByRole('list', { name: 'Results' }).getByRole('listitem');
   const shown = await items.evaluateAll((els) =>
     els.map((el) => ({
       at: Number(el.getAttribute('aria-posinset')),
-      text: `${el.querySelector('.card-name')?.textContent} ${el.querySelector('.card-score')?.textContent}`,
+      text: `${el.querySelector('.card-name')?.textContent} ${el.querySelector('.card-cosine')?.textContent}`,
     })),
   );
   return shown
@@ -79,6 +80,8 @@ test('an exported index ranks the same in a fresh profile; the CLI continues it;
   await fresh.goto('/?provider=wasm');
   await importDemoModel(fresh);
   await fresh.getByLabel('Import index').setInputFiles(exported);
+  // The library is there now: set-up closed itself (a click in it would have kept it open).
+  await openSetup(fresh);
   await expect(statusLine(fresh)).toHaveText('Imported app.lcindex: 40 photos added, 0 already in the library, 40 files added.');
   await expect(fresh.getByText('40 files in the library, 40 photos indexed for this model.')).toBeVisible();
   await expect(fresh.getByRole('status').filter({ hasText: 'newly embedded' })).toHaveCount(0);

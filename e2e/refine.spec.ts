@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { demo, expectStatus, galleryDir, galleryFiles, importDemoModel } from './demo-app';
+import { demo, expectStatus, galleryDir, galleryFiles, importDemoModel, showAllPhotos } from './demo-app';
 
 /** Writes a file and sets its modification time (what the browser reports as lastModified). */
 function writeDated(path: string, bytes: Buffer, date: string): void {
@@ -44,11 +44,14 @@ test('minimum score, type, folder, date sort (by EXIF date) and date range', asy
   await page.getByRole('textbox', { name: 'Describe the photo' }).fill(query.query);
   const results = page.getByRole('list', { name: 'Results' });
   const count = page.locator('.results-count');
+  // First the matches only; these checks are about the whole library ranked.
+  await expect(count).toHaveText(/^\d+ match(es)? of 43 photos$/);
+  await showAllPhotos(page);
   await expect(count).toHaveText('43 results');
   const refine = page.getByRole('group', { name: 'Sort and filter' });
 
   // A minimum above the best score: no photo, the reason, and the way back.
-  const top = Number(await results.locator('.card-score').first().textContent());
+  const top = Number(await results.locator('.card-cosine').first().textContent());
   const min = (top + 0.1).toFixed(3);
   await refine.getByLabel('Minimum score value').fill(min);
   await expect(refine.getByRole('checkbox', { name: 'Minimum score' })).toBeChecked();

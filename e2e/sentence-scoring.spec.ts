@@ -2,7 +2,7 @@
 // of the per-sentence cosines, and the viewer lists each sentence's score and which ones match.
 import { expect, test, type Page } from '@playwright/test';
 import { splitSentences } from '../src/engine/query/sentences';
-import { demo, expectStatus, expectTopResult, galleryDir, importDemoModel } from './demo-app';
+import { demo, expectStatus, expectTopResult, galleryDir, importDemoModel, showAllPhotos } from './demo-app';
 
 /** Name -> score of every result card in the grid (the 40 demo photos fit in the rendered rows). */
 async function scores(page: Page): Promise<Map<string, number>> {
@@ -23,6 +23,9 @@ test('sentence-aware scoring re-ranks with the per-sentence scores the viewer sh
   await expectStatus(page, '40 photos indexed (40 newly embedded)');
   await page.getByRole('textbox', { name: 'Describe the photo' }).fill(q.query);
   await expectTopResult(page, q.target, q.cosine[0]!);
+  // The twin too, matched or not.
+  await showAllPhotos(page);
+  await expect(page.getByRole('list', { name: 'Results' }).getByRole('listitem').filter({ hasText: twin })).toHaveCount(1);
   const whole = await scores(page);
 
   const toggle = page.getByRole('switch', { name: 'Sentence-aware' });
@@ -42,6 +45,9 @@ test('sentence-aware scoring re-ranks with the per-sentence scores the viewer sh
     await summary.click();
     const items = viewer.locator('.sentence-matches li');
     await expect(items).toHaveCount(sentences.length);
+    // Matched / not matched first; the numbers on request.
+    await expect(items.nth(0)).toHaveText(/^(Matched|Not matched)/);
+    await viewer.getByRole('button', { name: 'Show numbers' }).click();
     const values = (await items.allTextContents()).map((t) => Number(t.match(/^-?\d+\.\d{3}/)![0]));
     await expect(items.nth(0)).toContainText(sentences[0]!);
     perSentence.set(name, values);

@@ -5,6 +5,7 @@ import { useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import { useDuplicatesStore } from './state/duplicates-store';
 import { useIndexingStore } from './state/indexing-store';
 import { useLibraryStore } from './state/library-store';
+import { useLayoutStore } from './state/layout-store';
 import { useModelStore } from './state/model-store';
 import { ComputeBadge } from './ui/ComputeBadge';
 import { DuplicatesView } from './ui/DuplicatesView';
@@ -40,6 +41,7 @@ export function App() {
   const dismissLibraryError = useLibraryStore((s) => s.dismissError);
   const addDataTransfer = useIndexingStore((s) => s.addDataTransfer);
   const setupOpen = useSetupOpen();
+  const keepSetup = useLayoutStore((s) => s.keepOpen);
   // Photos can be dropped anywhere on the page; the Photos panel's own drop zone handles its drops first.
   const [dragging, setDragging] = useState(false);
   const depth = useRef(0);
@@ -93,7 +95,8 @@ export function App() {
           {showDuplicates ? <DuplicatesView /> : <ResultsGrid />}
         </main>
         {/* Set-up opens itself while something is missing (no model, no photos); the header's button opens it any time. */}
-        <aside id="setup-panel" className="sidebar" aria-label="Photos and model" hidden={!setupOpen}>
+        {/* Once used, it stays open until closed: it does not vanish under the pointer when the last thing needed arrives. */}
+        <aside id="setup-panel" className="sidebar" aria-label="Photos and model" hidden={!setupOpen} onPointerDown={keepSetup} onFocus={keepSetup}>
           {hasModel
             ? [<PhotoIntake key="photos" />, <SkippedList key="skipped" />, <ModelPanel key="model" />]
             : [<ModelPanel key="model" />, <PhotoIntake key="photos" />, <SkippedList key="skipped" />]}

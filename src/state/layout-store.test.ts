@@ -12,8 +12,13 @@ describe('set-up panel', () => {
     expect(setupNeeded({ ...ready, modelBusy: true })).toBe(true);
   });
 
-  it("keeps the user's choice over the automatic one", () => {
+  it("keeps the user's choice over the automatic one; working in the panel keeps it open", () => {
     expect(useLayoutStore.getState().setupChoice).toBeNull();
+    useLayoutStore.getState().keepOpen();
+    expect(useLayoutStore.getState().setupChoice).toBe(true);
+    useLayoutStore.getState().toggleSetup(false);
+    useLayoutStore.getState().keepOpen();
+    expect(useLayoutStore.getState().setupChoice).toBe(false);
     useLayoutStore.getState().toggleSetup(true);
     expect(useLayoutStore.getState().setupChoice).toBe(true);
     useLayoutStore.getState().toggleSetup(false);

@@ -6,11 +6,16 @@ interface LayoutState {
   /** The user's choice; null: automatic (open while set-up is needed). */
   setupChoice: boolean | null;
   toggleSetup(open: boolean): void;
+  /** The user works in the open panel: it stays open until they close it. */
+  keepOpen(): void;
 }
 
-export const useLayoutStore = create<LayoutState>((set) => ({
+export const useLayoutStore = create<LayoutState>((set, get) => ({
   setupChoice: null,
   toggleSetup: (open) => set({ setupChoice: open }),
+  keepOpen: () => {
+    if (get().setupChoice === null) set({ setupChoice: true });
+  },
 }));
 
 /** Set-up is needed while there is no model, no photo, or a model is being made ready. */

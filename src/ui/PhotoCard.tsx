@@ -1,5 +1,6 @@
-// One card of the photo grid: thumbnail, file name and score, as a button that opens the viewer.
+// One card of the photo grid: thumbnail, file name, relevance and score, as a button that opens the viewer.
 import { memo } from 'react';
+import { RelevanceMark } from './RelevanceMark';
 import { Thumbnail } from './Thumbnail';
 import type { ShownItem } from './useShownItems';
 
@@ -29,7 +30,12 @@ export const PhotoCard = memo(function PhotoCard({ item, index, count, active, o
         <Thumbnail hash={item.file.hash} />
         <span className="card-caption">
           <span className="card-name">{item.file.name}</span>
-          {item.score !== null && <span className="card-score">{item.score.toFixed(3)}</span>}
+          {item.score !== null && (
+            <span className="card-score">
+              {item.relevance !== null && <RelevanceMark relevance={item.relevance} />}
+              <span className="card-cosine">{item.score.toFixed(3)}</span>
+            </span>
+          )}
         </span>
       </button>
     </div>
