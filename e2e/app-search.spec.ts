@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { decisiveQueries, expectStatus, expectTopResult, galleryFiles, importDemoModel } from './demo-app';
+import { decisiveQueries, expectStatus, expectTopResult, galleryFiles, importDemoModel, showAllPhotos } from './demo-app';
 import sharp from 'sharp';
 import { sharpPhotoDecoder } from '../src/cli/sharp-decoder';
 import { preprocessClip } from '../src/engine/preprocess/clip-preprocess';
@@ -36,10 +36,15 @@ for (const provider of ['wasm', 'webgpu'] as const) {
       await expectStatus(page, `${photos.length} photos indexed (${photos.length} newly embedded)`);
 
       const box = page.getByRole('textbox', { name: 'Describe the photo' });
-      for (const q of queries248) {
+      for (const [i, q] of queries248.entries()) {
         await box.fill(q.query);
+        // The whole gallery: every 248-token top-1 is a match (README "Matches and relevance").
+        // WebGPU's few photos are not a library to measure a spread on: the whole ranking.
+        if (i === 0 && provider === 'webgpu') await showAllPhotos(page);
         await expectTopResult(page, q.ranking[0]!, q.cosine[0]!);
       }
+      // CLIP view reads less of the text: its official top-1 is not always a match here.
+      await showAllPhotos(page);
       await page.getByRole('switch', { name: 'CLIP view' }).click();
       for (const q of queries77) {
         await box.fill(q.query);

@@ -29,10 +29,13 @@ export async function expectModelLoaded(page: Page, timeout = 120_000): Promise<
   await expect(page.getByRole('group', { name: 'Active model', includeHidden: true })).toBeAttached({ timeout });
 }
 
-/** Opens the set-up panel (model, photos, index file) where it closed itself. */
+/** Opens the set-up panel (model, photos, index file) and keeps it open, as a click in it does. */
 export async function openSetup(page: Page): Promise<void> {
   const toggle = page.getByRole('button', { name: /^Photos and model/ });
-  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  if ((await toggle.getAttribute('aria-expanded')) === 'true') {
+    // Open by itself: a click in it keeps it open when the library arrives.
+    await page.getByRole('complementary', { name: 'Photos and model' }).getByRole('heading').first().click();
+  } else await toggle.click();
   await expect(toggle).toHaveAttribute('aria-expanded', 'true');
 }
 

@@ -4,10 +4,11 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { decisiveQueries, expectStatus, expectTopResult, galleryDir, galleryFiles, importDemoModel, openSetup, showAllPhotos } from './demo-app';
+import { addedFolderMessage } from '../src/state/full-size';
 import { demoDir, goldensDir } from './shared-files';
 
 const exec = promisify(execFile);
@@ -79,18 +80,19 @@ test('an exported index ranks the same in a fresh profile; the CLI continues it;
   const fresh = await context.newPage();
   await fresh.goto('/?provider=wasm');
   await importDemoModel(fresh);
-  await fresh.getByLabel('Import index').setInputFiles(exported);
-  // The library is there now: set-up closed itself (a click in it would have kept it open).
+  // As a user clicking Import index would, the panel is kept open while the library arrives.
   await openSetup(fresh);
+  await fresh.getByLabel('Import index').setInputFiles(exported);
   await expect(statusLine(fresh)).toHaveText('Imported app.lcindex: 40 photos added, 0 already in the library, 40 files added.');
   await expect(fresh.getByText('40 files in the library, 40 photos indexed for this model.')).toBeVisible();
   await expect(fresh.getByRole('status').filter({ hasText: 'newly embedded' })).toHaveCount(0);
   for (const [i, q] of queries.entries()) expect(await ranking(fresh, q)).toEqual(before[i]);
-  // An imported photo has no file in this session: the viewer shows its thumbnail.
+  // An imported photo has no file in this session: the viewer shows its thumbnail and how to see it full size.
   await fresh.getByRole('list', { name: 'Results' }).getByRole('listitem').first().getByRole('button').click();
   const viewer = fresh.getByRole('dialog');
   await expect(viewer.getByRole('img', { name: queries[1]!.target })).toBeVisible();
-  await expect(viewer.getByText('Add the folder again to view full size.')).toBeVisible();
+  const canRemember = await fresh.evaluate(() => 'showDirectoryPicker' in window);
+  await expect(viewer.getByText(addedFolderMessage(basename(galleryDir), canRemember))).toBeVisible();
   await viewer.getByRole('button', { name: 'Close' }).click();
 
   // The same file with another model's identity in its header is refused.

@@ -1,6 +1,6 @@
 // The whole page, search first: the header with the set-up button and the Compute badge, error
-// banners, the description box with its results (or the duplicates view), the set-up panel
-// (model, photos, skipped files, index file) while it is open, and the viewer.
+// banners, the description box with the indexing progress, skipped files and results (or the
+// duplicates view), the set-up panel (model, photos, index file) while it is open, and the viewer.
 import { useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import { useDuplicatesStore } from './state/duplicates-store';
 import { useIndexingStore } from './state/indexing-store';
@@ -92,14 +92,13 @@ export function App() {
           <QueryBox />
           <LibraryNotices />
           <IndexingProgress />
+          <SkippedList />
           {showDuplicates ? <DuplicatesView /> : <ResultsGrid />}
         </main>
         {/* Set-up opens itself while something is missing (no model, no photos); the header's button opens it any time. */}
         {/* Once used, it stays open until closed: it does not vanish under the pointer when the last thing needed arrives. */}
         <aside id="setup-panel" className="sidebar" aria-label="Photos and model" hidden={!setupOpen} onPointerDown={keepSetup} onFocus={keepSetup}>
-          {hasModel
-            ? [<PhotoIntake key="photos" />, <SkippedList key="skipped" />, <ModelPanel key="model" />]
-            : [<ModelPanel key="model" />, <PhotoIntake key="photos" />, <SkippedList key="skipped" />]}
+          {hasModel ? [<PhotoIntake key="photos" />, <ModelPanel key="model" />] : [<ModelPanel key="model" />, <PhotoIntake key="photos" />]}
           <IndexTransfer />
         </aside>
       </div>
