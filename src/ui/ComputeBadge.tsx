@@ -15,13 +15,17 @@ export function ComputeBadge() {
   }
   const provider = compute.provider === 'webgpu' ? 'WebGPU' : 'WASM';
   return (
-    <div className="compute-badge" role="group" aria-label="Compute" title={compute.reason}>
+    <div className="compute-badge" role="group" aria-label="Compute">
       <span className={`badge ${compute.provider}`}>
         {provider}
         {compute.compute === 'float16' && ' · float16'}
         {compute.provider === 'wasm' && ` · ${compute.wasmThreads} ${compute.wasmThreads === 1 ? 'thread' : 'threads'}`}
-      </span>{' '}
-      <span className="compute-reason">{compute.reason}</span>
+      </span>
+      {/* The reason is technical (adapters, limits, shader features): there for those who ask. */}
+      <details className="compute-reason">
+        <summary>Why</summary>
+        <p>{compute.reason}</p>
+      </details>
     </div>
   );
 }

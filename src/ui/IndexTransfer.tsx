@@ -28,7 +28,7 @@ export function IndexTransfer() {
       <h2 id="index-file-heading">Index file</h2>
       <p id="index-file-hint" className="hint">
         {hasModel
-          ? `Move this model's index to another browser, or import one made by npm run index (${INDEX_EXTENSION}).`
+          ? `Move this model's index to another browser, or import one made on another computer (${INDEX_EXTENSION} files).`
           : 'Load a model to export or import its index.'}
       </p>
       <div className="row-actions index-file-actions">
