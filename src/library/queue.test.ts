@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { openLibraryDb, type LibraryDb } from './db';
 import { clearQueue, deleteFinishedJobs, enqueue, permissionOf, PermissionNeededError, queuedCount, queuedSkips, readQueued } from './queue';
 import type { QueueEntry } from './schema';
+import { fakeFolder } from './testing/fake-folder';
 
 let n = 0;
 let db: LibraryDb;
@@ -13,31 +14,6 @@ beforeEach(async () => {
 });
 
 const file = (name: string, bytes: number[], type = 'image/png', lastModified = 1234) => new File([new Uint8Array(bytes)], name, { type, lastModified });
-
-/** A directory handle like Chromium's, over a tree of Files; `permission` is what queryPermission answers. */
-function fakeFolder(name: string, tree: Record<string, File | object>, permission: PermissionState = 'granted'): FileSystemDirectoryHandle {
-  const deny = () => {
-    if (permission !== 'granted') throw new DOMException('no permission', 'NotAllowedError');
-  };
-  const dir = (dirName: string, t: Record<string, File | object>): unknown => ({
-    kind: 'directory',
-    name: dirName,
-    queryPermission: async () => permission,
-    async getDirectoryHandle(child: string) {
-      deny();
-      const sub = t[child];
-      if (!sub || sub instanceof File) throw new DOMException('not found', 'NotFoundError');
-      return dir(child, sub as Record<string, File | object>);
-    },
-    async getFileHandle(child: string) {
-      deny();
-      const f = t[child];
-      if (!(f instanceof File)) throw new DOMException('not found', 'NotFoundError');
-      return { kind: 'file', name: child, getFile: async () => f };
-    },
-  });
-  return dir(name, tree) as FileSystemDirectoryHandle;
-}
 
 const entry = (over: Partial<QueueEntry>): QueueEntry => ({
   job: 1,
@@ -87,7 +63,7 @@ describe('the indexing queue', () => {
   });
 
   it('asks for permission where the folder needs it again (after a reload)', async () => {
-    const root = fakeFolder('Trip', { 'a.png': file('a.png', [1]) }, 'prompt');
+    const root = fakeFolder('Trip', { 'a.png': file('a.png', [1]) }, { permission: 'prompt' });
     const failure = await readQueued(entry({ path: 'Trip/a.png', source: { kind: 'folder', root } })).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(PermissionNeededError);
     expect((failure as PermissionNeededError).folder).toBe('Trip');

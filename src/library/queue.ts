@@ -2,6 +2,7 @@
 // The UI thread enqueues (a job record and one entry per file); the worker's indexer drains the
 // queue in order and deletes each entry in the transaction that commits its records.
 import type { LibraryDb } from './db';
+import { fileBelow } from './folder-file';
 import type { IntakeFile } from './intake-file';
 import type { JobRecord, QueueEntry, QueueSource } from './schema';
 
@@ -58,13 +59,7 @@ export async function readQueued(entry: QueueEntry): Promise<File> {
         ? blob
         : new File([blob], entry.name, { type: entry.type || blob.type, lastModified: entry.lastModified });
     }
-    // A path below the folder: "Holidays/2019/a.jpg" under the handle of "Holidays".
-    const parts = entry.path.split('/').slice(1);
-    const name = parts.pop();
-    if (!name) throw new Error('the queued path is empty');
-    let dir = src.root;
-    for (const part of parts) dir = await dir.getDirectoryHandle(part);
-    return await (await dir.getFileHandle(name)).getFile();
+    return await fileBelow(src.root, entry.path);
   } catch (e) {
     const name = (e as DOMException)?.name;
     if (name === 'NotAllowedError' || name === 'SecurityError') {

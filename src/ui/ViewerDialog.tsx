@@ -1,14 +1,13 @@
-// The viewer's modal dialog: one photo (full size, else its thumbnail), its folder, date and score,
-// its sentence matches, and Previous, Next, More like this and the example buttons.
+// The viewer's modal dialog: one photo (full size, else its thumbnail and why), its folder, date
+// and score, its sentence matches, and Previous, Next, More like this and the example buttons.
 import { useEffect, useRef } from 'react';
-import { useLibraryStore } from '../state/library-store';
 import { useModelStore } from '../state/model-store';
 import { photoDateLabel } from '../state/refine';
 import { useSearchStore } from '../state/search-store';
 import { useViewerStore } from '../state/viewer-store';
 import { ExampleButtons } from './ExampleButtons';
 import { SentenceMatches } from './SentenceMatches';
-import { useObjectUrl } from './useObjectUrl';
+import { useFullSizePhoto } from './useFullSizePhoto';
 import type { ShownItem } from './useShownItems';
 import { useThumbnailUrl } from './useThumbnailUrl';
 
@@ -18,7 +17,7 @@ interface Props {
   count: number;
 }
 
-/** A modal dialog with one photo: full size when the file is at hand, else its thumbnail. */
+/** A modal dialog with one photo: full size when its file can be read, else its thumbnail. */
 export function ViewerDialog({ item, index, count }: Props) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
@@ -32,10 +31,9 @@ export function ViewerDialog({ item, index, count }: Props) {
   // The score shown is always the current query's: an earlier query's is not shown as if it were.
   const stale = useSearchStore((s) => s.stale);
   const hasModel = useModelStore((s) => s.active !== null);
-  const sessionFile = useLibraryStore((s) => s.sessionFile);
   const { file, score } = item;
 
-  const fullUrl = useObjectUrl(sessionFile(file.path));
+  const { url: fullUrl, view: fullSize, allow: allowFullSize } = useFullSizePhoto(file.path);
   const thumbUrl = useThumbnailUrl(file.hash);
 
   // Open modally, move focus in; on close give focus back to what opened it (or the card now shown).
@@ -50,6 +48,11 @@ export function ViewerDialog({ item, index, count }: Props) {
       (opener?.isConnected && opener !== document.body ? opener : card)?.focus();
     };
   }, []);
+
+  // The Show full size button goes once the photo shows: focus stays in the dialog.
+  useEffect(() => {
+    if (fullSize.kind !== 'permission' && !dialogRef.current?.contains(document.activeElement)) closeRef.current?.focus();
+  }, [fullSize.kind]);
 
   // Keys work wherever focus is inside the page while the viewer is open.
   useEffect(() => {
@@ -84,6 +87,14 @@ export function ViewerDialog({ item, index, count }: Props) {
         if (!dialogRef.current?.open) close();
       }}
     >
+      <div className="viewer-head">
+        <h2 id="viewer-title" className="viewer-title">
+          {file.name}
+        </h2>
+        <button type="button" ref={closeRef} className="ghost viewer-close" aria-label="Close" title="Close (Esc)" onClick={close}>
+          <span aria-hidden="true">×</span>
+        </button>
+      </div>
       <div className="viewer-stage">
         {fullUrl ? (
           <img src={fullUrl} alt={file.name} className="viewer-image" />
@@ -94,9 +105,6 @@ export function ViewerDialog({ item, index, count }: Props) {
         )}
       </div>
       <div className="viewer-info">
-        <h2 id="viewer-title" className="viewer-title">
-          {file.name}
-        </h2>
         <p className="viewer-meta">
           {file.folder && <span>{file.folder}</span>}
           <span>{photoDateLabel(file)}</span>
@@ -105,22 +113,29 @@ export function ViewerDialog({ item, index, count }: Props) {
             {index + 1} of {count}
           </span>
         </p>
+        {fullSize.kind === 'permission' && (
+          <p className="viewer-full-size">
+            <span>Full size needs permission to read the folder “{fullSize.folder}” again.</span>
+            <button type="button" onClick={() => void allowFullSize()}>
+              Show full size
+            </button>
+          </p>
+        )}
+        {fullSize.kind === 'unavailable' && <p className="viewer-full-size">{fullSize.message}</p>}
         <SentenceMatches hash={file.hash} />
-        {!fullUrl && <p className="hint">Add the folder again to view full size.</p>}
         <div className="viewer-actions">
-          <button type="button" aria-disabled={index === 0} onClick={() => step(-1, count)}>
-            Previous
-          </button>
-          <button type="button" aria-disabled={index === count - 1} onClick={() => step(1, count)}>
-            Next
-          </button>
+          <div className="viewer-nav">
+            <button type="button" aria-disabled={index === 0} onClick={() => step(-1, count)}>
+              Previous
+            </button>
+            <button type="button" aria-disabled={index === count - 1} onClick={() => step(1, count)}>
+              Next
+            </button>
+          </div>
           <button type="button" disabled={!hasModel} onClick={onMoreLikeThis}>
             More like this
           </button>
           <ExampleButtons path={file.path} disabled={!hasModel} />
-          <button type="button" ref={closeRef} className="ghost" onClick={close}>
-            Close
-          </button>
         </div>
       </div>
     </dialog>
