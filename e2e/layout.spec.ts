@@ -59,6 +59,12 @@ test('a phone: set-up opens itself, photos drop anywhere, the search is in the f
   expect(matches).toBeLessThan(40);
   await expect(list.getByRole('listitem').first()).toContainText(/(Strong match|Match)\d\.\d{3}/);
   for (const text of await list.getByRole('listitem').allTextContents()) expect(text).toMatch(/(Strong match|Match)/);
+  // The viewer: the same words, the number behind them, and the cosine.
+  await list.getByRole('listitem').first().getByRole('button').click();
+  const viewer = page.getByRole('dialog', { name: q.target });
+  await expect(viewer).toContainText(/(Strong match|Match) \(\+\d+\.\d σ\)/);
+  await expect(viewer).toContainText(/Score 0\.9\d{2}/);
+  await viewer.getByRole('button', { name: 'Close' }).click();
 
   // An unrelated text: no photo stands out, and the way to see the ranking anyway.
   await box.fill('a bowl of ramen on a wooden table');

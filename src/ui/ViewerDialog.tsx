@@ -5,7 +5,9 @@ import { useModelStore } from '../state/model-store';
 import { photoDateLabel } from '../state/refine';
 import { useSearchStore } from '../state/search-store';
 import { useViewerStore } from '../state/viewer-store';
+import { relevanceDetail } from './describe';
 import { ExampleButtons } from './ExampleButtons';
+import { RelevanceMark } from './RelevanceMark';
 import { SentenceMatches } from './SentenceMatches';
 import { useFullSizePhoto } from './useFullSizePhoto';
 import type { ShownItem } from './useShownItems';
@@ -108,7 +110,19 @@ export function ViewerDialog({ item, index, count }: Props) {
         <p className="viewer-meta">
           {file.folder && <span>{file.folder}</span>}
           <span>{photoDateLabel(file)}</span>
-          {score !== null && <span>{stale ? 'Score: updating for the changed query…' : `Score ${score.toFixed(3)}`}</span>}
+          {score !== null &&
+            (stale ? (
+              <span>Score: updating for the changed query…</span>
+            ) : (
+              <>
+                {item.relevance !== null && (
+                  <span>
+                    <RelevanceMark relevance={item.relevance} /> ({relevanceDetail(item.relevance)})
+                  </span>
+                )}
+                <span>Score {score.toFixed(3)}</span>
+              </>
+            ))}
           <span>
             {index + 1} of {count}
           </span>

@@ -75,7 +75,7 @@ export function relevanceWords(relevance: number): string {
   return RELEVANCE_WORDS[relevanceLevel(relevance)];
 }
 
-/** "Stands out by 3.2 σ" for the viewer: the number behind the words. */
+/** "+3.2 σ" for the viewer: the number behind the words (README "Matches and relevance"). */
 export function relevanceDetail(relevance: number): string {
   return `${relevance >= 0 ? '+' : '−'}${Math.abs(relevance).toFixed(1)} σ`;
 }
