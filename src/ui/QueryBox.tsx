@@ -55,8 +55,8 @@ export function QueryBox() {
       </div>
       {/* Said on the page, not in a tooltip that touch and keyboard users never see. */}
       <p className="hint switch-hints">
-        <span id="clip-view-hint">CLIP view reads only the first 77 tokens, as plain CLIP would: switch it on to see what the long description adds.</span>{' '}
-        <span id="sentence-mode-hint">Sentence-aware also scores each sentence on its own, so a detail late in the description still counts.</span>
+        <span id="clip-view-hint">CLIP view reads only the first 77 tokens, as plain CLIP would.</span>{' '}
+        <span id="sentence-mode-hint">Sentence-aware also scores each sentence on its own, so late details count.</span>
       </p>
       <AdvancedQuery />
       {photoQuery && (

@@ -147,7 +147,7 @@ export function ResultsToolbar({ querying, hiddenAll }: Props) {
       </span>
       <DateField id={`${id}-from`} label="From" bound="from" value={r.from} onChange={r.setFrom} hintId={`${id}-dates`} />
       <DateField id={`${id}-to`} label="To" bound="to" value={r.to} onChange={r.setTo} hintId={`${id}-dates`} />
-      <span id={`${id}-dates`} className="hint">
+      <span id={`${id}-dates`} className="hint date-hint">
         Dates: YYYY-MM-DD, or YYYY-MM or YYYY for a whole month or year (From its first day, To its last).
       </span>
       {querying && (

@@ -14,9 +14,7 @@ export function ShowAllSwitch() {
         Show all photos
       </label>
       <span id="show-all-hint" className="hint">
-        {showAll
-          ? 'Your whole library, best match first.'
-          : `Only photos that stand out from your library for this description (${MATCH_RELEVANCE} σ above what any description gives them).`}
+        {showAll ? 'Your whole library, best match first.' : `Only the photos that stand out for this description (${MATCH_RELEVANCE} σ above the rest).`}
       </span>
     </div>
   );
