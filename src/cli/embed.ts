@@ -2,13 +2,11 @@
 // comparing with the official code; images go through the engine's image embedder.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { ImageEmbedder, type EmbeddedImage } from '../engine/embed/image-embedder';
 import { parseArgs, single, UsageError } from './args';
+import { embedImageFiles } from './embed-images';
 import { listImages } from './image-files';
 import { progress, runCli } from './main';
 import { loadNodeEngine, parseDevice } from './node-engine';
-import { inOrder } from './in-order';
-import { DECODE_AHEAD, sharpPhotoDecoder, type BytesThumbnail } from './sharp-decoder';
 
 runCli({
   usage: 'npm run embed -- --model <dir> [--texts <file.json>] [--images <file or folder>...] [--dump-pixels <dir>] [--device cpu|cuda|wasm] --out <file.json>',
@@ -47,36 +45,19 @@ be decoded is reported on stderr and skipped.`,
       progress(`text ${i + 1}/${texts.length}: ${r!.ids.length} tokens`);
     }
 
-    // Whatever sharp decodes is embedded (TIFF too), as the official pipeline embeds whatever PIL opens.
-    const embedder = new ImageEmbedder<BytesThumbnail, string>(engine.manifest, (pixels, count) => engine.encodeImages(pixels, count), sharpPhotoDecoder, {
-      thumbnails: false,
-      checkBytes: false,
-      reduce: false,
-    });
     const imageResults: { path: string; embedding: number[] }[] = [];
-    const keep = (batch: EmbeddedImage<BytesThumbnail, string>[]) =>
-      batch.forEach((p) => imageResults.push({ path: p.payload, embedding: Array.from(p.embedding) }));
-    let failed = 0;
-    let n = 0;
-    // Read and decoded ahead, several at once (sharp decodes on its own threads); embedded in order.
-    for await (const outcome of inOrder(images, DECODE_AHEAD, async (path) => embedder.prepare(new Uint8Array(await readFile(path)), ''))) {
-      n++;
-      const path = outcome.item;
-      if ('error' in outcome) {
-        failed++;
-        progress(`skipped ${path}: ${(outcome.error as Error).message}`);
-      } else {
-        const pixels = embedder.addPrepared(outcome.value, path);
-        if (dumpDir) await writeFile(join(resolve(dumpDir), `${basename(path)}.f32`), pixels);
-      }
-      if (embedder.full || n === images.length) {
-        keep(await embedder.embed());
-        progress(`images ${n}/${images.length}`);
-      }
-    }
+    const { skipped } = await embedImageFiles(
+      engine,
+      images,
+      (batch) => batch.forEach((p) => imageResults.push({ path: p.payload, embedding: Array.from(p.embedding) })),
+      {
+        say: progress,
+        onPixels: dumpDir ? (path, pixels) => writeFile(join(resolve(dumpDir), `${basename(path)}.f32`), pixels) : undefined,
+      },
+    );
 
     await writeFile(resolve(out), JSON.stringify({ texts: textResults, images: imageResults }));
-    progress(`wrote ${resolve(out)}: ${textResults.length} texts, ${imageResults.length} images${failed ? `, ${failed} skipped` : ''}`);
+    progress(`wrote ${resolve(out)}: ${textResults.length} texts, ${imageResults.length} images${skipped ? `, ${skipped} skipped` : ''}`);
     await engine.release();
   },
 });
