@@ -60,6 +60,11 @@ export function linesOf(text: string): string[] {
 
 /** Checks and trims categories and templates; throws a ZeroShotError that names what is wrong. */
 export function checkZeroShot(labels: readonly string[], templates: readonly string[]): { labels: string[]; templates: string[] } {
+  return { labels: checkLabels(labels), templates: checkTemplates(templates) };
+}
+
+/** Trimmed categories: at least one, none empty, none twice, at most MAX_LABELS. */
+export function checkLabels(labels: readonly string[]): string[] {
   const names = labels.map((l) => l.trim());
   if (names.length === 0) throw new ZeroShotError('no categories: give at least one');
   if (names.length > MAX_LABELS) throw new ZeroShotError(`${names.length} categories: at most ${MAX_LABELS}`);
@@ -69,11 +74,16 @@ export function checkZeroShot(labels: readonly string[], templates: readonly str
     if (seen.has(name)) throw new ZeroShotError(`category "${name}" is listed twice`);
     seen.add(name);
   });
+  return names;
+}
+
+/** Trimmed templates: at least one, each with {}, at most MAX_TEMPLATES. */
+export function checkTemplates(templates: readonly string[]): string[] {
   const sentences = templates.map((t) => t.trim());
   if (sentences.length === 0) throw new ZeroShotError('no templates: give at least one');
   if (sentences.length > MAX_TEMPLATES) throw new ZeroShotError(`${sentences.length} templates: at most ${MAX_TEMPLATES}`);
   for (const t of sentences) if (!t.includes(SLOT)) throw new ZeroShotError(`template "${t}" has no ${SLOT} for the category name`);
-  return { labels: names, templates: sentences };
+  return sentences;
 }
 
 /** A template with the category name written into its {} (every one, if it has several). */
