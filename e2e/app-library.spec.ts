@@ -2,7 +2,7 @@
 // and adding the same folder again embeds nothing.
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { expectStatus, galleryDir, galleryFiles, importDemoModel } from './demo-app';
+import { expectStatus, galleryDir, galleryFiles, importDemoModel, openSetup } from './demo-app';
 
 test('a reload keeps the model and the index; the same folder again embeds nothing', async ({ page }) => {
   await page.goto('/?provider=wasm');
@@ -41,5 +41,6 @@ test('two different photos with the same name, added without a folder, both stay
   await expect(library).toHaveCount(2);
   await expect(library.filter({ hasText: 'holiday.png' })).toHaveCount(1);
   await expect(library.filter({ hasText: 'holiday (2).png' })).toHaveCount(1);
+  await openSetup(page);
   await expect(page.getByText('2 files in the library, 2 photos indexed for this model.')).toBeVisible();
 });

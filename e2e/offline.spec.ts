@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { decisiveQueries, expectStatus, expectTopResult, galleryFiles, importDemoModel } from './demo-app';
+import { decisiveQueries, expectStatus, expectTopResult, galleryFiles, importDemoModel, openSetup } from './demo-app';
 
 const viteBin = join(process.cwd(), 'node_modules', 'vite', 'bin', 'vite.js');
 
@@ -115,6 +115,7 @@ test.describe('offline', () => {
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     await expect(page.getByRole('group', { name: 'Active model', includeHidden: true })).toBeAttached({ timeout: 120_000 });
+    await openSetup(page);
     await expect(page.getByText('You are offline, so models cannot be downloaded.')).toBeVisible();
     await expect(page.getByRole('button', { name: /^Download / }).first()).toBeDisabled();
     // The index is kept: the library lists every photo.

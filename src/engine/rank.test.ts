@@ -145,20 +145,32 @@ describe('EmbeddingMatrix', () => {
     const baseline = Float32Array.from({ length: n }, (_, r) => (r % 2 ? mean : mean - std));
     const a = exact.relevance(query, baseline, 2);
     const b = fast.relevance(query, baseline, 2);
-    expect(a.mean).toBeCloseTo(mean, 6);
-    expect(a.std).toBeCloseTo(std, 6);
-    expect(Math.abs(b.mean - mean)).toBeLessThan(2e-3);
-    expect(Math.abs(b.std - std)).toBeLessThan(2e-3);
-    const expected = scores.map((s, r) => (s >= baseline[r]! + 2 * a.std ? 1 : 0));
-    expect(Array.from(a.matches)).toEqual(Array.from(expected));
+    expect(a.spread.count).toBe(n);
+    expect(a.spread.mean).toBeCloseTo(mean, 6);
+    expect(a.spread.std).toBeCloseTo(std, 6);
+    expect(Math.abs(b.spread.mean - mean)).toBeLessThan(2e-3);
+    expect(Math.abs(b.spread.std - std)).toBeLessThan(2e-3);
+    // Each row against the others: their mean and standard deviation without it.
+    const others = (r: number) => {
+      const rest = Array.from(scores).filter((_, i) => i !== r);
+      const m = rest.reduce((x, y) => x + y, 0) / rest.length;
+      return { m, sd: Math.sqrt(rest.reduce((x, y) => x + (y - m) ** 2, 0) / rest.length) };
+    };
+    const expected = Array.from(scores, (s, r): number => (s >= baseline[r]! + 2 * others(r).sd ? 1 : 0));
+    expect(Array.from(a.matches)).toEqual(expected);
     expect(a.count).toBe(expected.reduce((x, y) => x + y, 0));
     expect(a.count).toBeGreaterThan(50);
     // The int8 scan's spread is off by its error bound; the matches differ only where that moves the threshold.
     let differ = 0;
     for (let r = 0; r < n; r++) if (a.matches[r] !== b.matches[r]) differ++;
     expect(differ).toBeLessThan(5);
-    // Without a baseline, the mean is: about 2.3% of normal-ish scores sit 2 deviations above it.
+    // Without a baseline, a row is measured from the others' mean.
     const z = exact.relevance(query, null, 2);
-    expect(z.count).toBe(Array.from(scores).filter((s) => s >= mean + 2 * z.std).length);
+    expect(Array.from(z.matches)).toEqual(
+      Array.from(scores, (s, r) => {
+        const { m, sd } = others(r);
+        return s >= m + 2 * sd ? 1 : 0;
+      }),
+    );
   });
 });

@@ -1,12 +1,12 @@
 // Ranking: the library's embeddings of one model in one matrix, the best matches of a query
 // found exactly, and the vector helpers the rest of the engine shares.
+import { relevanceOf, type ScoreSpread } from './query/relevance';
 import { QuantizedRows } from './quantized-rows';
 import { kthLargest, topK } from './rank-select';
 
 /** What `relevance` returns: the query's spread over the library, and the rows that are matches. */
 export interface RelevanceScan {
-  mean: number;
-  std: number;
+  spread: ScoreSpread;
   /** 1 for a row whose cosine is at least `lift` standard deviations above its baseline. */
   matches: Uint8Array;
   count: number;
@@ -169,11 +169,12 @@ export class EmbeddingMatrix {
   }
 
   /**
-   * The mean and standard deviation of every row's cosine with `query`, and the rows whose cosine
-   * is at least `lift` standard deviations above their baseline (`baseline[row]`, or the mean
-   * without one). A large library is scanned once from the high int8 plane; the spread is then
-   * within the plane's error bound (about 1e-3), and a row that close to its threshold is scored
-   * from both planes, so the matches are exactly those of exact scores.
+   * The spread of every row's cosine with `query` (count, mean, standard deviation), and the rows
+   * whose relevance (engine/query/relevance.ts: standard deviations of the other rows above
+   * `baseline[row]`, or above their mean without a baseline) is at least `lift`. A large library
+   * is scanned once from the high int8 plane; the spread is then within the plane's error bound
+   * (about 1e-3), and a row that close to its threshold is scored from both planes, so the
+   * matches are those of exact scores.
    */
   relevance(query: ArrayLike<number>, baseline: Float32Array | null, lift: number): RelevanceScan {
     const q = this.unitQuery(query);
@@ -186,19 +187,20 @@ export class EmbeddingMatrix {
     const mean = n ? sum / n : 0;
     let sq = 0;
     for (let r = 0; r < n; r++) sq += (scores[r]! - mean) ** 2;
-    const std = n ? Math.sqrt(sq / n) : 0;
+    const spread: ScoreSpread = { count: n, mean, std: n ? Math.sqrt(sq / n) : 0 };
     const matches = new Uint8Array(n);
     let count = 0;
     for (let r = 0; r < n; r++) {
-      const threshold = (baseline ? baseline[r]! : mean) + lift * std;
-      let s = scores[r]!;
-      if (Math.abs(s - threshold) <= 2 * bound) s = this.rowsStore.score(r, q);
-      if (std > 0 && s >= threshold) {
+      const base = baseline ? baseline[r]! : null;
+      let relevance = relevanceOf(scores[r]!, base, spread);
+      // One deviation of the rest is about spread.std: a score within 2 bounds of the threshold is made exact.
+      if (Math.abs(relevance - lift) * spread.std <= 3 * bound) relevance = relevanceOf(this.rowsStore.score(r, q), base, spread);
+      if (relevance >= lift) {
         matches[r] = 1;
         count++;
       }
     }
-    return { mean, std, matches, count };
+    return { spread, matches, count };
   }
 
   /** Cosines of rows [from, to) with `query`, in row order. */

@@ -68,7 +68,7 @@ async function queryDirection(query: Query, deps: SearchDeps): Promise<Omit<Quer
 
 function relevanceScan(matrix: EmbeddingMatrix, vector: Float32Array, emptyText: EmptyTextScores | null): QueryRelevance {
   const scan = matrix.relevance(vector, emptyText?.scores ?? null, MATCH_RELEVANCE);
-  return { spread: { mean: scan.mean, std: scan.std }, emptyText, matches: scan.matches, count: scan.count };
+  return { spread: scan.spread, emptyText, matches: scan.matches, count: scan.count };
 }
 
 /**
@@ -137,8 +137,8 @@ function both(a: Uint8Array, b: Uint8Array | null): Uint8Array {
 function ranked(matrix: EmbeddingMatrix, q: QueryVector, hash: string, cosine: number): RankedPhoto {
   const { spread, emptyText } = q.relevance;
   const row = matrix.rowOf(hash) ?? -1;
-  const baseline = emptyText ? (emptyText.scores[row] ?? matrix.score(hash, emptyText.vector) ?? spread.mean) : spread.mean;
-  const r: RankedPhoto = { hash, score: cosine * q.norm, relevance: relevanceOf(cosine, baseline, spread) };
+  const baseline = emptyText ? (emptyText.scores[row] ?? matrix.score(hash, emptyText.vector)) : null;
+  const r: RankedPhoto = { hash, score: cosine * q.norm, relevance: relevanceOf(cosine, baseline, spread, row >= 0 && row < spread.count) };
   if (q.parts) r.sentenceScores = q.parts.map((p) => matrix.score(hash, p)!);
   return r;
 }

@@ -23,13 +23,29 @@ export const EMPTY_TEXT = '';
 
 /** The spread of one query's cosines over the library. */
 export interface ScoreSpread {
+  /** Photos the spread is over. */
+  count: number;
   mean: number;
   std: number;
 }
 
-/** Relevance of a cosine: (cosine - baseline) / std, 0 where the library has no spread. */
-export function relevanceOf(cosine: number, baseline: number, spread: ScoreSpread): number {
-  return spread.std > 0 ? (cosine - baseline) / spread.std : 0;
+/**
+ * Relevance of a photo's cosine: (cosine - baseline) / spread, with the spread (and, for the
+ * `mean` baseline, the mean) of the library's other photos. Leaving the photo out matters in a
+ * small library, where one photo that fits the description well widens the spread it is measured
+ * by: among 6 demo scenes the described one reaches 1.3 deviations counted with itself, 2.7
+ * without. 0 where there is no other photo or no spread. A photo indexed after the spread was
+ * taken (`inSpread` false) is measured against all of it.
+ */
+export function relevanceOf(cosine: number, baseline: number | null, spread: ScoreSpread, inSpread = true): number {
+  if (!inSpread) return spread.std > 0 ? (cosine - (baseline ?? spread.mean)) / spread.std : 0;
+  const n = spread.count;
+  if (n < 2) return 0;
+  const sum = spread.mean * n - cosine;
+  const sumSq = (spread.std ** 2 + spread.mean ** 2) * n - cosine * cosine;
+  const mean = sum / (n - 1);
+  const variance = sumSq / (n - 1) - mean * mean;
+  return variance > 0 ? (cosine - (baseline ?? mean)) / Math.sqrt(variance) : 0;
 }
 
 /** The words the app shows for a relevance (the cut is MATCH_RELEVANCE). */
