@@ -2,9 +2,9 @@
 // resumes on return (nothing lost, nothing twice), a full disk stops indexing cleanly, two tabs
 // index at once and one tab's upgrade tells the other to reload, and each model keeps its own
 // embeddings. `?e2e&indexDelay=ms` slows each encoder batch so a page can be stopped mid-run.
-import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { demo, expectStatus, expectTopResult, galleryFiles, importDemoModel, openSetup } from './demo-app';
+import { fakeFolderPicker, writeGalleryFolder } from './remembered-folder';
 
 const TOTAL = galleryFiles.length;
 /** A query whose official top-1 beats the second clearly (see decisiveQueries). */
@@ -297,30 +297,10 @@ test('embeddings are kept per model: another precision embeds again, switching b
 });
 
 test('a remembered folder resumes through its handle; a folder that needs permission again waits for "Resume indexing"', async ({ context }) => {
-  // The origin private file system stands in for a picked folder (the picker cannot be driven
-  // headless): the gallery is written into it and showDirectoryPicker returns it. Its read
-  // permission, as the page sees it, is what localStorage says (a reloaded page asks again).
-  await context.addInitScript(() => {
-    const w = window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> };
-    w.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle('Gallery');
-    const proto = FileSystemHandle.prototype as unknown as Record<string, () => Promise<PermissionState>>;
-    proto.queryPermission = async () => (localStorage.getItem('e2e-permission') as PermissionState | null) ?? 'granted';
-    proto.requestPermission = async () => {
-      localStorage.setItem('e2e-permission', 'granted');
-      return 'granted';
-    };
-  });
+  await fakeFolderPicker(context);
   const page = await context.newPage();
   await page.goto('/?provider=wasm&e2e&indexDelay=500');
-  const gallery = galleryFiles.map((f) => ({ name: f.split('/').pop()!, bytes: [...readFileSync(f)] }));
-  await page.evaluate(async (files) => {
-    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('Gallery', { create: true });
-    for (const f of files) {
-      const w = await (await dir.getFileHandle(f.name, { create: true })).createWritable();
-      await w.write(new Uint8Array(f.bytes));
-      await w.close();
-    }
-  }, gallery);
+  await writeGalleryFolder(page);
   await importDemoModel(page);
   await page.getByRole('button', { name: 'Pick a folder to remember' }).click();
   await expect(page.getByRole('list', { name: 'Remembered folders' })).toContainText('Gallery');

@@ -2,10 +2,10 @@
 // sentence list open. Full size after a reload: a photo added with Add photos says how to see it
 // full size; a photo of a remembered folder is read through the folder's handle, after a click
 // where the browser asks for permission again.
-import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { addedAloneMessage } from '../src/state/full-size';
 import { demo, expectModelLoaded, expectStatus, galleryFiles, importDemoModel } from './demo-app';
+import { fakeFolderPicker, writeGalleryFolder } from './remembered-folder';
 
 const FULL_WIDTH = 448; // the demo gallery's photos; their thumbnails are 320 wide
 const query = demo.queries.find((q) => q.kind === 'twin' && q.context === 248)!.query;
@@ -87,29 +87,10 @@ test.describe('on a phone', () => {
 });
 
 test('a photo of a remembered folder shows full size after a reload, after a click where the browser asks for permission again', async ({ context }) => {
-  // The origin private file system stands in for a picked folder (the picker cannot be driven
-  // headless); the read permission the page sees is what localStorage says.
-  await context.addInitScript(() => {
-    const w = window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> };
-    w.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle('Gallery');
-    const proto = FileSystemHandle.prototype as unknown as Record<string, () => Promise<PermissionState>>;
-    proto.queryPermission = async () => (localStorage.getItem('e2e-permission') as PermissionState | null) ?? 'granted';
-    proto.requestPermission = async () => {
-      localStorage.setItem('e2e-permission', 'granted');
-      return 'granted';
-    };
-  });
+  await fakeFolderPicker(context);
   const page = await context.newPage();
   await page.goto('/?provider=wasm');
-  const gallery = galleryFiles.map((f) => ({ name: f.split('/').pop()!, bytes: [...readFileSync(f)] }));
-  await page.evaluate(async (files) => {
-    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('Gallery', { create: true });
-    for (const f of files) {
-      const w = await (await dir.getFileHandle(f.name, { create: true })).createWritable();
-      await w.write(new Uint8Array(f.bytes));
-      await w.close();
-    }
-  }, gallery);
+  await writeGalleryFolder(page);
   await importDemoModel(page);
   await page.getByRole('button', { name: 'Pick a folder to remember' }).click();
   await expectStatus(page, `${galleryFiles.length} photos indexed (${galleryFiles.length} newly embedded)`);
