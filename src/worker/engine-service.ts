@@ -15,6 +15,7 @@ import { BLOCK_ROWS, countBlocks, readVector, readVectors } from '../library/vec
 import { BundleSources } from './bundle-sources';
 import type { DecodePool } from './decode/decode-pool';
 import { delayedEncoder, delayedTextEncoder, limitedStorage, NO_DEBUG, type DebugFlags } from './debug-flags';
+import { albumScores, ClassVectorCache } from './albums';
 import { duplicateGroups } from './duplicate-search';
 import { exportIndex, importIndex } from './index-transfer';
 import { withIndexLock } from './index-lock';
@@ -72,6 +73,7 @@ export class EngineService {
   /** The latest search's kept query, and the matrix it ranks. */
   private session: { id: number; matrix: EmbeddingMatrix; query: QueryVector; only: Uint8Array | null; matchesOnly: boolean } | null = null;
   private readonly emptyText = new EmptyTextCache();
+  private readonly classVectors = new ClassVectorCache();
   private sessions = 0;
   /** What the last matrix load saw of the stored vectors (for the start-up check). */
   private scanned: { model: string; matrix: EmbeddingMatrix; anomalies: number } | null = null;
@@ -176,6 +178,13 @@ export class EngineService {
     },
 
     duplicates: (req, signal, progress) => duplicateGroups(this.needModel().matrix, req.threshold, signal, progress),
+
+    albums: async (req) => {
+      const { host, info, matrix } = this.needModel();
+      const embedTexts = async (texts: string[]) => (await host.run((engine) => engine.encodeTexts(texts), this.onFallback)).map((t) => t.embedding);
+      const classes = await this.classVectors.get(info.key, req.labels, req.templates, embedTexts);
+      return albumScores(classes, matrix, req.hashes);
+    },
 
     'pause-indexing': async () => {
       this.gate.pause();

@@ -114,6 +114,24 @@ export interface SearchPage {
   ranked: number;
 }
 
+/**
+ * Photos sorted into categories by the zero-shot recipe (engine/query/zero-shot.ts): per photo, in
+ * `hashes` order, its best category, that score, its lead over the runner-up and the spread of
+ * its scores across the categories (engine/query/unsorted.ts).
+ */
+export interface AlbumScores {
+  /** The categories and templates as used (trimmed). */
+  labels: string[];
+  templates: string[];
+  hashes: string[];
+  /** Index into `labels`. */
+  best: Int32Array;
+  score: Float32Array;
+  /** Infinity with a single category. */
+  margin: Float32Array;
+  spread: Float32Array;
+}
+
 /** An exported index file (`.lcindex`) and what it holds. */
 export interface IndexExport {
   blob: Blob;
@@ -163,6 +181,11 @@ export type Request =
   | { type: 'search-rescore'; session: number; hashes: string[] }
   /** Groups of indexed photos whose embeddings have a cosine of at least `threshold` (src/engine/duplicates.ts). */
   | { type: 'duplicates'; threshold: number }
+  /**
+   * Sorts the model's indexed photos (or only `hashes`, photos indexed since) into categories:
+   * each label written into each template (a `{}` in each), as the zero-shot recipe does.
+   */
+  | { type: 'albums'; labels: string[]; templates: string[]; hashes: string[] | null }
   | { type: 'cancel'; target: number }
   | { type: 'pause-indexing' }
   | { type: 'resume-indexing' }
@@ -190,6 +213,7 @@ export interface ResultOf {
   'pause-indexing': null;
   'resume-indexing': null;
   duplicates: DuplicatesResult;
+  albums: AlbumScores;
   'export-index': IndexExport;
   'import-index': IndexImportSummary;
   'debug-pixels': { resolution: number; pixels: Float32Array[] };
