@@ -56,6 +56,7 @@ vi.stubGlobal('localStorage', {
 const { useAlbumsStore } = await import('./albums-store');
 const { useModelStore } = await import('./model-store');
 const { loadLists } = await import('./album-lists');
+const { useRefineStore } = await import('./refine-store');
 
 const settle = () => vi.advanceTimersByTimeAsync(1000);
 const counts = () => useAlbumsStore.getState().groups.map((g) => `${g.name} ${g.photos.length}`);
@@ -150,5 +151,20 @@ describe('albums store', () => {
 
     useAlbumsStore.getState().deleteList('Colours');
     expect(loadLists('model-a')).toEqual([]);
+  });
+
+  it('gives the Album filter the photos of its album, following it as photos join and dropping it when the album is gone', async () => {
+    useAlbumsStore.getState().setCategories('navy\nmint');
+    await settle();
+    useAlbumsStore.getState().filterBy('navy');
+    expect([...useRefineStore.getState().album!.hashes]).toEqual(['h1', 'h2']);
+    library.set('h5', [0.8, 0.0, 0.0]);
+    listener!({ type: 'indexed', hashes: ['h5'], embeddedSinceLoad: 1 });
+    await settle();
+    expect([...useRefineStore.getState().album!.hashes]).toEqual(['h5', 'h1', 'h2']);
+    library.delete('h5');
+    useAlbumsStore.getState().setCategories('teal\nmint');
+    await settle();
+    expect(useRefineStore.getState().album).toBeNull();
   });
 });

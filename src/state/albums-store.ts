@@ -9,6 +9,9 @@ import { loadLists, STARTER_LISTS, storeLists, withList, type SavedList } from '
 import { engineClient } from './engine-client';
 import { useLibraryStore } from './library-store';
 import { useModelStore } from './model-store';
+import { useRefineStore } from './refine-store';
+import { useSearchStore } from './search-store';
+import { useViewerStore } from './viewer-store';
 
 /** Waits this long after the last keystroke before sorting again. */
 const EDIT_DEBOUNCE_MS = 400;
@@ -53,6 +56,8 @@ export interface AlbumsState {
   pickList(name: string): void;
   deleteList(name: string): void;
   browse(album: string | null): void;
+  /** Restricts search and browsing to one album's photos (the toolbar's Album filter); null: all. */
+  filterBy(album: string | null): void;
   /** The albums as CSV (album-groups.ts `albumsCsv`), or null before a sort. */
   csv(): string | null;
 }
@@ -85,6 +90,14 @@ export const useAlbumsStore = create<AlbumsState>((set, get) => {
     const groups = albumGroups(labels, photos, get().unsorted);
     const browsing = get().browsing;
     set({ photos, labels, groups, browsing: browsing && groups.some((g) => g.name === browsing) ? browsing : null });
+    // The Album filter follows its album as photos join it or the sort changes; an album gone takes the filter with it.
+    const filter = useRefineStore.getState().album;
+    if (filter) filterTo(filter.name);
+  }
+
+  function filterTo(name: string | null): void {
+    const group = name === null ? undefined : get().groups.find((g) => g.name === name);
+    useRefineStore.getState().setAlbum(group ? { name: group.name, hashes: new Set(group.photos) } : null);
   }
 
   async function run(): Promise<void> {
@@ -157,6 +170,7 @@ export const useAlbumsStore = create<AlbumsState>((set, get) => {
     sortedWith = null;
     fresh = [];
     set({ photos: new Map(), labels: [], groups: [], browsing: null, sorting: false, error: null });
+    useRefineStore.getState().setAlbum(null);
   }
 
   // Another model: its own saved lists, and its embeddings sorted again.
@@ -165,6 +179,10 @@ export const useAlbumsStore = create<AlbumsState>((set, get) => {
     reset();
     set({ saved: s.active ? loadLists(s.active.key) : [] });
     if (s.active && linesOf(get().categories).length) schedule(0);
+  });
+  // A new query (typed, or "More like this" from the viewer) goes back to the results.
+  useSearchStore.subscribe((s, prev) => {
+    if (get().open && (s.text !== prev.text || s.photoQuery !== prev.photoQuery)) get().closeView();
   });
   // The library read again after something else wrote to it (an imported index): sort again.
   let lastReload = useLibraryStore.getState().reloads;
@@ -197,7 +215,11 @@ export const useAlbumsStore = create<AlbumsState>((set, get) => {
       set({ open: true });
       if (!sortedWith && linesOf(get().categories).length) schedule(0);
     },
-    closeView: () => set({ open: false, browsing: null }),
+    closeView() {
+      // The viewer's index points into the album on screen.
+      useViewerStore.getState().close();
+      set({ open: false, browsing: null });
+    },
     setCategories(categories) {
       set({ categories });
       schedule(EDIT_DEBOUNCE_MS);
@@ -250,7 +272,11 @@ export const useAlbumsStore = create<AlbumsState>((set, get) => {
       if (storeLists(model, saved)) set({ saved });
       else set({ error: 'The browser did not let the list be deleted (private browsing or full storage).' });
     },
-    browse: (browsing) => set({ browsing }),
+    browse(browsing) {
+      useViewerStore.getState().close();
+      set({ browsing });
+    },
+    filterBy: filterTo,
     csv() {
       const { labels, photos, unsorted } = get();
       if (!sortedWith) return null;

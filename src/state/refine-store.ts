@@ -1,7 +1,7 @@
 // The grid's sort order, filters and minimum score as the page holds them; the sort order and the
 // minimum score are kept in localStorage across visits.
 import { create } from 'zustand';
-import { DEFAULT_SETTINGS, NO_FILTERS, type PhotoType, type RefineSettings, type SortKey } from './refine';
+import { DEFAULT_SETTINGS, NO_FILTERS, type AlbumFilter, type PhotoType, type RefineSettings, type SortKey } from './refine';
 
 export interface RefineState extends RefineSettings {
   setSort(sort: SortKey): void;
@@ -9,6 +9,7 @@ export interface RefineState extends RefineSettings {
   setType(type: PhotoType | null): void;
   setFrom(day: string | null): void;
   setTo(day: string | null): void;
+  setAlbum(album: AlbumFilter | null): void;
   setMinScoreOn(on: boolean): void;
   /** A new minimum also turns it on: whoever types a minimum wants it applied. */
   setMinScore(min: number): void;
@@ -55,6 +56,7 @@ export const useRefineStore = create<RefineState>((set, get) => {
     setType: (type) => set({ type }),
     setFrom: (from) => set({ from: from || null }),
     setTo: (to) => set({ to: to || null }),
+    setAlbum: (album) => set({ album }),
     setMinScoreOn: (minScoreOn) => keep({ minScoreOn }),
     setMinScore(minScore) {
       if (Number.isFinite(minScore)) keep({ minScore, minScoreOn: true });

@@ -87,6 +87,13 @@ describe('filters', () => {
     expect(pass({ from: '2024-01-01' })).toEqual([]); // z.jpg's file date does not count
   });
 
+  it('keeps the photos of one album (by hash), with the other filters', () => {
+    const album = { name: 'navy', hashes: new Set(['Trips/2019/x.png', 'Camera/z.jpg']) };
+    expect(hasFilters({ ...NO_FILTERS, album })).toBe(true);
+    expect(pass({ album })).toEqual(['x.png', 'z.jpg']);
+    expect(pass({ album, type: 'jpeg' })).toEqual(['z.jpg']);
+  });
+
   it('ignores an empty or malformed date', () => {
     expect(hasFilters({ ...NO_FILTERS, from: '' })).toBe(false);
     expect(pass({ from: 'yesterday' })).toHaveLength(4);

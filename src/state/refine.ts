@@ -10,6 +10,12 @@ export type PhotoType = 'jpeg' | 'png' | 'gif' | 'webp' | 'other';
 export const PHOTO_TYPES: readonly PhotoType[] = ['jpeg', 'png', 'gif', 'webp', 'other'];
 export const PHOTO_TYPE_NAMES: Record<PhotoType, string> = { jpeg: 'JPEG', png: 'PNG', gif: 'GIF', webp: 'WebP', other: 'Other' };
 
+/** One album of the zero-shot albums (state/albums-store.ts): its name and the photos (hashes) in it. */
+export interface AlbumFilter {
+  name: string;
+  hashes: ReadonlySet<string>;
+}
+
 export interface RefineFilters {
   /** A folder and its subfolders; null: all folders. */
   folder: string | null;
@@ -17,6 +23,8 @@ export interface RefineFilters {
   /** Inclusive days, "YYYY-MM-DD" (as a date input gives them); null: open. */
   from: string | null;
   to: string | null;
+  /** The photos of one album; null: all photos. */
+  album: AlbumFilter | null;
 }
 
 export interface RefineSettings extends RefineFilters {
@@ -26,7 +34,7 @@ export interface RefineSettings extends RefineFilters {
   minScore: number;
 }
 
-export const NO_FILTERS: RefineFilters = { folder: null, type: null, from: null, to: null };
+export const NO_FILTERS: RefineFilters = { folder: null, type: null, from: null, to: null, album: null };
 export const DEFAULT_SETTINGS: RefineSettings = { ...NO_FILTERS, sort: 'default', minScoreOn: false, minScore: 0.25 };
 
 export interface Scored {
@@ -124,10 +132,10 @@ export function libraryTypes(files: readonly Pick<FileRecord, 'type' | 'name'>[]
 }
 
 export function hasFilters(f: RefineFilters): boolean {
-  return f.folder !== null || f.type !== null || dayStart(f.from) !== null || dayStart(f.to) !== null;
+  return f.folder !== null || f.type !== null || dayStart(f.from) !== null || dayStart(f.to) !== null || f.album !== null;
 }
 
-/** A predicate for the filters (folder, type, date range; days inclusive). */
+/** A predicate for the filters (folder, type, date range with days inclusive, album). */
 export function filterPredicate(f: RefineFilters, offset: LocalOffset = systemOffset): (file: FileRecord) => boolean {
   const from = dayStart(f.from);
   const toStart = dayStart(f.to);
@@ -135,6 +143,7 @@ export function filterPredicate(f: RefineFilters, offset: LocalOffset = systemOf
   return (file) => {
     if (f.folder !== null && !inFolder(file, f.folder)) return false;
     if (f.type !== null && photoType(file) !== f.type) return false;
+    if (f.album !== null && !f.album.hashes.has(file.hash)) return false;
     if (from !== null || to !== null) {
       const t = photoTime(file, offset);
       if (from !== null && t < from) return false;

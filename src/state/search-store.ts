@@ -293,7 +293,7 @@ export const useSearchStore = create<SearchState>((set, get) => {
   // The filters go to the worker with the query; a sort by date or a minimum score needs every result.
   useRefineStore.subscribe((s, prev) => {
     if (!session) return;
-    const filtersChanged = s.folder !== prev.folder || s.type !== prev.type || s.from !== prev.from || s.to !== prev.to;
+    const filtersChanged = s.folder !== prev.folder || s.type !== prev.type || s.from !== prev.from || s.to !== prev.to || s.album !== prev.album;
     const allChanged = (s.sort !== 'default' || s.minScoreOn) !== (prev.sort !== 'default' || prev.minScoreOn);
     if (filtersChanged || allChanged) schedule(0);
   });

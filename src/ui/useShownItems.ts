@@ -30,12 +30,13 @@ export interface ShownList {
   more: boolean;
 }
 
-const pickSettings = ({ sort, folder, type, from, to, minScoreOn, minScore }: RefineSettings): RefineSettings => ({
+const pickSettings = ({ sort, folder, type, from, to, album, minScoreOn, minScore }: RefineSettings): RefineSettings => ({
   sort,
   folder,
   type,
   from,
   to,
+  album,
   minScoreOn,
   minScore,
 });
