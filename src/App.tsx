@@ -2,12 +2,14 @@
 // banners, the description box with the indexing progress, skipped files and results (or the
 // duplicates view), the set-up panel (model, photos, index file) while it is open, and the viewer.
 import { useRef, useState, type DragEvent, type MouseEvent } from 'react';
+import { useAlbumsStore } from './state/albums-store';
 import { useDuplicatesStore } from './state/duplicates-store';
 import { useIndexingStore } from './state/indexing-store';
 import { useLibraryStore } from './state/library-store';
 import { useLayoutStore } from './state/layout-store';
 import { useModelStore } from './state/model-store';
 import { ComputeBadge } from './ui/ComputeBadge';
+import { AlbumsView } from './ui/AlbumsView';
 import { DuplicatesView } from './ui/DuplicatesView';
 import { ErrorBanner } from './ui/ErrorBanner';
 import { IndexingProgress } from './ui/IndexingProgress';
@@ -38,6 +40,7 @@ export function App() {
   const hasModel = useModelStore((s) => s.active !== null);
   const libraryError = useLibraryStore((s) => s.error);
   const showDuplicates = useDuplicatesStore((s) => s.open);
+  const showAlbums = useAlbumsStore((s) => s.open);
   const dismissLibraryError = useLibraryStore((s) => s.dismissError);
   const addDataTransfer = useIndexingStore((s) => s.addDataTransfer);
   const setupOpen = useSetupOpen();
@@ -93,7 +96,7 @@ export function App() {
           <LibraryNotices />
           <IndexingProgress />
           <SkippedList />
-          {showDuplicates ? <DuplicatesView /> : <ResultsGrid />}
+          {showAlbums ? <AlbumsView /> : showDuplicates ? <DuplicatesView /> : <ResultsGrid />}
         </main>
         {/* Set-up opens itself while something is missing (no model, no photos); the header's button opens it any time. */}
         {/* Once used, it stays open until closed: it does not vanish under the pointer when the last thing needed arrives. */}

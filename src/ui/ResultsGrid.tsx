@@ -6,6 +6,7 @@ import { useModelStore } from '../state/model-store';
 import { shownCount } from '../state/refine';
 import { useSearchStore } from '../state/search-store';
 import { matchesHeading } from './describe';
+import { AlbumsButton } from './AlbumsButton';
 import { FindDuplicatesButton } from './FindDuplicatesButton';
 import { ShowAllSwitch } from './ShowAllSwitch';
 import { PhotoGrid } from './PhotoGrid';
@@ -76,6 +77,7 @@ export function ResultsGrid() {
             </>
           ) : null}
         </span>
+        {fileCount > 0 && <AlbumsButton />}
         {fileCount > 0 && <FindDuplicatesButton />}
       </div>
       {!querying && fileCount > 0 && (

@@ -1,6 +1,7 @@
-// The toolbar over the grid: sort, folder, type and date filters, and the minimum score.
+// The toolbar over the grid: sort, folder, type, album and date filters, and the minimum score.
 import { useId, useState } from 'react';
 import { type DateBound, parseDateField } from '../state/date-field';
+import { useAlbumsStore } from '../state/albums-store';
 import { useLibraryStore } from '../state/library-store';
 import { hasFilters, PHOTO_TYPE_NAMES, PHOTO_TYPES, type PhotoType, type SortKey } from '../state/refine';
 import { useRefineStore } from '../state/refine-store';
@@ -97,6 +98,8 @@ export function ResultsToolbar({ querying, hiddenAll }: Props) {
   const folders = useLibraryStore((s) => s.stats.folders);
   const types = useLibraryStore((s) => s.stats.types);
   const r = useRefineStore();
+  const albums = useAlbumsStore((s) => s.groups);
+  const filterByAlbum = useAlbumsStore((s) => s.filterBy);
   const [draft, setDraft] = useState<string | null>(null);
   const id = useId();
 
@@ -145,6 +148,19 @@ export function ResultsToolbar({ querying, hiddenAll }: Props) {
           ))}
         </select>
       </span>
+      {albums.length > 0 && (
+        <span className="refine-field">
+          <label htmlFor={`${id}-album`}>Album</label>
+          <select id={`${id}-album`} value={r.album?.name ?? ''} onChange={(e) => filterByAlbum(e.currentTarget.value || null)}>
+            <option value="">All albums</option>
+            {albums.map((g) => (
+              <option key={g.name} value={g.name}>
+                {g.name} ({g.photos.length})
+              </option>
+            ))}
+          </select>
+        </span>
+      )}
       <DateField id={`${id}-from`} label="From" bound="from" value={r.from} onChange={r.setFrom} hintId={`${id}-dates`} />
       <DateField id={`${id}-to`} label="To" bound="to" value={r.to} onChange={r.setTo} hintId={`${id}-dates`} />
       <span id={`${id}-dates`} className="hint date-hint">
