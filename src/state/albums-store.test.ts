@@ -6,6 +6,8 @@ import type { AlbumScores, RequestOf, WorkerMessage } from '../worker/protocol';
 
 const requests: RequestOf<'albums'>[] = [];
 let listener: ((m: WorkerMessage) => void) | null = null;
+/** The stand-in worker answers once this settles (a sort kept running). */
+let hold: Promise<void> = Promise.resolve();
 /** The stand-in worker's photos: hash -> scores per category (it scores whatever categories it gets by position). */
 const library = new Map<string, number[]>([
   ['h1', [0.3, 0.1, 0.0]],
@@ -31,8 +33,11 @@ function answer(req: RequestOf<'albums'>): AlbumScores {
 vi.mock('./engine-client', () => ({
   engineClient: () => ({
     on: (l: (m: WorkerMessage) => void) => (listener = l),
-    call: async (request: RequestOf<'albums'>) => {
+    call: async (request: RequestOf<'albums'> | { type: 'tokens' }) => {
+      // The search store (which closes the view on a new query) counts tokens on a model change.
+      if (request.type !== 'albums') return { count: 0, contextLength: 248 };
       requests.push(request);
+      await hold;
       return answer(request);
     },
   }),
@@ -166,5 +171,24 @@ describe('albums store', () => {
     useAlbumsStore.getState().setCategories('teal\nmint');
     await settle();
     expect(useRefineStore.getState().album).toBeNull();
+  });
+
+  it('scores photos indexed while a sort runs once it ends, so none is missed', async () => {
+    useAlbumsStore.getState().setCategories('navy\nmint');
+    await settle();
+    let release = () => {};
+    hold = new Promise((resolve) => (release = resolve));
+    useAlbumsStore.getState().setCategories('navy\nmint\nsalmon');
+    await settle();
+    expect(useAlbumsStore.getState().sorting).toBe(true);
+    library.set('h6', [0.0, 0.0, 0.7]);
+    listener!({ type: 'indexed', hashes: ['h6'], embeddedSinceLoad: 1 });
+    await settle();
+    release();
+    hold = Promise.resolve();
+    await settle();
+    expect(requests.at(-1)).toMatchObject({ labels: ['navy', 'mint', 'salmon'], hashes: ['h6'] });
+    expect(counts()).toEqual(['navy 2', 'mint 1', 'salmon 1']);
+    library.delete('h6');
   });
 });
