@@ -1,6 +1,6 @@
 // axe-core on the app's main states, each in the light and the dark colour scheme: the empty
 // app, an error banner, results for a query, the set-up panel with a model and photos, the
-// viewer (with its sentence list open, also on a phone) and the duplicates view.
+// viewer (with its sentence list open, also on a phone), the duplicates view and the albums view.
 import { AxeBuilder } from '@axe-core/playwright';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -18,7 +18,7 @@ async function expectNoViolations(page: Page, state: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-test('no axe violations in the empty app, an error, results, set-up, the viewer and the duplicates view, light and dark', async ({ page }) => {
+test('no axe violations in the empty app, an error, results, set-up, the viewer, the duplicates and albums views, light and dark', async ({ page }) => {
   await page.goto('/?provider=wasm');
   await expect(page.getByLabel('Import model')).toBeVisible();
   await expectNoViolations(page, 'empty app');
@@ -60,4 +60,14 @@ test('no axe violations in the empty app, an error, results, set-up, the viewer 
   await page.getByRole('button', { name: 'Find duplicates' }).click();
   await expect(page.getByRole('heading', { name: 'Duplicates' })).toBeVisible();
   await expectNoViolations(page, 'duplicates view');
+
+  await page.getByRole('button', { name: 'Back to results' }).click();
+  await page.getByRole('button', { name: 'Albums' }).click();
+  await page.getByRole('textbox', { name: 'Categories' }).fill('navy\nmint\nsalmon');
+  await page.getByText('Sentence templates').click();
+  await page.getByRole('textbox', { name: 'Templates' }).fill('a photo of a {}.\na picture');
+  await expect(page.getByRole('list', { name: 'Albums' }).getByRole('listitem')).not.toHaveCount(0);
+  await page.getByRole('list', { name: 'Albums' }).getByRole('button').first().click();
+  await expect(page.getByRole('list', { name: 'Album photos' }).getByRole('listitem').first()).toBeVisible();
+  await expectNoViolations(page, 'albums view with a template error and an album browsed');
 });

@@ -72,11 +72,13 @@ export function AlbumsEditor() {
           One per line, each with {'{}'} where the category goes. A category&apos;s sentences are averaged.
         </span>
         {templateProblems.length > 0 && (
-          <ul id={`${id}-templates-error`} className="error-text" role="alert">
-            {templateProblems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
+          <div id={`${id}-templates-error`} className="error-text" role="alert">
+            <ul>
+              {templateProblems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          </div>
         )}
       </details>
       <div className="albums-unsorted">
