@@ -1,7 +1,7 @@
 // Albums on the demo gallery, on both providers: the eight background colours of zeroshot.json
 // as categories with its one template, every photo in the album of its official label (where
 // the official margin is not a near tie), the counts, browsing an album, the Album filter in
-// search, the CSV export, and a re-sort after one category is removed. WASM: the whole gallery;
+// search, the CSV export, and a re-sort after one category is removed and another renamed. WASM: the whole gallery;
 // WebGPU (on the CPU here): one photo of each colour.
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -130,6 +130,11 @@ for (const provider of ['wasm', 'webgpu'] as const) {
     const grid = page.getByRole('list', { name: 'Album photos' });
     await expect(grid.getByRole('listitem')).toHaveCount(ranked.length);
     await expect(grid.getByRole('listitem').first()).toContainText(ranked[0]![0]);
+    await grid.getByRole('listitem').first().getByRole('button').click();
+    const viewer = page.getByRole('dialog');
+    await expect(viewer.getByRole('heading', { name: ranked[0]![0] })).toBeVisible();
+    await viewer.getByRole('button', { name: 'Close' }).click();
+    await expect(viewer).toHaveCount(0);
 
     // The Album filter restricts a search to that album's photos.
     await page.getByRole('button', { name: 'Back to results' }).click();
@@ -160,5 +165,11 @@ for (const provider of ['wasm', 'webgpu'] as const) {
     const countsAfter = await albumCounts(page);
     expect([...countsAfter.keys()]).toEqual(left);
     for (const l of left) expect(countsAfter.get(l), l).toBe([...after.values()].filter((r) => r.label === l).length);
+
+    // Renaming one category sorts again under the new name.
+    const renamed = left.map((l, i) => (i === 0 ? `${l} colour` : l));
+    await page.getByRole('textbox', { name: 'Categories' }).fill(renamed.join('\n'));
+    await expect.poll(async () => [...(await albumCounts(page)).keys()]).toEqual(renamed);
+    expect([...(await albumCounts(page)).values()].reduce((a, b) => a + b, 0)).toBe(images.length);
   });
 }
