@@ -1,8 +1,8 @@
 // Albums on the demo gallery, on both providers: the eight background colours of zeroshot.json
 // as categories with its one template, every photo in the album of its official label (where
 // the official margin is not a near tie), the counts, browsing an album, the Album filter in
-// search, the CSV export, and a re-sort after one category is removed and another renamed. WASM: the whole gallery;
-// WebGPU (on the CPU here): one photo of each colour.
+// search, the CSV export, and a re-sort after one category is removed and another renamed.
+// WASM: the whole gallery; WebGPU (on the CPU here): one photo of each colour.
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
