@@ -9,6 +9,18 @@ export interface PhotoMeta {
   height: number;
   type: string;
   size: number;
+  /** Present for a video: it is indexed by its sampled frames (engine/video/), written once all are embedded. */
+  video?: VideoMeta;
+}
+
+/** A video's own record: its length and the times of its sampled frames, whose rows are keyed "<hash>@<ms>" (engine/video/frame-key.ts). */
+export interface VideoMeta {
+  /** Seconds. */
+  duration: number;
+  /** Milliseconds of each sampled frame, in order. */
+  frames: number[];
+  /** The container's codec name ("avc", "vp9", …). */
+  codec: string;
 }
 
 /** One file the user added; several files can share a photo. */
