@@ -2,6 +2,7 @@
 // found exactly, and the vector helpers the rest of the engine shares.
 import { relevanceOf, type ScoreSpread } from './query/relevance';
 import { QuantizedRows } from './quantized-rows';
+import { parseFrameKey } from './video/frame-key';
 import { kthLargest, topK } from './rank-select';
 
 /** What `relevance` returns: the query's spread over the library, and the rows that are matches. */
@@ -40,7 +41,7 @@ export interface RankOptions {
 
 /**
  * Unit-length embeddings, ranked by cosine (a dot product of unit vectors). Keys are content
- * hashes; adding an existing key replaces its vector.
+ * hashes, a video's frames "<hash>@<ms>" (one row each); adding an existing key replaces its vector.
  *
  * The rows are kept quantised in two int8 planes (quantized-rows.ts): 1 KiB per 512-dim photo
  * instead of 2 KiB in float32, cosines within about 1e-6 of float32's. Ranking a large library
@@ -53,6 +54,9 @@ export class EmbeddingMatrix {
   private readonly rowsStore: QuantizedRows;
   private readonly keys: string[] = [];
   private readonly index = new Map<string, number>();
+  /** The rows of each video's frames (keys "<video>@<ms>", video/frame-key.ts), in the order added. */
+  private readonly frames = new Map<string, number[]>();
+  private frameRowCount = 0;
   private readonly prefilter: 'auto' | 'always' | 'never';
   /** Scratch for exact scores, reused between calls. */
   private scores = new Float32Array(0);
@@ -79,6 +83,58 @@ export class EmbeddingMatrix {
     return this.index.has(key);
   }
 
+  /** Photos and videos with rows: a video counts once, however many frames it has. */
+  get itemCount(): number {
+    return this.keys.length - this.frameRowCount + this.frames.size;
+  }
+
+  /** Videos with at least one frame row. */
+  get videoCount(): number {
+    return this.frames.size;
+  }
+
+  /** A photo's row or a video's frames are here. */
+  hasItem(key: string): boolean {
+    return this.index.has(key) || this.frames.has(key);
+  }
+
+  /** The rows of a video's frames (empty for a photo or an unknown key). */
+  frameRows(video: string): readonly number[] {
+    return this.frames.get(video) ?? [];
+  }
+
+  /** The photo keys and video hashes, in the order of their first row. */
+  itemKeys(): string[] {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    for (const key of this.keys) {
+      const frame = parseFrameKey(key);
+      if (!frame) out.push(key);
+      else if (!seen.has(frame.video)) {
+        seen.add(frame.video);
+        out.push(frame.video);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Row flags that let each photo through and, of each video, only its best frame by `scores`
+   * (ties: the earlier frame): ranking with them lists a video once, at its best moment.
+   */
+  bestFrames(scores: ArrayLike<number>): Uint8Array {
+    const mask = new Uint8Array(this.keys.length).fill(1);
+    for (const rows of this.frames.values()) {
+      let best = rows[0]!;
+      for (const r of rows) {
+        mask[r] = 0;
+        if (scores[r]! > scores[best]!) best = r;
+      }
+      mask[best] = 1;
+    }
+    return mask;
+  }
+
   /** A stored vector (unit length, within about 3e-6 per value). */
   get(key: string): Float32Array | null {
     const row = this.index.get(key);
@@ -101,17 +157,23 @@ export class EmbeddingMatrix {
     return this.keys.slice();
   }
 
+  /** The key of a row. */
+  keyAt(row: number): string | undefined {
+    return this.keys[row];
+  }
+
   /** The row of a key (its place in `rows()` and `scoreAll()`), or undefined. */
   rowOf(key: string): number | undefined {
     return this.index.get(key);
   }
 
-  /** Row flags (1: ranked) for the keys given, for `rank`'s `only`; unknown keys are ignored. */
+  /** Row flags (1: ranked) for the keys given, for `rank`'s `only` (a video's key: all its frames); unknown keys are ignored. */
   rowMask(keys: Iterable<string>): Uint8Array {
     const mask = new Uint8Array(this.keys.length);
     for (const key of keys) {
       const row = this.index.get(key);
       if (row !== undefined) mask[row] = 1;
+      for (const r of this.frames.get(key) ?? []) mask[r] = 1;
     }
     return mask;
   }
@@ -138,6 +200,13 @@ export class EmbeddingMatrix {
         throw new RangeError(`no memory for ${row + 1} embeddings`);
       this.keys.push(key);
       this.index.set(key, row);
+      const frame = parseFrameKey(key);
+      if (frame) {
+        const rows = this.frames.get(frame.video);
+        if (rows) rows.push(row);
+        else this.frames.set(frame.video, [row]);
+        this.frameRowCount++;
+      }
     }
     this.rowsStore.set(row, unit);
   }

@@ -25,7 +25,7 @@ import { PauseGate } from './pause-gate';
 import type { BlobThumbnail } from './photo-decoder';
 import type { ModelInfo, QueueRunSummary, RequestOf, RequestType, ResultOf, TaskProgress, WorkerEvent } from './protocol';
 import { ProviderList } from './providers';
-import { matchCount, queryVector, rankedPage, rescored, type QueryVector } from './search';
+import { matchCount, queryVector, rankedCount, rankedPage, rescored, type QueryVector } from './search';
 import { EmptyTextCache } from './empty-text';
 import { EMPTY_TEXT, MATCH_RELEVANCE } from '../engine/query/relevance';
 import type { TabChannel } from './tab-channel';
@@ -126,7 +126,7 @@ export class EngineService {
 
     'index-queue': (req, signal, progress) => this.indexQueue(req.join, signal, progress),
 
-    embedded: async () => this.needModel().matrix.keyList(),
+    embedded: async () => this.needModel().matrix.itemKeys(),
 
     'check-index': async () => {
       const { info } = this.needModel();
@@ -167,14 +167,14 @@ export class EngineService {
       const { matrix, query, only, matchesOnly } = this.needSession(req.session);
       // A filtered query is made again by the page (it knows which new photos the filter lets through).
       if (only) {
-        const [matches, ranked] = [matchCount(query, only), only.reduce((n, f) => n + f, 0)];
+        const [matches, ranked] = [matchCount(query, only), rankedCount(matrix, query, only)];
         return { results: [], total: matchesOnly ? matches : ranked, matches, ranked };
       }
       const results = rescored(matrix, query, req.hashes);
       const { count } = query.relevance;
       return matchesOnly
-        ? { results: results.filter((r) => r.relevance >= MATCH_RELEVANCE), total: count, matches: count, ranked: matrix.size }
-        : { results, total: matrix.size, matches: count, ranked: matrix.size };
+        ? { results: results.filter((r) => r.relevance >= MATCH_RELEVANCE), total: count, matches: count, ranked: matrix.itemCount }
+        : { results, total: matrix.itemCount, matches: count, ranked: matrix.itemCount };
     },
 
     duplicates: (req, signal, progress) => duplicateGroups(this.needModel().matrix, req.threshold, signal, progress),

@@ -61,7 +61,10 @@ export interface QueueRunSummary extends IndexSummary {
 export type { IntegrityReport };
 
 export interface RankedPhoto {
+  /** The photo's hash, or the video's (its score is its best frame's). */
   hash: string;
+  /** A video's best moment: its frame's key ("<hash>@<ms>", engine/video/frame-key.ts) and time in ms. */
+  moment?: { frame: string; ms: number };
   score: number;
   /** Standard deviations of the query's library spread above the photo's baseline (engine/query/relevance.ts); a match from MATCH_RELEVANCE. */
   relevance: number;
@@ -75,7 +78,7 @@ export type QueryTerm = { kind: 'text'; text: string; weight: number } | { kind:
 export type Query =
   /** A plain description. `sentences`: score the whole text and each sentence (src/engine/query/sentence-scoring.ts). */
   | { kind: 'text'; text: string; contextLength: number; sentences: boolean }
-  /** "More like this": an indexed photo. */
+  /** "More like this": an indexed photo, or a video's frame by its key ("<hash>@<ms>"). */
   | { kind: 'photo'; hash: string }
   /** An advanced query: the weighted sum of its terms' unit embeddings. */
   | { kind: 'terms'; terms: QueryTerm[]; contextLength: number };

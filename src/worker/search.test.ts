@@ -181,3 +181,43 @@ describe('search', () => {
     expect(page.results[0]!.relevance).toBeCloseTo((1 - mean) / std, 3);
   });
 });
+
+describe('videos', () => {
+  // A video "v" whose frames go from green to blue, beside the photos.
+  const library = { ...photos, 'v@0': [0, 1, 0.1], 'v@1000': [0.1, 0.2, 1], 'v@2000': [0, 0.9, 0.4] };
+
+  it('a video is ranked once, at its best frame, with that moment; counts are of photos and videos', async () => {
+    const d = deps(library);
+    const r = await search({ kind: 'text', text: 'blue', contextLength: 248, sentences: false }, null, d);
+    expect(r.results.map((x) => x.hash).slice(0, 2)).toEqual(['blue', 'v']);
+    expect(r.results).toHaveLength(5);
+    const video = r.results.filter((x) => x.hash === 'v');
+    expect(video).toHaveLength(1);
+    expect(video[0]!.moment).toEqual({ frame: 'v@1000', ms: 1000 });
+    expect(video[0]!.score).toBeCloseTo(d.matrix.score('v@1000', [0, 0, 1])!, 6);
+    expect(r.total).toBe(5);
+    expect(r.ranked).toBe(5);
+    const green = await search({ kind: 'text', text: 'green', contextLength: 248, sentences: false }, null, d);
+    expect(green.results.find((x) => x.hash === 'v')!.moment!.ms).toBe(0);
+  });
+
+  it('a filter naming a video lets its frames through; More like this from a frame', async () => {
+    const d = deps(library);
+    const q = await queryVector({ kind: 'photo', hash: 'v@2000' }, d);
+    const page = rankedPage(d.matrix, q, { offset: 0, limit: null, only: d.matrix.rowMask(['v', 'red']), matchesOnly: false });
+    expect(page.results.map((x) => x.hash)).toEqual(['v', 'red']);
+    expect(page.results[0]!.moment!.frame).toBe('v@2000');
+    expect(page.ranked).toBe(2);
+  });
+
+  it('frames indexed later move the video to its new best moment', async () => {
+    const d = deps({ ...photos, 'v@0': [0, 1, 0.1] });
+    const q = await queryVector({ kind: 'text', text: 'blue', contextLength: 248, sentences: false }, d);
+    d.matrix.add('v@1000', [0.1, 0.2, 1]);
+    const [video] = rescored(d.matrix, q, ['v']);
+    expect(video!.moment!.ms).toBe(1000);
+    const page = rankedPage(d.matrix, q, { offset: 0, limit: null, only: null, matchesOnly: false });
+    expect(page.results.filter((x) => x.hash === 'v').map((x) => x.moment!.ms)).toEqual([1000]);
+    expect(page.total).toBe(5);
+  });
+});

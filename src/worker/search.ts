@@ -5,6 +5,7 @@ import { sentenceStats, type SentenceStats } from '../engine/query/sentence-matc
 import { sentenceAwareQuery } from '../engine/query/sentence-scoring';
 import { splitSentences } from '../engine/query/sentences';
 import { normalized, type EmbeddingMatrix } from '../engine/rank';
+import { parseFrameKey } from '../engine/video/frame-key';
 import type { Query, QueryTerm, RankedPhoto, SearchPage } from './protocol';
 
 export interface SearchDeps {
@@ -43,15 +44,28 @@ export interface QueryVector {
   parts: Float32Array[] | null;
   sentences: SentenceStats[] | null;
   relevance: QueryRelevance;
+  /**
+   * With videos in the library: the rows that stand for an item, each photo and each video's best
+   * frame for this query (EmbeddingMatrix.bestFrames), so a video is ranked once, at its best moment.
+   */
+  items: Uint8Array | null;
 }
 
 export async function queryVector(query: Query, deps: SearchDeps): Promise<QueryVector> {
   const vector = await queryDirection(query, deps);
   const hasText = query.kind === 'text' || (query.kind === 'terms' && query.terms.some((t) => t.kind === 'text'));
-  return { ...vector, relevance: relevanceScan(deps.matrix, vector.vector, hasText ? await deps.emptyText() : null) };
+  const { matrix } = deps;
+  const relevance = relevanceScan(matrix, vector.vector, hasText ? await deps.emptyText() : null);
+  const items = matrix.videoCount ? matrix.bestFrames(matrix.scoreAll(vector.vector)) : null;
+  if (items) {
+    // A video is a match when its best frame is; the other frames are not items of their own.
+    relevance.matches = both(relevance.matches, items);
+    relevance.count = relevance.matches.reduce((n, f) => n + f, 0);
+  }
+  return { ...vector, relevance, items };
 }
 
-async function queryDirection(query: Query, deps: SearchDeps): Promise<Omit<QueryVector, 'relevance'>> {
+async function queryDirection(query: Query, deps: SearchDeps): Promise<Omit<QueryVector, 'relevance' | 'items'>> {
   const { matrix } = deps;
   if (query.kind === 'photo') return withNorm(photoVector(matrix, query.hash));
   if (query.kind === 'terms') return withNorm(await termsVector(query.terms, query.contextLength, deps));
@@ -82,14 +96,26 @@ export function rankedPage(
   q: QueryVector,
   page: { offset: number; limit: number | null; only: Uint8Array | null; matchesOnly: boolean },
 ): SearchPage {
-  const only = page.matchesOnly ? both(q.relevance.matches, page.only) : page.only;
+  const filter = itemsOf(q, page.only);
+  const only = page.matchesOnly ? both(q.relevance.matches, filter) : filter;
   const { results, total } = matrix.rankPage(q.vector, page.limit, { offset: page.offset, only });
   return {
     results: results.map((r) => ranked(matrix, q, r.key, r.score)),
     total,
     matches: matchCount(q, page.only),
-    ranked: page.only ? page.only.reduce((n, f) => n + f, 0) : matrix.size,
+    ranked: rankedCount(matrix, q, page.only),
   };
+}
+
+/** Photos and videos the filter lets through (all of them without one). */
+export function rankedCount(matrix: EmbeddingMatrix, q: QueryVector, only: Uint8Array | null): number {
+  const filter = itemsOf(q, only);
+  return filter ? filter.reduce((n, f) => n + f, 0) : matrix.size;
+}
+
+/** The rows a filter lets through that stand for an item (a photo, a video's best frame). */
+function itemsOf(q: QueryVector, only: Uint8Array | null): Uint8Array | null {
+  return q.items ? both(q.items, only) : only;
 }
 
 /** Matches among the rows `only` lets through (all rows without it). */
@@ -101,29 +127,55 @@ export function matchCount(q: QueryVector, only: Uint8Array | null): number {
 }
 
 /**
- * These photos scored against the query (the ones the matrix holds), best first: photos indexed
- * since the query was made. Those that are matches join the query's matches (later pages rank them).
+ * These photos and videos scored against the query (the ones the matrix holds), best first: those
+ * indexed since the query was made (a video: its best frame so far). Those that are matches join
+ * the query's matches (later pages rank them).
  */
 export function rescored(matrix: EmbeddingMatrix, q: QueryVector, hashes: readonly string[]): RankedPhoto[] {
-  const out: RankedPhoto[] = [];
+  const out: { photo: RankedPhoto; row: number }[] = [];
   for (const hash of new Set(hashes)) {
-    const cosine = matrix.score(hash, q.vector);
-    if (cosine === null) continue;
-    const photo = ranked(matrix, q, hash, cosine);
-    if (photo.relevance >= MATCH_RELEVANCE) markMatch(q.relevance, matrix.rowOf(hash)!, matrix.size);
-    out.push(photo);
+    const best = bestRow(matrix, q, hash);
+    if (!best) continue;
+    const photo = ranked(matrix, q, best.key, best.cosine);
+    const frames = matrix.frameRows(hash);
+    if (frames.length) {
+      q.items = grown(q.items ?? new Uint8Array(matrix.size).fill(1), matrix.size, 1);
+      for (const r of frames) setMatch(q.relevance, r, false, matrix.size);
+      for (const r of frames) q.items[r] = 0;
+      q.items[best.row] = 1;
+    } else if (q.items) {
+      q.items = grown(q.items, matrix.size, 1);
+    }
+    setMatch(q.relevance, best.row, photo.relevance >= MATCH_RELEVANCE, matrix.size);
+    out.push({ photo, row: best.row });
   }
-  return out.sort((a, b) => b.score - a.score || (matrix.rowOf(a.hash) ?? 0) - (matrix.rowOf(b.hash) ?? 0));
+  return out.sort((a, b) => b.photo.score - a.photo.score || a.row - b.row).map((o) => o.photo);
 }
 
-function markMatch(relevance: QueryRelevance, row: number, rows: number): void {
-  if (relevance.matches.length < rows) {
-    const grown = new Uint8Array(rows);
-    grown.set(relevance.matches);
-    relevance.matches = grown;
+/** A photo's row, or a video's best frame row, with its cosine. */
+function bestRow(matrix: EmbeddingMatrix, q: QueryVector, hash: string): { key: string; row: number; cosine: number } | null {
+  const row = matrix.rowOf(hash);
+  if (row !== undefined) return { key: hash, row, cosine: matrix.score(hash, q.vector)! };
+  let best: { key: string; row: number; cosine: number } | null = null;
+  for (const r of matrix.frameRows(hash)) {
+    const key = matrix.keyAt(r)!;
+    const cosine = matrix.score(key, q.vector)!;
+    if (!best || cosine > best.cosine) best = { key, row: r, cosine };
   }
-  if (!relevance.matches[row]) relevance.count++;
-  relevance.matches[row] = 1;
+  return best;
+}
+
+function grown(flags: Uint8Array, rows: number, fill: number): Uint8Array {
+  if (flags.length >= rows) return flags;
+  const out = new Uint8Array(rows).fill(fill);
+  out.set(flags);
+  return out;
+}
+
+function setMatch(relevance: QueryRelevance, row: number, match: boolean, rows: number): void {
+  relevance.matches = grown(relevance.matches, rows, 0);
+  if (!!relevance.matches[row] !== match) relevance.count += match ? 1 : -1;
+  relevance.matches[row] = match ? 1 : 0;
 }
 
 function both(a: Uint8Array, b: Uint8Array | null): Uint8Array {
@@ -133,17 +185,23 @@ function both(a: Uint8Array, b: Uint8Array | null): Uint8Array {
   return out;
 }
 
-/** A ranked photo from its cosine with the unit query: score, relevance, sentence scores. */
-function ranked(matrix: EmbeddingMatrix, q: QueryVector, hash: string, cosine: number): RankedPhoto {
+/** A ranked photo (or video, by the frame `key`) from its cosine with the unit query: score, relevance, sentence scores. */
+function ranked(matrix: EmbeddingMatrix, q: QueryVector, key: string, cosine: number): RankedPhoto {
   const { spread, emptyText } = q.relevance;
-  const row = matrix.rowOf(hash) ?? -1;
-  const baseline = emptyText ? (emptyText.scores[row] ?? matrix.score(hash, emptyText.vector)) : null;
-  const r: RankedPhoto = { hash, score: cosine * q.norm, relevance: relevanceOf(cosine, baseline, spread, row >= 0 && row < spread.count) };
-  if (q.parts) r.sentenceScores = q.parts.map((p) => matrix.score(hash, p)!);
+  const row = matrix.rowOf(key) ?? -1;
+  const baseline = emptyText ? (emptyText.scores[row] ?? matrix.score(key, emptyText.vector)) : null;
+  const frame = parseFrameKey(key);
+  const r: RankedPhoto = {
+    hash: frame?.video ?? key,
+    score: cosine * q.norm,
+    relevance: relevanceOf(cosine, baseline, spread, row >= 0 && row < spread.count),
+  };
+  if (frame) r.moment = { frame: key, ms: frame.ms };
+  if (q.parts) r.sentenceScores = q.parts.map((p) => matrix.score(key, p)!);
   return r;
 }
 
-function withNorm(vector: Float32Array): Omit<QueryVector, 'relevance'> {
+function withNorm(vector: Float32Array): Omit<QueryVector, 'relevance' | 'items'> {
   let norm = 0;
   for (const v of vector) norm += v * v;
   norm = Math.sqrt(norm);
