@@ -32,7 +32,7 @@ test('a bundle from the CLI imports, and dropped photos are indexed with bad fil
     for (const f of files) dt.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: f.type }));
     return dt;
   }, dropped);
-  await page.getByText('Drop photos or folders here').dispatchEvent('drop', { dataTransfer });
+  await page.getByText('Drop photos, videos or folders here').dispatchEvent('drop', { dataTransfer });
   await expectStatus(page, '3 photos indexed (3 newly embedded)');
   await expect(page.getByText('1 skipped file')).toBeVisible();
   await page.getByText('1 skipped file').click();

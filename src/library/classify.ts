@@ -36,6 +36,17 @@ const ACCEPTED_EXTENSIONS = new Set(['jpg', 'jpeg', 'jpe', 'jfif', 'png', 'apng'
 const HEIC_TYPES = new Set(['image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence']);
 const HEIC_EXTENSIONS = new Set(['heic', 'heif', 'hif']);
 
+/** Videos: indexed by their sampled frames (engine/video/); a codec the browser cannot decode is skipped when it is read. */
+const VIDEO_TYPES = new Set(['video/mp4', 'video/quicktime', 'video/webm', 'video/x-matroska', 'video/x-m4v']);
+const VIDEO_EXTENSIONS = new Set(['mp4', 'm4v', 'mov', 'qt', 'webm', 'mkv']);
+
+/** Whether an accepted file is a video (by its type, or its extension where the type says nothing). */
+export function isVideoFile(name: string, type: string): boolean {
+  const t = type.toLowerCase().split(';')[0]!.trim();
+  if (VIDEO_TYPES.has(t)) return true;
+  return (GENERIC_TYPES.has(t) || t.startsWith('video/')) && VIDEO_EXTENSIONS.has(extensionOf(name));
+}
+
 const RAW_EXTENSIONS = new Set([
   'cr2',
   'cr3',
@@ -112,6 +123,7 @@ export function skipReason({ file, path }: IntakeFile): string | null {
   const ext = extensionOf(path.slice(path.lastIndexOf('/') + 1));
   if (RAW_EXTENSIONS.has(ext)) return REASON_RAW;
   if (HEIC_TYPES.has(type) || HEIC_EXTENSIONS.has(ext)) return null;
+  if (isVideoFile(path, type)) return null;
 
   const generic = GENERIC_TYPES.has(type);
   if (!generic) {
@@ -130,7 +142,7 @@ export function skipReason({ file, path }: IntakeFile): string | null {
 
 const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-/** Splits added files into decodable photos and skipped files with reasons. */
+/** Splits added files into decodable photos (and videos) and skipped files with reasons. */
 export function classifyFiles(files: IntakeFile[]): Classified {
   const accepted: IntakeFile[] = [];
   const skipped: SkippedFile[] = [];

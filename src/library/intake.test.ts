@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { IntakeFile } from './intake-file';
 import { REASON_EMPTY, REASON_RAW, REASON_SYSTEM } from '../engine/preprocess/skip-reasons';
 import { classifyFiles, filesFromDataTransfer, filesFromDirectoryHandle, filesFromInput, readAllEntries } from './intake';
+import { isVideoFile } from './classify';
 
 const bytes = (n = 4) => new Uint8Array(n).fill(7);
 const file = (name: string, type = '', size = 4) => new File([bytes(size)], name, { type });
@@ -275,9 +276,19 @@ describe('classifyFiles', () => {
     expect(reasonOf('Photos/.DS_Store', '', 0)).toBe(REASON_SYSTEM);
   });
 
+  it('takes videos by type, or by extension where the type says nothing', () => {
+    expect(reasonOf('clip.mov')).toBeNull();
+    expect(reasonOf('clip.mp4', 'video/mp4')).toBeNull();
+    expect(reasonOf('clip.webm', 'video/webm')).toBeNull();
+    expect(reasonOf('clip.mkv', 'application/octet-stream')).toBeNull();
+    expect(reasonOf('clip.mp4', 'video/mp4', 0)).toBe(REASON_EMPTY);
+    expect(isVideoFile('a/clip.MOV', '')).toBe(true);
+    expect(isVideoFile('a/photo.jpg', 'image/jpeg')).toBe(false);
+  });
+
   it('skips everything else, naming the type or extension', () => {
     expect(reasonOf('notes.txt', 'text/plain')).toBe('not an image (text/plain)');
-    expect(reasonOf('clip.mov')).toBe('not an image (.mov)');
+    expect(reasonOf('song.mp3', 'audio/mpeg')).toBe('not an image (audio/mpeg)');
     expect(reasonOf('README')).toBe('not an image (no extension)');
     expect(reasonOf('scan.tiff', 'image/tiff')).toMatch(/^image format not decoded by browsers \(image\/tiff\)/);
     expect(reasonOf('scan.tif')).toMatch(/\(\.tif\)/);

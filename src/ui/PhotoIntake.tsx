@@ -42,11 +42,11 @@ export function PhotoIntake() {
     <section className="panel" aria-labelledby="photos-heading">
       <h2 id="photos-heading">Photos</h2>
       <div className={`dropzone${over ? ' over' : ''}`} onDragOver={onDragOver} onDragLeave={() => setOver(false)} onDrop={onDrop}>
-        <p className="dropzone-text">Drop photos or folders here</p>
+        <p className="dropzone-text">Drop photos, videos or folders here</p>
         <div className="dropzone-actions">
           <label className="button file-button">
             Add photos
-            <input type="file" className="visually-hidden" multiple accept="image/*" onChange={onInput} />
+            <input type="file" className="visually-hidden" multiple accept="image/*,video/*,.heic,.heif,.mov,.mkv" onChange={onInput} />
           </label>
           <label className="button file-button">
             Add folder

@@ -23,6 +23,7 @@ import { indexQueue, type IndexContext } from './indexer';
 import { ModelHost } from './model-host';
 import { PauseGate } from './pause-gate';
 import type { BlobThumbnail } from './photo-decoder';
+import type { VideoReader } from './video-indexer';
 import type { ModelInfo, QueueRunSummary, RequestOf, RequestType, ResultOf, TaskProgress, WorkerEvent } from './protocol';
 import { ProviderList } from './providers';
 import { matchCount, queryVector, rankedCount, rankedPage, rescored, type QueryVector } from './search';
@@ -37,6 +38,8 @@ export interface WorkerPlatform {
   decoder: PhotoDecoder<BlobThumbnail>;
   /** Starts a pool of decode workers for an indexing run; absent (Node tests): photos are prepared in the worker itself. */
   decodePool?: (model: ImageModel, encoderThreads: number | null) => DecodePool;
+  /** Reads videos (mediabunny and WebCodecs in the browser); absent (Node tests): videos are skipped. */
+  video?: VideoReader;
   /** Sends an event to the page. */
   emit(event: WorkerEvent): void;
   gpu: GPU | undefined;
@@ -344,6 +347,8 @@ export class EngineService {
         this.announce(info.key, hashes);
       },
       onFiled: (hashes) => this.platform.emit({ type: 'filed', hashes }),
+      onFrames: (hash) => this.announce(info.key, [hash]),
+      ...(this.platform.video ? { video: this.platform.video } : {}),
     };
   }
 

@@ -116,6 +116,7 @@ async function context(encode: EncodeImages, overrides: Partial<IndexContext> = 
     onProgress: () => {},
     onIndexed: () => {},
     onFiled: () => {},
+    onFrames: () => {},
     ...overrides,
   };
 }

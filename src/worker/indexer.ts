@@ -19,11 +19,16 @@ import type { EmbeddingMatrix } from '../engine/rank';
 import { fileRecordFor } from '../engine/records';
 import type { LibraryDb } from '../library/db';
 import { placeFile } from '../library/place-file';
-import { deleteFinishedJobs, isQuotaError, PermissionNeededError, quiet, readQueued } from '../library/queue';
+import { isVideoFile } from '../library/classify';
+import { deleteFinishedJobs, PermissionNeededError, quiet, readQueued } from '../library/queue';
 import { appendVectors, readVector } from '../library/vector-blocks';
 import type { FileRecord } from '../library/schema';
 import type { BlobThumbnail } from './photo-decoder';
 import type { TaskProgress } from './protocol';
+import { indexVideo, VideoSkipped, type VideoReader } from './video-indexer';
+import { StorageFullError, writeTransaction } from './write-transaction';
+
+export { StorageFullError };
 
 /** Queue entries read per IndexedDB request. */
 const READ_CHUNK = 32;
@@ -48,8 +53,12 @@ export interface IndexContext {
   /** Resolves at once, or when indexing is resumed after a pause. */
   whenRunning(): Promise<void>;
   onProgress(p: TaskProgress): void;
-  /** Embeddings were committed for these photos. */
+  /** Embeddings were committed for these photos (or videos, once all their frames are). */
   onIndexed(hashes: string[]): void;
+  /** Some frames of this video were committed (it is searchable by them; not yet counted as indexed). */
+  onFrames(hash: string): void;
+  /** Reads videos; absent (Node tests): videos are skipped. */
+  video?: VideoReader;
   /** File records were committed for these photos, which had embeddings already. */
   onFiled(hashes: string[]): void;
 }
@@ -65,16 +74,6 @@ export interface IndexSummary {
   waitingForPermission: number;
   /** Files still queued when the run ended. */
   left: number;
-}
-
-/** The browser refused to store more: indexing stops, what was committed stays. */
-export class StorageFullError extends Error {
-  constructor() {
-    super(
-      'Storage is full: the browser has no space left for this site. Indexing stopped; the photos indexed so far are kept and stay searchable. Free some space (or delete a stored model), then reload the page to index the rest.',
-    );
-    this.name = 'StorageFullError';
-  }
 }
 
 /** What the indexer keeps with a photo in the embedder's batch: its file record and queue entry. */
@@ -119,6 +118,7 @@ class Run {
   }
 
   async add(file: File, path: string, entry: number, job: number): Promise<void> {
+    if (isVideoFile(file.name, file.type)) return this.addVideo(file, path, entry, job);
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
       if (bytes.byteLength === 0) throw new Error(REASON_EMPTY);
@@ -144,6 +144,32 @@ class Run {
     }
     while (this.preparing.length >= this.ahead) await this.takePrepared();
     if (this.light.files.length + this.light.entries.length >= LIGHT_MAX) await this.flush();
+  }
+
+  /** Says what the current file is at (a video's time). */
+  onDetail: (detail: string) => void = () => {};
+
+  /**
+   * A video is indexed on its own (video-indexer.ts), after the photos before it are committed:
+   * its frames take the encoder for a while, and its file must not wait behind them.
+   */
+  private async addVideo(file: File, path: string, entry: number, job: number): Promise<void> {
+    await this.finish();
+    try {
+      if (!this.ctx.video) throw new VideoSkipped('videos are not indexed here');
+      const outcome = await indexVideo(this.ctx, this.ctx.video, file, path, entry, this.onDetail);
+      if (outcome.added) this.embedded++;
+      if (outcome.partial) this.note(path, outcome.partial, job);
+    } catch (e) {
+      if (this.ctx.signal.aborted || !(e instanceof VideoSkipped)) throw e;
+      this.skip(path, e.message, entry, job);
+    }
+  }
+
+  /** A file that is indexed with something to say (a video indexed in part): listed with the skipped files. */
+  private note(path: string, reason: string, job: number): void {
+    this.skipped.push({ path, reason });
+    this.light.skips.push({ job, path, reason });
   }
 
   /** Adds the oldest photo being prepared to the batch (or skips it with its reason), and embeds a full batch. */
@@ -210,8 +236,7 @@ class Run {
 
   /** One transaction: photo, thumbnail, embedding and file records commit with the deletion of their queue entries, or nothing does. */
   private async write(batch: EmbeddedImage<BlobThumbnail, Queued>[], batchFiles: Queued[], light: Run['light']): Promise<void> {
-    const tx = this.ctx.db.transaction(['photos', 'thumbnails', 'embeddings', 'vectors', 'files', 'queue', 'jobs'], 'readwrite');
-    try {
+    await writeTransaction(this.ctx.db, ['photos', 'thumbnails', 'embeddings', 'vectors', 'files', 'queue', 'jobs'], async (tx) => {
       const now = Date.now();
       const queue = tx.objectStore('queue');
       const files = tx.objectStore('files');
@@ -235,17 +260,7 @@ class Run {
         for (const s of light.skips) if (s.job === job && record.skipped.length < SKIPS_KEPT) record.skipped.push({ path: s.path, reason: s.reason });
         quiet(jobs.put(record));
       }
-      await tx.done;
-    } catch (e) {
-      quiet(tx.done);
-      try {
-        tx.abort(); // nothing of a failed batch is written
-      } catch {
-        // already finished
-      }
-      if (isQuotaError(e) || isQuotaError(tx.error)) throw new StorageFullError();
-      throw e;
-    }
+    });
   }
 }
 
@@ -257,7 +272,7 @@ class Run {
 function progressReporter(ctx: IndexContext) {
   const started = performance.now();
   const rate = new ProgressRate();
-  return (done: number, total: number, embedded: number) => {
+  return (done: number, total: number, embedded: number, detail?: string) => {
     const now = performance.now();
     const reading = embedded > 0 ? rate.update(done, total, now / 1000) : null;
     ctx.onProgress({
@@ -267,6 +282,7 @@ function progressReporter(ctx: IndexContext) {
       total,
       rate: reading?.rate || done / Math.max((now - started) / 1000, 0.001),
       etaSeconds: reading?.etaSeconds ?? null,
+      ...(detail ? { detail } : {}),
     });
   };
 }
@@ -286,6 +302,7 @@ export async function indexQueue(ctx: IndexContext, more: () => boolean, summary
   let done = 0;
   let total = await ctx.db.count('queue');
   report(0, total, 0);
+  run.onDetail = (detail) => report(done, total, run.embedded, detail);
   for (;;) {
     const range = IDBKeyRange.lowerBound(after, true);
     const entries = await ctx.db.getAll('queue', range, READ_CHUNK);

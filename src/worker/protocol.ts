@@ -233,6 +233,8 @@ export interface TaskProgress {
   /** Units per second (bytes for downloads, photos for indexing). */
   rate: number;
   etaSeconds: number | null;
+  /** What the current file is at, where one file takes a while: "Indexing clip_03.mov: 34 of 60 s". */
+  detail?: string;
 }
 
 /** Events: worker -> UI, not answers to a request. */
