@@ -3,7 +3,8 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openLibraryDb, type LibraryDb } from './db';
 import { checkLibrary, describeCheck, problemsFound, usableVector } from './integrity';
-import { putVectorRow } from './testing/vectors';
+import { putVectorRow, putVectors } from './testing/vectors';
+import { frameKey } from '../engine/video/frame-key';
 
 const M = 'sha:float16:v1';
 const OTHER = 'sha:int8:v1';
@@ -32,6 +33,41 @@ async function seed(count: number, folder = ''): Promise<void> {
 }
 
 const check = () => checkLibrary(db, { key: M, dim: DIM });
+
+const TIMES = [0, 1000, 2000];
+const thumb = (key: string) => ({ hash: key, blob: new Blob([new Uint8Array([1, 2])]), width: 4, height: 3 });
+
+/**
+ * A video of hash(i) with a frame row (both models) and a thumbnail at each of `times`; with
+ * `record`, as a whole video: its photo record (listing `times`), its file and its cover thumbnail.
+ */
+async function seedVideo(i: number, { record = true, times = TIMES, folder = '' } = {}): Promise<void> {
+  const h = hash(i);
+  for (const [model, shift] of [
+    [M, 0],
+    [OTHER, 1],
+  ] as const)
+    await putVectors(
+      db,
+      model,
+      times.map((ms, k) => ({ hash: frameKey(h, ms), vector: unit(i + k + shift) })),
+    );
+  for (const ms of times) await db.put('thumbnails', thumb(frameKey(h, ms)));
+  if (!record) return;
+  const path = folder ? `${folder}/v${i}.mp4` : `v${i}.mp4`;
+  await db.put('photos', { hash: h, width: 4, height: 3, type: 'video/mp4', size: 10, addedAt: 1, video: { duration: 3, frames: times, codec: 'avc' } });
+  await db.put('files', { path, name: `v${i}.mp4`, folder, hash: h, size: 10, lastModified: 1, type: 'video/mp4', addedAt: 1 });
+  await db.put('thumbnails', thumb(h));
+}
+
+/** A queue entry waiting (a video being indexed, say). */
+async function queueOne(path = 'next.mp4', blob: Blob | null = new Blob([new Uint8Array([1])])): Promise<void> {
+  const job = await db.add('jobs', { createdAt: 1, total: 1, origin: 'add', skipped: [] });
+  await db.add('queue', { job, path, name: path, size: 1, lastModified: 1, type: 'video/mp4', source: { kind: 'file', blob: blob as Blob } });
+}
+
+const frameKeys = async (model: string) => (await db.getAllKeysFromIndex('embeddings', 'by-model', model)).map((k) => k[1]).filter((k) => k.includes('@'));
+const trip = () => db.put('folders', { name: 'Trip', handle: { kind: 'directory', name: 'Trip' } as unknown as FileSystemDirectoryHandle, addedAt: 1 });
 
 beforeEach(async () => {
   db = await openLibraryDb({ name: `integrity-${++n}` });
@@ -213,5 +249,143 @@ describe('the start-up integrity check', () => {
     expect(await db.count('files')).toBe(7);
     expect(await db.count('embeddings')).toBe(14);
     expect(await db.count('thumbnails')).toBe(7);
+  });
+  describe('video frames', () => {
+    it('keeps a whole video: its frames under every model, their thumbnails and its cover', async () => {
+      await seed(2);
+      await seedVideo(10);
+      const r = await check();
+      expect(problemsFound(r)).toBe(0);
+      expect(r).toMatchObject({ photos: 2, videos: 1, embeddings: 5, requeued: 0, lost: [], modelChanged: false });
+      expect(describeCheck(r)).toBe('Library check: no problems (2 photos and 1 video).');
+      expect(await db.count('embeddings')).toBe(10);
+      expect(await db.count('thumbnails')).toBe(6);
+    });
+
+    it("removes a frame whose time the video's record does not list, and a row under the video's bare hash", async () => {
+      await seedVideo(10);
+      const h = hash(10);
+      await putVectorRow(db, M, frameKey(h, 500), unit(0));
+      await putVectorRow(db, OTHER, frameKey(h, 500), unit(0));
+      await db.put('thumbnails', thumb(frameKey(h, 500)));
+      await putVectorRow(db, M, h, unit(0));
+      const r = await check();
+      expect(r.removed).toEqual({ embeddings: 3, photos: 0, files: 0, thumbnails: 1, queue: 0 });
+      expect(r).toMatchObject({ videos: 1, embeddings: 3, requeued: 0, lost: [] });
+      expect((await frameKeys(M)).sort()).toEqual(TIMES.map((ms) => frameKey(h, ms)).sort());
+      expect((await db.getAllKeys('thumbnails')).sort()).toEqual([h, ...TIMES.map((ms) => frameKey(h, ms))].sort());
+      expect(problemsFound(await check())).toBe(0);
+    });
+
+    it('keeps the frames of a video being indexed (no record yet) while the queue holds entries', async () => {
+      await seed(1);
+      await seedVideo(10, { record: false });
+      await queueOne();
+      const r = await check();
+      expect(problemsFound(r)).toBe(0);
+      expect(r).toMatchObject({ photos: 1, videos: 0, embeddings: 4 });
+      expect(await frameKeys(M)).toHaveLength(3);
+      expect(await frameKeys(OTHER)).toHaveLength(3);
+      expect(await db.count('thumbnails')).toBe(4);
+    });
+
+    it('removes frames without a video as orphans when the queue is empty, or holds only unreadable entries', async () => {
+      await seed(1);
+      await seedVideo(10, { record: false });
+      await queueOne('gone.mp4', null);
+      const r = await check();
+      expect(r.removed).toEqual({ embeddings: 6, photos: 0, files: 0, thumbnails: 3, queue: 1 });
+      expect(r).toMatchObject({ embeddings: 1, modelChanged: true, requeued: 0, lost: [] });
+      expect(await frameKeys(M)).toEqual([]);
+      expect(await frameKeys(OTHER)).toEqual([]);
+      expect(await db.getAllKeys('thumbnails')).toEqual([hash(0)]);
+      expect(await db.count('vectors')).toBe(2);
+      expect(problemsFound(await check())).toBe(0);
+    });
+
+    it('removes the frames of a video whose record goes (no file names it), queue or not', async () => {
+      await seedVideo(10);
+      await db.delete('files', 'v10.mp4');
+      await queueOne();
+      const r = await check();
+      expect(r.removed).toEqual({ embeddings: 6, photos: 1, files: 0, thumbnails: 4, queue: 0 });
+      expect(await db.count('embeddings')).toBe(0);
+      expect(await db.count('thumbnails')).toBe(0);
+    });
+
+    it('removes a video record whose frame list is malformed, and its frames', async () => {
+      await seedVideo(10);
+      await db.put('photos', {
+        hash: hash(10),
+        width: 4,
+        height: 3,
+        type: 'video/mp4',
+        size: 10,
+        addedAt: 1,
+        video: { duration: 3, frames: [0, 0.5], codec: 'avc' },
+      });
+      const r = await check();
+      expect(r.removed).toMatchObject({ photos: 1, files: 1, embeddings: 6, thumbnails: 4 });
+      expect(r.lost).toEqual(['v10.mp4']);
+    });
+
+    it('queues a whole video again when a frame row under the checked model is missing or unusable', async () => {
+      await seed(1, 'Trip');
+      await trip();
+      await seedVideo(10, { folder: 'Trip' });
+      await seedVideo(11, { folder: 'Trip' });
+      await seedVideo(12, { folder: 'Trip' });
+      // Video 10 lost a frame's row (its record too); video 11 has a NaN frame; video 12 is whole.
+      const tx = db.transaction(['embeddings'], 'readwrite');
+      await tx.objectStore('embeddings').delete([M, frameKey(hash(10), 1000)]);
+      await tx.done;
+      await putVectorRow(db, M, frameKey(hash(11), 2000), new Float32Array([NaN, 0, 0, 0]));
+      const r = await check();
+      expect(r.removed.embeddings).toBe(1);
+      expect(r).toMatchObject({ videos: 3, requeued: 2, lost: [], modelChanged: true });
+      expect((await db.getAll('queue')).map((q) => q.path).sort()).toEqual(['Trip/v10.mp4', 'Trip/v11.mp4']);
+      // The records stay: the indexer embeds only the frames without a row.
+      expect(await db.count('photos')).toBe(4);
+      expect(await frameKeys(M)).toHaveLength(7);
+      // Queued once: a second check finds the queue holds them.
+      const again = await check();
+      expect(problemsFound(again)).toBe(0);
+      expect(await db.count('queue')).toBe(2);
+    });
+
+    it('reports a video lost when its frames are missing and it cannot be read again', async () => {
+      await seedVideo(10);
+      await putVectorRow(db, M, frameKey(hash(10), 0), new Float32Array(DIM));
+      const r = await check();
+      expect(r.lost).toEqual(['v10.mp4']);
+      expect(describeCheck(r)).toBe('Library check: removed 1 broken embedding. Add this file again to search it: v10.mp4.');
+    });
+
+    it('leaves a whole video the checked model has no row of (not indexed by it yet), as a photo without an embedding', async () => {
+      await seedVideo(10);
+      const tx = db.transaction(['embeddings', 'vectors'], 'readwrite');
+      for (const ms of TIMES) await tx.objectStore('embeddings').delete([M, frameKey(hash(10), ms)]);
+      await tx.objectStore('vectors').clear();
+      await tx.done;
+      const r = await check();
+      expect(problemsFound(r)).toBe(0);
+      expect(r).toMatchObject({ videos: 1, embeddings: 0, requeued: 0, lost: [] });
+    });
+
+    it("takes the worker's scan of frame rows, and still finds a whole video missing a frame", async () => {
+      await seed(2);
+      await seedVideo(10);
+      const rows = new Set([hash(0), hash(1), ...TIMES.map((ms) => frameKey(hash(10), ms))]);
+      const trusted = await checkLibrary(db, { key: M, dim: DIM, scanned: { has: (k) => rows.has(k), rows: 5, anomalies: 0 } });
+      expect(problemsFound(trusted)).toBe(0);
+      expect(trusted).toMatchObject({ embeddings: 5, lost: [] });
+      // A frame's row and record gone together: the scan agrees with the records, the video is short of a frame.
+      const tx = db.transaction(['embeddings'], 'readwrite');
+      await tx.objectStore('embeddings').delete([M, frameKey(hash(10), 2000)]);
+      await tx.done;
+      rows.delete(frameKey(hash(10), 2000));
+      const short = await checkLibrary(db, { key: M, dim: DIM, scanned: { has: (k) => rows.has(k), rows: 4, anomalies: 0 } });
+      expect(short).toMatchObject({ embeddings: 4, lost: ['v10.mp4'] });
+    });
   });
 });

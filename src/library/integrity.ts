@@ -2,6 +2,7 @@
 // older version, storage trouble, a half-cleared site) and removes them, so the ranking and the
 // grid only ever see whole photos. Files that lie under a remembered folder are queued again.
 import { plural } from '../engine/format';
+import { frameKey, parseFrameKey } from '../engine/video/frame-key';
 import type { LibraryDb } from './db';
 import { quiet } from './queue';
 import type { IDBPTransaction } from 'idb';
@@ -10,9 +11,11 @@ import { READ_CHUNK, readInChunks } from './read-chunks';
 import { modelBlocks, removeVectors } from './vector-blocks';
 
 export interface IntegrityReport {
-  /** Photos in the library after the check. */
+  /** Photos in the library after the check (videos apart). */
   photos: number;
-  /** Embeddings of the checked model after the check. */
+  /** Videos in the library after the check (whole ones: with their photo record). */
+  videos: number;
+  /** Rows of the checked model after the check (a photo's embedding, or a video's frame). */
   embeddings: number;
   removed: {
     /** Embeddings of a photo that no longer exists (any model), or unusable vectors of the checked model. */
@@ -66,6 +69,22 @@ const STORES = ['photos', 'files', 'thumbnails', 'embeddings', 'vectors', 'folde
  * 6. a thumbnail must belong to an existing photo and hold a non-empty Blob, else it is removed;
  * 7. a queue entry must belong to a job and have a readable source, else it is removed; a job
  *    without entries is finished and deleted.
+ *
+ * A video's frames (embeddings and thumbnails keyed "<hash>@<ms>", engine/video/frame-key.ts)
+ * belong to the video's hash:
+ * 8. a frame of a whole video (a photo record with `video`, well formed: its `frames` a list of
+ *    whole milliseconds) is kept when its time is in the record's `frames`, else removed; a frame
+ *    of a photo record without `video`, or of one removed by rules 1 or 3, is removed (so is an
+ *    embedding under a video's bare hash: a video's rows are its frames);
+ * 9. a frame with no photo record is a video still being indexed (its record is written last,
+ *    once every frame is embedded; here or in another tab): kept while the queue holds entries
+ *    after rule 7 (the run resumes from the frames it has), removed as an orphan when it is empty;
+ * 10. a whole video with frame rows under the checked model, some of whose `frames` lack a usable
+ *    row (rule 5 removed it, or it was never written), lost its embedding as a photo does in
+ *    rule 5: its files are queued again where they can be read (the indexer embeds the frames
+ *    without a row), else reported lost. A video with no row at all under the checked model is
+ *    one that model has not indexed yet, like a photo without an embedding.
+ * The queue (rule 7) is checked first: rule 9 needs to know whether it holds entries.
  */
 export async function checkLibrary(db: LibraryDb, model: CheckedModel | null, chunk = READ_CHUNK): Promise<IntegrityReport> {
   // Looked over first without writing (other readers go on meanwhile: a 300k library takes
@@ -92,14 +111,42 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
   const removed = { embeddings: 0, photos: 0, files: 0, thumbnails: 0, queue: 0 };
   let modelChanged = false;
 
+  // 7. The queue, first: whether it holds entries decides the fate of frames without a video (rule 9).
+  const jobIds = new Set(await jobs.getAllKeys());
+  const queuedPaths = new Set<string>();
+  const liveJobs = new Set<number>();
+  let qc = await queue.openCursor();
+  while (qc) {
+    const entry = qc.value;
+    if (jobIds.has(entry.job) && usableSource(entry)) {
+      queuedPaths.add(entry.path);
+      liveJobs.add(entry.job);
+    } else {
+      const at = qc;
+      change(() => at.delete());
+      removed.queue++;
+    }
+    qc = await qc.continue();
+  }
+  for (const id of jobIds) if (!liveJobs.has(id)) change(() => jobs.delete(id));
+  /** Frames without a photo record are a video being indexed (rule 9) while the queue holds entries. */
+  const indexing = queuedPaths.size > 0;
+
   // 1. Photos.
   // A store with a key path keeps each record's key in it: the values alone are read.
   const valid = new Set<string>();
+  /** The frame times of each whole video (rule 8). */
+  const videoFrames = new Map<string, Set<number>>();
+  /** Photo records removed now (rules 1 and 3): their frames go too, queue or not. */
+  const gone = new Set<string>();
   for (const p of await readInChunks(photos, (record) => record.hash, chunk)) {
-    if (wellFormedPhoto(p)) valid.add(p.hash);
-    else {
+    if (wellFormedPhoto(p)) {
+      valid.add(p.hash);
+      if (p.video) videoFrames.set(p.hash, new Set(p.video.frames));
+    } else {
       change(() => photos.delete(p.hash));
       removed.photos++;
+      gone.add(p.hash);
     }
   }
 
@@ -124,9 +171,20 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
   for (const hash of valid) {
     if (filesByHash.has(hash)) continue;
     valid.delete(hash);
+    videoFrames.delete(hash);
+    gone.add(hash);
     change(() => photos.delete(hash));
     removed.photos++;
   }
+
+  /** Whether an embedding or thumbnail key has its photo (rules 4, 6), or is a frame kept by rules 8 and 9. */
+  const belongs = (key: string, thumbnail: boolean): boolean => {
+    const frame = parseFrameKey(key);
+    if (!frame) return valid.has(key) && (thumbnail || !videoFrames.has(key));
+    const times = videoFrames.get(frame.video);
+    if (times) return times.has(frame.ms);
+    return !valid.has(frame.video) && !gone.has(frame.video) && indexing;
+  };
 
   // 4. Embeddings of missing photos, any model.
   const stores = { vectors: tx.objectStore('vectors'), embeddings };
@@ -134,7 +192,7 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
   /** The checked model's records of photos that exist (one read of the small records serves steps 4 and 5). */
   const records: EmbeddingRecord[] = [];
   for (const r of await readInChunks(embeddings, (record) => [record.model, record.hash], chunk)) {
-    if (valid.has(r.hash)) {
+    if (belongs(r.hash, false)) {
       if (r.model === model?.key) records.push(r);
       continue;
     }
@@ -154,10 +212,12 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
   const reembed: FileRecord[] = [];
   let kept = 0;
   const scan = model?.scanned;
-  if (model && scan && scan.anomalies === 0 && records.length === scan.rows && records.every((r) => scan.has(r.hash))) kept = records.length;
+  const trusted = !!(model && scan && scan.anomalies === 0 && records.length === scan.rows && records.every((r) => scan.has(r.hash)));
+  /** The rows found usable when they are read (not when the scan is trusted). */
+  const found = new Set<string>();
+  if (trusted) kept = records.length;
   else if (model) {
     const blockOf = new Map(records.map((r) => [r.hash, r.block]));
-    const found = new Set<string>();
     let cursor = await stores.vectors.openCursor(modelBlocks(model.key));
     while (cursor) {
       const block = cursor.value;
@@ -190,35 +250,30 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
       change(() => embeddings.delete([model.key, r.hash]));
       removed.embeddings++;
       modelChanged = true;
-      reembed.push(...(filesByHash.get(r.hash) ?? []));
+      // A frame's video is checked whole below (rule 10).
+      if (!parseFrameKey(r.hash)) reembed.push(...(filesByHash.get(r.hash) ?? []));
     }
+  }
+
+  // 10. Whole videos the checked model has rows of, but not of every frame: their files are queued again.
+  if (model && videoFrames.size) {
+    const framed = new Set<string>();
+    for (const r of records) {
+      const frame = parseFrameKey(r.hash);
+      if (frame && videoFrames.has(frame.video)) framed.add(frame.video);
+    }
+    // The usable rows: every record when the worker's scan answered for them, else those step 5 found.
+    const usable: { has(key: string): boolean } = trusted && scan ? scan : found;
+    for (const video of framed)
+      if (![...videoFrames.get(video)!].every((ms) => usable.has(frameKey(video, ms)))) reembed.push(...(filesByHash.get(video) ?? []));
   }
 
   // 6. Thumbnails.
   for (const t of await readInChunks(thumbnails, (record) => record.hash, chunk)) {
-    if (valid.has(t.hash) && usableThumbnail(t)) continue;
+    if (belongs(t.hash, true) && usableThumbnail(t)) continue;
     change(() => thumbnails.delete(t.hash));
     removed.thumbnails++;
   }
-
-  // 7. The queue.
-  const jobIds = new Set(await jobs.getAllKeys());
-  const queuedPaths = new Set<string>();
-  const liveJobs = new Set<number>();
-  let qc = await queue.openCursor();
-  while (qc) {
-    const entry = qc.value;
-    if (jobIds.has(entry.job) && usableSource(entry)) {
-      queuedPaths.add(entry.path);
-      liveJobs.add(entry.job);
-    } else {
-      const at = qc;
-      change(() => at.delete());
-      removed.queue++;
-    }
-    qc = await qc.continue();
-  }
-  for (const id of jobIds) if (!liveJobs.has(id)) change(() => jobs.delete(id));
 
   // Queue again what can be read again: files under a remembered folder.
   const folders = await tx.objectStore('folders').getAll();
@@ -249,11 +304,19 @@ async function checkIn(db: LibraryDb, model: CheckedModel | null, write: boolean
   }
 
   await tx.done;
-  return { report: { photos: valid.size, embeddings: kept, removed, requeued: again.length, lost, modelChanged }, changes };
+  return {
+    report: { photos: valid.size - videoFrames.size, videos: videoFrames.size, embeddings: kept, removed, requeued: again.length, lost, modelChanged },
+    changes,
+  };
 }
 
 function wellFormedPhoto(p: PhotoRecord): boolean {
-  return positive(p.width) && positive(p.height);
+  return positive(p.width) && positive(p.height) && (p.video === undefined || wellFormedVideo(p.video));
+}
+
+/** A video's record lists its frame times as whole milliseconds (the keys of its rows). */
+function wellFormedVideo(v: PhotoRecord['video']): boolean {
+  return !!v && Array.isArray(v.frames) && v.frames.every((ms) => Number.isInteger(ms) && ms >= 0);
 }
 
 function positive(n: unknown): boolean {
@@ -297,7 +360,7 @@ export function problemsFound(r: IntegrityReport): number {
 /** The short notice after the check: "Library check: no problems (40 photos)." or what was repaired. */
 export function describeCheck(r: IntegrityReport): string {
   const n = problemsFound(r);
-  if (!n) return `Library check: no problems (${plural(r.photos, 'photo')}).`;
+  if (!n) return `Library check: no problems (${plural(r.photos, 'photo')}${r.videos ? ` and ${plural(r.videos, 'video')}` : ''}).`;
   const parts: string[] = [];
   if (r.removed.embeddings) parts.push(plural(r.removed.embeddings, 'broken embedding'));
   if (r.removed.photos) parts.push(plural(r.removed.photos, 'photo record') + ' without a file');
