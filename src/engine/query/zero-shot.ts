@@ -144,6 +144,12 @@ export function classify(classes: ClassVectors, photos: EmbeddingMatrix | Float3
       for (let r = 0; r < count; r++) scores[r * labelCount + c] = dotAt(photos, r * dim, q, dim);
     }
   }
+  return decide(classes.labels, scores, count);
+}
+
+/** Each of `count` rows' category (argmax, the first on a tie) and margin, from `scores` (count x labels.length). */
+export function decide(labels: string[], scores: Float32Array, count: number): ZeroShotScores {
+  const labelCount = labels.length;
   const best = new Int32Array(count);
   const margin = new Float32Array(count);
   for (let r = 0; r < count; r++) {
@@ -161,7 +167,7 @@ export function classify(classes: ClassVectors, photos: EmbeddingMatrix | Float3
     best[r] = top;
     margin[r] = first - second;
   }
-  return { count, labels: classes.labels, scores, best, margin };
+  return { count, labels, scores, best, margin };
 }
 
 /** One photo's scores (a view into `result.scores`), in label order. */
