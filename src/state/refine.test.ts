@@ -39,6 +39,15 @@ describe('photoType', () => {
     expect(photoType({ type: 'image/avif', name: 'a.avif' })).toBe('other');
     expect(photoType({ type: '', name: 'README' })).toBe('other');
   });
+
+  it('tells a video by any video/* type, or by its container extension', () => {
+    expect(photoType({ type: 'video/mp4', name: 'clip_01.mp4' })).toBe('video');
+    expect(photoType({ type: 'video/quicktime', name: 'clip_03.mov' })).toBe('video');
+    expect(photoType({ type: 'video/x-msvideo', name: 'old.avi' })).toBe('video');
+    expect(photoType({ type: '', name: 'CLIP_02.WEBM' })).toBe('video');
+    expect(photoType({ type: 'application/octet-stream', name: 'a.mkv' })).toBe('video');
+    expect(photoType({ type: 'image/jpeg', name: 'looks-like.mp4' })).toBe('jpeg');
+  });
 });
 
 describe('photoTime', () => {
@@ -59,6 +68,7 @@ describe('libraryFolders and libraryTypes', () => {
     const files = [file('a.jpg'), file('Trips/2019/x.png', { type: 'image/png' }), file('Trips/2020/y.jpg'), file('Camera/z.gif')];
     expect(libraryFolders(files)).toEqual(['Camera', 'Trips', 'Trips/2019', 'Trips/2020']);
     expect(libraryTypes(files)).toEqual(['jpeg', 'png', 'gif']);
+    expect(libraryTypes([...files, file('v.mov', { type: 'video/quicktime' }), file('r.tiff')])).toEqual(['jpeg', 'png', 'gif', 'video', 'other']);
   });
 });
 
@@ -68,6 +78,7 @@ describe('filters', () => {
     file('Trips/2019b/y.jpg', { type: 'image/jpeg', lastModified: Date.UTC(2019, 6, 2, 12) }),
     file('Camera/z.jpg', { type: 'image/jpeg', lastModified: Date.UTC(2024, 0, 1), takenAt: Date.UTC(2015, 5, 1, 23, 59) }),
     file('loose.gif', { type: 'image/gif', lastModified: Date.UTC(2019, 6, 3) }),
+    file('Camera/clip.mp4', { type: 'video/mp4', lastModified: Date.UTC(2024, 0, 2) }),
   ];
   const pass = (f: Partial<RefineSettings>) => files.filter(filterPredicate({ ...NO_FILTERS, ...f }, UTC)).map((x) => x.name);
 
@@ -78,13 +89,15 @@ describe('filters', () => {
 
   it('keeps one type', () => {
     expect(pass({ type: 'jpeg' })).toEqual(['y.jpg', 'z.jpg']);
+    expect(pass({ type: 'video' })).toEqual(['clip.mp4']);
+    expect(pass({ type: 'video', folder: 'Trips' })).toEqual([]);
   });
 
   it('keeps a date range of whole days, by the EXIF date where there is one', () => {
     expect(pass({ from: '2015-06-01', to: '2015-06-01' })).toEqual(['z.jpg']);
-    expect(pass({ from: '2019-07-02' })).toEqual(['y.jpg', 'loose.gif']);
+    expect(pass({ from: '2019-07-02' })).toEqual(['y.jpg', 'loose.gif', 'clip.mp4']);
     expect(pass({ to: '2019-07-01' })).toEqual(['x.png', 'z.jpg']);
-    expect(pass({ from: '2024-01-01' })).toEqual([]); // z.jpg's file date does not count
+    expect(pass({ from: '2024-01-01' })).toEqual(['clip.mp4']); // z.jpg's file date does not count
   });
 
   it('keeps the photos of one album (by hash), with the other filters', () => {
@@ -96,7 +109,7 @@ describe('filters', () => {
 
   it('ignores an empty or malformed date', () => {
     expect(hasFilters({ ...NO_FILTERS, from: '' })).toBe(false);
-    expect(pass({ from: 'yesterday' })).toHaveLength(4);
+    expect(pass({ from: 'yesterday' })).toHaveLength(5);
   });
 });
 

@@ -5,10 +5,11 @@ import type { FileRecord } from '../library/schema';
 
 /** "default" is the list's own order: best match first for results, folder (path) order for the library. */
 export type SortKey = 'default' | 'newest' | 'oldest' | 'name';
-export type PhotoType = 'jpeg' | 'png' | 'gif' | 'webp' | 'other';
+/** A file's kind for the Type filter: a photo format, or `video` (any container: videos are indexed by their frames). */
+export type PhotoType = 'jpeg' | 'png' | 'gif' | 'webp' | 'video' | 'other';
 
-export const PHOTO_TYPES: readonly PhotoType[] = ['jpeg', 'png', 'gif', 'webp', 'other'];
-export const PHOTO_TYPE_NAMES: Record<PhotoType, string> = { jpeg: 'JPEG', png: 'PNG', gif: 'GIF', webp: 'WebP', other: 'Other' };
+export const PHOTO_TYPES: readonly PhotoType[] = ['jpeg', 'png', 'gif', 'webp', 'video', 'other'];
+export const PHOTO_TYPE_NAMES: Record<PhotoType, string> = { jpeg: 'JPEG', png: 'PNG', gif: 'GIF', webp: 'WebP', video: 'Videos', other: 'Other' };
 
 /** One album of the zero-shot albums (state/albums-store.ts): its name and the photos (hashes) in it. */
 export interface AlbumFilter {
@@ -64,12 +65,33 @@ const MIME_TYPES: Record<string, PhotoType> = {
   'image/gif': 'gif',
   'image/webp': 'webp',
 };
-const EXTENSIONS: Record<string, PhotoType> = { jpg: 'jpeg', jpeg: 'jpeg', jpe: 'jpeg', jfif: 'jpeg', png: 'png', gif: 'gif', webp: 'webp' };
+const EXTENSIONS: Record<string, PhotoType> = {
+  jpg: 'jpeg',
+  jpeg: 'jpeg',
+  jpe: 'jpeg',
+  jfif: 'jpeg',
+  png: 'png',
+  gif: 'gif',
+  webp: 'webp',
+  // The containers the app indexes (library/classify.ts).
+  mp4: 'video',
+  m4v: 'video',
+  mov: 'video',
+  qt: 'video',
+  webm: 'video',
+  mkv: 'video',
+};
 
-/** The photo's type from its MIME type, else its extension. */
+/**
+ * The file's type from its MIME type (any video/* is a video), else its extension. A file record
+ * is written once its file is indexed, so a video's file record is a video in the index: the
+ * page tells videos by their files, as it tells the photo formats, without the photo records.
+ */
 export function photoType(file: Pick<FileRecord, 'type' | 'name'>): PhotoType {
-  const byMime = MIME_TYPES[file.type.toLowerCase()];
+  const mime = file.type.toLowerCase();
+  const byMime = MIME_TYPES[mime];
   if (byMime) return byMime;
+  if (mime.startsWith('video/')) return 'video';
   if (file.type && file.type !== 'application/octet-stream') return 'other';
   const dot = file.name.lastIndexOf('.');
   return (dot >= 0 && EXTENSIONS[file.name.slice(dot + 1).toLowerCase()]) || 'other';
