@@ -4,7 +4,8 @@ import { create } from 'zustand';
 import type { FileRecord } from '../library/schema';
 import type { SentenceStats } from '../engine/query/sentence-matches';
 import { appendTerm, photoTerm } from '../engine/query/query-language';
-import type { Query, QueryTerm, RankedPhoto } from '../worker/protocol';
+import type { Query, QueryTerm, RankedPhoto, VideoMoment } from '../worker/protocol';
+import { formatMoment, itemOf, parseFrameKey } from '../engine/video/frame-key';
 import { advancedTerms, type QueryProblem } from './advanced-query';
 import { engineClient } from './engine-client';
 import { filterPredicate, hasFilters } from './refine';
@@ -23,6 +24,8 @@ export interface ResultItem {
   file: FileRecord;
   score: number;
   relevance: number;
+  /** A video's best moment for the query; null for a photo. */
+  moment: RankedPhoto['moment'] | null;
 }
 
 export interface SearchState {
@@ -69,6 +72,8 @@ export interface SearchState {
   refresh(): void;
   /** Asks for the next page of results (the grid scrolled near the end of what it has). */
   loadMore(): void;
+  /** A video's good moments for the query shown (none while there is no query, or it changed). */
+  videoMoments(hash: string): Promise<VideoMoment[]>;
 }
 
 const SENTENCE_MODE_KEY = 'longclip-search:sentence-mode';
@@ -99,21 +104,34 @@ export function contextLength(clipView: boolean): number {
 
 /** Ranked photos expanded to the files that hold them (a photo added twice shows twice). */
 export function resultItems(ranked: readonly RankedPhoto[], byHash: { get(hash: string): readonly FileRecord[] | undefined }): ResultItem[] {
-  return ranked.flatMap((r) => (byHash.get(r.hash) ?? []).map((file) => ({ file, score: r.score, relevance: r.relevance })));
+  return ranked.flatMap((r) => (byHash.get(r.hash) ?? []).map((file) => ({ file, score: r.score, relevance: r.relevance, moment: r.moment ?? null })));
+}
+
+/** How "More like this" names its photo: the file name, and for a video's frame its time ("clip.mp4 at 0:12"). */
+export function queryPhotoName(key: string, byHash: { get(hash: string): readonly FileRecord[] | undefined }): string | null {
+  const name = byHash.get(itemOf(key))?.[0]?.name;
+  if (!name) return null;
+  const frame = parseFrameKey(key);
+  return frame ? `${name} at ${formatMoment(frame.ms)}` : name;
 }
 
 /**
  * Inserts photos scored since the ranking was made (indexed meanwhile) where they belong: a
  * photo that ranks within the pages already fetched joins them, one below them waits for a later
- * page (the worker ranks it there). Ties go after the photos already there.
+ * page (the worker ranks it there). Ties go after the photos already there. A video already
+ * listed whose new frames found a better moment moves up with it.
  */
 export function mergeRanked(ranked: readonly RankedPhoto[], total: number, fresh: readonly RankedPhoto[]): RankedPhoto[] {
   const complete = ranked.length >= total;
   const last = ranked[ranked.length - 1];
   const known = new Set(ranked.map((r) => r.hash));
-  const out = ranked.slice();
+  let out = ranked.slice();
   for (const r of fresh) {
-    if (known.has(r.hash) || (!complete && last && r.score <= last.score) || (!complete && !last)) continue;
+    if (known.has(r.hash)) {
+      const old = out.findIndex((o) => o.hash === r.hash);
+      if (!r.moment || old < 0 || out[old]!.moment?.frame === r.moment.frame) continue;
+      out = out.filter((_, i) => i !== old);
+    } else if ((!complete && last && r.score <= last.score) || (!complete && !last)) continue;
     let at = out.length;
     while (at > 0 && out[at - 1]!.score < r.score) at--;
     out.splice(at, 0, r);
@@ -350,6 +368,16 @@ export const useSearchStore = create<SearchState>((set, get) => {
       saveFlag(SHOW_ALL_KEY, showAll);
       schedule(0);
     },
+    async videoMoments(hash) {
+      const asked = session;
+      if (!asked || get().stale) return [];
+      try {
+        return await engineClient().call({ type: 'moments', session: asked.id, hash });
+      } catch {
+        return []; // the kept query was replaced meanwhile
+      }
+    },
+
     moreLikeThis(hash) {
       set({ photoQuery: hash, stale: true });
       schedule(0);

@@ -2,6 +2,8 @@
 import { memo } from 'react';
 import { RelevanceMark } from './RelevanceMark';
 import { Thumbnail } from './Thumbnail';
+import { isVideoFile } from '../library/classify';
+import { formatMoment } from '../engine/video/frame-key';
 import type { ShownItem } from './useShownItems';
 
 interface Props {
@@ -27,7 +29,10 @@ export const PhotoCard = memo(function PhotoCard({ item, index, count, active, o
         onFocus={() => onFocusIndex(index)}
         title={item.file.path}
       >
-        <Thumbnail hash={item.file.hash} />
+        <span className="card-thumb">
+          <Thumbnail hash={item.moment?.frame ?? item.file.hash} />
+          {isVideoFile(item.file.name, item.file.type) && <VideoBadge moment={item.moment?.ms ?? null} />}
+        </span>
         <span className="card-caption">
           <span className="card-name">{item.file.name}</span>
           {item.score !== null && (
@@ -41,3 +46,14 @@ export const PhotoCard = memo(function PhotoCard({ item, index, count, active, o
     </div>
   );
 });
+
+/** A video's mark on its card: "Video", and its best moment for the query ("Video at 0:12"). */
+function VideoBadge({ moment }: { moment: number | null }) {
+  return (
+    <span className="card-video">
+      <span aria-hidden="true">▶</span>
+      <span className="visually-hidden">Video{moment !== null ? ' at' : ''}</span>
+      {moment !== null && <span className="card-moment">{formatMoment(moment)}</span>}
+    </span>
+  );
+}

@@ -1,7 +1,7 @@
 // The query: the description with its token counter, the CLIP view and sentence-aware switches,
 // the advanced query, and the photo of "More like this".
 import { useLibraryStore } from '../state/library-store';
-import { useSearchStore } from '../state/search-store';
+import { queryPhotoName, useSearchStore } from '../state/search-store';
 import { AdvancedQuery } from './AdvancedQuery';
 import { TokenCounter } from './TokenCounter';
 
@@ -16,7 +16,7 @@ export function QueryBox() {
   const photoQuery = useSearchStore((s) => s.photoQuery);
   const clearPhotoQuery = useSearchStore((s) => s.clearPhotoQuery);
   const error = useSearchStore((s) => s.error);
-  const photoName = useLibraryStore((s) => (photoQuery ? (s.files.find((f) => f.hash === photoQuery)?.name ?? null) : null));
+  const photoName = useLibraryStore((s) => (photoQuery ? queryPhotoName(photoQuery, s.byHash) : null));
 
   return (
     <div className="query" role="search">

@@ -1,6 +1,7 @@
 // The viewer's modal dialog: one photo (full size, else its thumbnail and why), its folder, date
 // and score, its sentence matches, and Previous, Next, More like this and the example buttons.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { isVideoFile } from '../library/classify';
 import { useModelStore } from '../state/model-store';
 import { photoDateLabel } from '../state/refine';
 import { useSearchStore } from '../state/search-store';
@@ -12,6 +13,7 @@ import { SentenceMatches } from './SentenceMatches';
 import { useFullSizePhoto } from './useFullSizePhoto';
 import type { ShownItem } from './useShownItems';
 import { useThumbnailUrl } from './useThumbnailUrl';
+import { MomentStrip, useVideoMoments, VideoPlayer } from './VideoMoments';
 
 interface Props {
   item: ShownItem;
@@ -36,7 +38,14 @@ export function ViewerDialog({ item, index, count }: Props) {
   const { file, score } = item;
 
   const { url: fullUrl, view: fullSize, allow: allowFullSize } = useFullSizePhoto(file.path);
-  const thumbUrl = useThumbnailUrl(file.hash);
+  const isVideo = isVideoFile(file.name, file.type);
+  // A video opens at the moment the query found; the strip's moments move it.
+  const best = item.moment?.ms ?? 0;
+  const [at, setAt] = useState({ path: file.path, ms: best });
+  const atMs = at.path === file.path ? at.ms : best;
+  const moments = useVideoMoments(file.hash, isVideo && score !== null && !stale);
+  const frame = moments.find((m) => m.ms === atMs)?.frame ?? item.moment?.frame;
+  const thumbUrl = useThumbnailUrl(isVideo && frame ? frame : file.hash);
 
   // Open modally, move focus in; on close give focus back to what opened it (or the card now shown).
   useEffect(() => {
@@ -70,7 +79,8 @@ export function ViewerDialog({ item, index, count }: Props) {
   }, [step, close, count]);
 
   function onMoreLikeThis(): void {
-    moreLikeThis(file.hash);
+    // From a video: the frame shown is the query.
+    moreLikeThis(isVideo && frame ? frame : file.hash);
     close();
   }
 
@@ -98,7 +108,9 @@ export function ViewerDialog({ item, index, count }: Props) {
         </button>
       </div>
       <div className="viewer-stage">
-        {fullUrl ? (
+        {fullUrl && isVideo ? (
+          <VideoPlayer key={fullUrl} url={fullUrl} at={atMs} name={file.name} />
+        ) : fullUrl ? (
           <img src={fullUrl} alt={file.name} className="viewer-image" />
         ) : thumbUrl ? (
           <img src={thumbUrl} alt={file.name} className="viewer-image thumb-only" />
@@ -136,6 +148,7 @@ export function ViewerDialog({ item, index, count }: Props) {
           </p>
         )}
         {fullSize.kind === 'unavailable' && <p className="viewer-full-size">{fullSize.message}</p>}
+        {isVideo && <MomentStrip moments={moments} at={atMs} onPick={(ms) => setAt({ path: file.path, ms })} />}
         <SentenceMatches hash={file.hash} />
         <div className="viewer-actions">
           <div className="viewer-nav">

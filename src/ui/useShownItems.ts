@@ -5,7 +5,7 @@ import type { FileRecord } from '../library/schema';
 import { useLibraryStore } from '../state/library-store';
 import { filterPredicate, hasFilters, refineItems, type Refined, type RefineSettings } from '../state/refine';
 import { useRefineStore } from '../state/refine-store';
-import { resultItems, useSearchStore } from '../state/search-store';
+import { resultItems, useSearchStore, type ResultItem } from '../state/search-store';
 
 /** One card of the grid: a ranked file, or a library file (no score) while there is no query. */
 export interface ShownItem {
@@ -13,6 +13,8 @@ export interface ShownItem {
   score: number | null;
   /** How far the photo stands out for the query (engine/query/relevance.ts); null while browsing. */
   relevance: number | null;
+  /** A video's best moment for the query; null for a photo, or while browsing. */
+  moment?: ResultItem['moment'];
 }
 
 export interface ShownList {

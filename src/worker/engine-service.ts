@@ -26,7 +26,7 @@ import type { BlobThumbnail } from './photo-decoder';
 import type { VideoReader } from './video-indexer';
 import type { ModelInfo, QueueRunSummary, RequestOf, RequestType, ResultOf, TaskProgress, WorkerEvent } from './protocol';
 import { ProviderList } from './providers';
-import { matchCount, queryVector, rankedCount, rankedPage, rescored, type QueryVector } from './search';
+import { matchCount, queryVector, rankedCount, rankedPage, rescored, videoMoments, type QueryVector } from './search';
 import { EmptyTextCache } from './empty-text';
 import { EMPTY_TEXT, MATCH_RELEVANCE } from '../engine/query/relevance';
 import type { TabChannel } from './tab-channel';
@@ -178,6 +178,11 @@ export class EngineService {
       return matchesOnly
         ? { results: results.filter((r) => r.relevance >= MATCH_RELEVANCE), total: count, matches: count, ranked: matrix.itemCount }
         : { results, total: matrix.itemCount, matches: count, ranked: matrix.itemCount };
+    },
+
+    moments: async (req) => {
+      const { matrix, query } = this.needSession(req.session);
+      return videoMoments(matrix, query, req.hash);
     },
 
     duplicates: (req, signal, progress) => duplicateGroups(this.needModel().matrix, req.threshold, signal, progress),

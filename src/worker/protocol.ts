@@ -72,6 +72,15 @@ export interface RankedPhoto {
   sentenceScores?: number[];
 }
 
+/** A frame of a video scored for a query: one of its good moments. */
+export interface VideoMoment {
+  /** Its key, "<hash>@<ms>". */
+  frame: string;
+  ms: number;
+  score: number;
+  relevance: number;
+}
+
 /** One part of an advanced query: a text or an indexed photo, with a signed weight (negative: "not like this"). */
 export type QueryTerm = { kind: 'text'; text: string; weight: number } | { kind: 'photo'; hash: string; weight: number };
 
@@ -182,6 +191,8 @@ export type Request =
   | { type: 'search-page'; session: number; offset: number; limit: number }
   /** Photos indexed since the kept query was made, scored against it (without encoding it again). */
   | { type: 'search-rescore'; session: number; hashes: string[] }
+  /** A video's good moments for the kept query (the viewer's timeline strip). */
+  | { type: 'moments'; session: number; hash: string }
   /** Groups of indexed photos whose embeddings have a cosine of at least `threshold` (src/engine/duplicates.ts). */
   | { type: 'duplicates'; threshold: number }
   /**
@@ -212,6 +223,7 @@ export interface ResultOf {
   search: SearchResult;
   'search-page': SearchPage;
   'search-rescore': SearchPage;
+  moments: VideoMoment[];
   cancel: null;
   'pause-indexing': null;
   'resume-indexing': null;

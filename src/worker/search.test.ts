@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EmbeddingMatrix, normalized } from '../engine/rank';
 import type { Query } from './protocol';
 import { EmptyTextCache } from './empty-text';
-import { queryVector, rankedPage, rescored, type SearchDeps } from './search';
+import { queryVector, rankedPage, rescored, videoMoments, type SearchDeps } from './search';
 
 // Photos along the axes of a 3-d space; a text's embedding is looked up by its words.
 const photos: Record<string, number[]> = { red: [1, 0, 0], green: [0, 1, 0], blue: [0, 0, 1], mix: [1, 1, 0] };
@@ -219,5 +219,16 @@ describe('videos', () => {
     const page = rankedPage(d.matrix, q, { offset: 0, limit: null, only: null, matchesOnly: false });
     expect(page.results.filter((x) => x.hash === 'v').map((x) => x.moment!.ms)).toEqual([1000]);
     expect(page.total).toBe(5);
+  });
+
+  it("a video's moments: its best frame, and the others that are matches, in time order", async () => {
+    const d = deps(library);
+    const q = await queryVector({ kind: 'text', text: 'green', contextLength: 248, sentences: false }, d);
+    const moments = videoMoments(d.matrix, q, 'v');
+    expect(moments.map((m) => m.ms)).toEqual(moments.map((m) => m.ms).sort((a, b) => a - b));
+    expect(moments.some((m) => m.ms === 0)).toBe(true);
+    expect(moments.every((m, i) => m.ms === 0 || m.relevance >= 2 || i === 0)).toBe(true);
+    expect(moments.find((m) => m.ms === 0)!.score).toBeCloseTo(d.matrix.score('v@0', [0, 1, 0])!, 6);
+    expect(videoMoments(d.matrix, q, 'red')).toEqual([]);
   });
 });

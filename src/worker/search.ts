@@ -6,7 +6,7 @@ import { sentenceAwareQuery } from '../engine/query/sentence-scoring';
 import { splitSentences } from '../engine/query/sentences';
 import { normalized, type EmbeddingMatrix } from '../engine/rank';
 import { parseFrameKey } from '../engine/video/frame-key';
-import type { Query, QueryTerm, RankedPhoto, SearchPage } from './protocol';
+import type { Query, QueryTerm, RankedPhoto, SearchPage, VideoMoment } from './protocol';
 
 export interface SearchDeps {
   matrix: EmbeddingMatrix;
@@ -150,6 +150,24 @@ export function rescored(matrix: EmbeddingMatrix, q: QueryVector, hashes: readon
     out.push({ photo, row: best.row });
   }
   return out.sort((a, b) => b.photo.score - a.photo.score || a.row - b.row).map((o) => o.photo);
+}
+
+/** Moments shown on a video's timeline at most. */
+export const MOMENTS_SHOWN = 12;
+
+/**
+ * A video's good moments for the query, in time order: its frames that are matches, or at least
+ * its best one; the best MOMENTS_SHOWN of them.
+ */
+export function videoMoments(matrix: EmbeddingMatrix, q: QueryVector, hash: string): VideoMoment[] {
+  const frames = matrix.frameRows(hash).map((r) => {
+    const key = matrix.keyAt(r)!;
+    const photo = ranked(matrix, q, key, matrix.score(key, q.vector)!);
+    return { frame: key, ms: photo.moment!.ms, score: photo.score, relevance: photo.relevance };
+  });
+  const byScore = frames.sort((a, b) => b.score - a.score || a.ms - b.ms);
+  const good = byScore.filter((m, i) => i === 0 || m.relevance >= MATCH_RELEVANCE).slice(0, MOMENTS_SHOWN);
+  return good.sort((a, b) => a.ms - b.ms);
 }
 
 /** A photo's row, or a video's best frame row, with its cosine. */
