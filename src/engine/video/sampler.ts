@@ -9,9 +9,20 @@ import type { RgbaImage } from '../preprocess/rgba-image';
 export const CANDIDATE_INTERVAL_MS = 100;
 /** A frame is sampled at least once a second. */
 export const SAMPLE_INTERVAL_MS = 1000;
-/** Signature distance (mean absolute difference of 8 x 8 RGB cell means, 0..1) that counts as a cut. */
-export const CUT_DISTANCE = 0.08;
-/** Cuts closer than this to the last sample wait: a shaking camera does not sample every candidate. */
+/**
+ * Signature distance (mean absolute difference of 8 x 8 RGB cell means, 0..1) that counts as a cut.
+ * Measured on the demo clips' decoded frames (ffmpeg, every frame scaled to 64 x 64): the 36 hard
+ * cuts between gallery scenes (background and shapes change) are 0.051 to 0.630 apart, six of
+ * them under 0.08 (0.051, 0.056, 0.059 in clip_02.webm, 0.061, 0.069 in clip_04.mp4, 0.074 in
+ * rotated/portrait.mp4); frames within a static scene at most 0.0003 (VP9's noise). 0.03 catches
+ * every cut with a margin of 1.7 and stays 100 times above a static scene's noise.
+ */
+export const CUT_DISTANCE = 0.03;
+/**
+ * Cuts closer than this to the last cut (or the first frame) wait: a shaking camera does not sample
+ * every candidate. Counted from the last cut, not the last interval sample, so a cut that comes just
+ * after a once-a-second sample is still caught at once (at most 4 cuts and 1 interval a second).
+ */
 export const MIN_CUT_GAP_MS = 250;
 /** Cells per side of a frame signature. */
 export const SIGNATURE_SIDE = 8;
@@ -51,6 +62,7 @@ export function signatureDistance(a: Float32Array, b: Float32Array): number {
 export class FrameSampler {
   private lastCandidate = -Infinity;
   private lastSample = -Infinity;
+  private lastCut = -Infinity;
   private lastSignature: Float32Array | null = null;
 
   /** Whether the frame at `ms` should be offered (its signature computed): one per CANDIDATE_INTERVAL_MS. */
@@ -64,8 +76,9 @@ export class FrameSampler {
     let reason: SampleReason | null = null;
     if (this.lastSignature === null) reason = 'first';
     else if (ms - this.lastSample >= SAMPLE_INTERVAL_MS) reason = 'interval';
-    else if (ms - this.lastSample >= MIN_CUT_GAP_MS && signatureDistance(signature, this.lastSignature) > CUT_DISTANCE) reason = 'cut';
+    else if (ms - this.lastCut >= MIN_CUT_GAP_MS && signatureDistance(signature, this.lastSignature) > CUT_DISTANCE) reason = 'cut';
     if (reason) {
+      if (reason !== 'interval') this.lastCut = ms;
       this.lastSample = ms;
       this.lastSignature = signature;
     }
