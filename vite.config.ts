@@ -67,7 +67,7 @@ export default defineConfig({
   optimizeDeps: {
     // Scan the worker and the test harness too, so the dev server never re-optimises (and
     // reloads the page) mid-test.
-    entries: ['index.html', 'src/worker/engine-worker.ts', 'e2e/harness/index.html'],
+    entries: ['index.html', 'src/worker/engine-worker.ts', 'e2e/harness/index.html', 'e2e/harness/video.html'],
     // ORT locates its .wasm next to its own module; pre-bundling would move it.
     exclude: ['onnxruntime-web'],
   },
