@@ -15,6 +15,9 @@ describe('the words for what the stores hold', () => {
   it('names the indexing result, singular and plural', () => {
     expect(indexedMessage({ indexed: 1, newlyEmbedded: 1 })).toBe('1 photo indexed (1 newly embedded)');
     expect(indexedMessage({ indexed: 12, newlyEmbedded: 0 })).toBe('12 photos indexed (0 newly embedded)');
+    expect(indexedMessage({ indexed: 12, videos: 0, newlyEmbedded: 0 })).toBe('12 photos indexed (0 newly embedded)');
+    expect(indexedMessage({ indexed: 44, videos: 4, newlyEmbedded: 44 })).toBe('40 photos and 4 videos indexed (44 newly embedded)');
+    expect(indexedMessage({ indexed: 2, videos: 1, newlyEmbedded: 1 })).toBe('1 photo and 1 video indexed (1 newly embedded)');
   });
 
   it('names a ViT by width and patch', () => {

@@ -12,9 +12,11 @@ export function architectureName(a: Architecture): string {
   return `ViT-${size}/${a.vision.patchSize}, ${a.vision.resolution} px, ${a.embedDim}-d embeddings`;
 }
 
-/** The status line after an indexing run: "12 photos indexed (3 newly embedded)". */
-export function indexedMessage(run: { indexed: number; newlyEmbedded: number }): string {
-  return `${plural(run.indexed, 'photo')} indexed (${run.newlyEmbedded} newly embedded)`;
+/** The status line after an indexing run: "12 photos indexed (3 newly embedded)", with videos "12 photos and 2 videos indexed (…)". */
+export function indexedMessage(run: { indexed: number; videos?: number; newlyEmbedded: number }): string {
+  const videos = run.videos ?? 0;
+  const what = videos ? `${plural(run.indexed - videos, 'photo')} and ${plural(videos, 'video')}` : plural(run.indexed, 'photo');
+  return `${what} indexed (${run.newlyEmbedded} newly embedded)`;
 }
 
 /** "120 MB of 599 MB · 8.1 MB/s · 1 min 2 s left" for downloads; "42 %" otherwise. */

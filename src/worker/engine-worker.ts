@@ -4,9 +4,10 @@
 import { startDecodePool } from './decode/decode-pool';
 import { EngineService, type ServiceRequestType } from './engine-service';
 import { ort } from './ort-setup';
-import { browserPhotoDecoder } from './photo-decoder';
+import { browserPhotoDecoder, thumbnailOfPixels } from './photo-decoder';
 import type { Envelope, RequestOf, WorkerMessage } from './protocol';
 import { openTabChannel } from './tab-channel';
+import { openBrowserVideo } from './video-frames';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -16,6 +17,7 @@ const service = new EngineService({
   ort,
   decoder: browserPhotoDecoder,
   decodePool: startDecodePool,
+  video: { open: (file) => openBrowserVideo(file), thumbnail: thumbnailOfPixels },
   emit: post,
   gpu: (self.navigator as Navigator & { gpu?: GPU }).gpu,
   locks: (self.navigator as Navigator & { locks?: LockManager }).locks,

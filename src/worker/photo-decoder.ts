@@ -52,7 +52,8 @@ export const browserPhotoDecoder: PhotoDecoder<BlobThumbnail> = {
   },
 };
 
-async function thumbnailOfPixels(image: RgbaImage): Promise<BlobThumbnail> {
+/** The library's thumbnail of decoded pixels (a HEIC photo, a video frame). */
+export async function thumbnailOfPixels(image: RgbaImage): Promise<BlobThumbnail> {
   const data = new ImageData(new Uint8ClampedArray(image.data.buffer as ArrayBuffer, image.data.byteOffset, image.data.length), image.width, image.height);
   const bitmap = await createImageBitmap(data, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
   try {
