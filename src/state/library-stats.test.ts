@@ -8,8 +8,8 @@ import { NO_STATS, statsOf, withEmbedded, withFiles } from './library-stats';
 import { mergeFiles } from './merge-files';
 import { HashSetView } from './shared-views';
 
-const NAMES = ['a.jpg', 'b.png', 'c.webp', 'd.gif', 'e.heic'];
-const TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/heic'];
+const NAMES = ['a.jpg', 'b.png', 'c.webp', 'd.gif', 'e.heic', 'f.mp4', 'g.mov'];
+const TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/heic', 'video/mp4', ''];
 
 function file(rng: Rng, hash: string, paths: string[]): FileRecord {
   const reuse = paths.length > 0 && rng.chance(0.15);
@@ -54,10 +54,12 @@ describe('library stats', () => {
       }
       const full = statsOf(files, embedded);
       expect(stats.indexedFiles, `step ${step}`).toBe(full.indexedFiles);
+      expect(stats.indexedVideoFiles, `step ${step}`).toBe(full.indexedVideoFiles);
       // Folders and types only grow between full reads; here no file leaves, so they match too.
       expect(stats.folders).toEqual(full.folders);
       expect([...stats.types].sort()).toEqual([...full.types].sort());
     }
     expect(stats.indexedFiles).toBeGreaterThan(50);
+    expect(stats.indexedVideoFiles).toBeGreaterThan(5);
   });
 });
