@@ -1,23 +1,30 @@
-// Index files in the app: export the loaded model's index (its photos, files, thumbnails and
-// embeddings) as one `.lcindex` file, and import one made with the same model here or by the
+// Index files in the app: export the loaded model's index (its photos and videos, files,
+// thumbnails and embeddings, a video's frames' rows and thumbnails under their frame keys
+// "<hash>@<ms>") as one `.lcindex` file, and import one made with the same model here or by the
 // CLI (src/engine/index-file/). An import only adds: what the library holds stays as it is.
 import { checkSameModel, modelIdentity } from '../engine/bundle/identity';
 import { fromIndexRecord, toIndexRecord } from '../engine/index-file/file-records';
 import { openIndexFile } from '../engine/index-file/reader';
-import { IndexFileError, type IndexFileRecord } from '../engine/index-file/types';
-import { writeIndexFile, type PhotoToWrite } from '../engine/index-file/writer';
+import { IndexFileError, type IndexFileRecord, type IndexThumbnail } from '../engine/index-file/types';
+import { writeIndexFile, type FrameToWrite, type PhotoToWrite } from '../engine/index-file/writer';
 import { BlobSource } from '../engine/io/source';
 import { normalized, type EmbeddingMatrix } from '../engine/rank';
+import type { Thumbnail } from '../engine/preprocess/thumbnail';
+import { frameKey, itemOf } from '../engine/video/frame-key';
 import type { LibraryDb } from '../library/db';
 import { placeFile, type FilesStore } from '../library/place-file';
 import { isQuotaError, quiet } from '../library/queue';
 import { appendVectors, readVectors, type StoredVector } from '../library/vector-blocks';
 import type { IndexExport, IndexImportSummary, ModelInfo, TaskProgress } from './protocol';
 
-/** Photos written per transaction. */
+/** Embedding rows (photos, video frames) written per transaction: whole photos and videos, at least one. */
 const IMPORT_BATCH = 4096;
 
-/** The loaded model's index: only photos embedded under it (with a file), their files and thumbnails. */
+/**
+ * The loaded model's index: only photos embedded under it (with a file), their files and
+ * thumbnails; and videos by the frames of theirs embedded under it (a video none of whose frames
+ * is embedded is left out).
+ */
 export async function exportIndex(db: LibraryDb, model: ModelInfo): Promise<IndexExport> {
   const dim = model.manifest.architecture.embedDim;
   const embeddings: StoredVector[] = [];
@@ -36,14 +43,37 @@ export async function exportIndex(db: LibraryDb, model: ModelInfo): Promise<Inde
   const thumbnails = new Map(thumbList.map((t) => [t.hash, t]));
   const named = new Set(fileList.map((f) => f.hash));
   const indexed = new Set(members.map((k) => k[1]));
+  const vectors = new Map<string, Float32Array>();
+  for (const e of embeddings) if (indexed.has(e.hash) && !vectors.has(e.hash) && e.vector.every(Number.isFinite)) vectors.set(e.hash, e.vector);
+  const thumbnailOf = (key: string): Thumbnail<Blob> | null => {
+    const t = thumbnails.get(key);
+    return t && t.blob.size > 0 ? { data: t.blob, type: t.blob.type || 'image/webp', width: t.width, height: t.height } : null;
+  };
   const out: PhotoToWrite<Blob>[] = [];
+  const done = new Set<string>();
+  // In storage order, a video where its first stored frame row is.
   for (const e of embeddings) {
-    const p = photos.get(e.hash);
-    if (!p || !named.has(e.hash) || !indexed.has(e.hash) || !e.vector.every(Number.isFinite)) continue;
-    indexed.delete(e.hash); // once, should a stray second row exist
-    const t = thumbnails.get(e.hash);
-    const thumbnail = t && t.blob.size > 0 ? { data: t.blob, type: t.blob.type || 'image/webp', width: t.width, height: t.height } : null;
-    out.push({ hash: p.hash, width: p.width, height: p.height, type: p.type, size: p.size, vector: e.vector, thumbnail });
+    const hash = itemOf(e.hash);
+    const p = photos.get(hash);
+    if (!p || done.has(hash) || !named.has(hash)) continue;
+    const meta = { hash, width: p.width, height: p.height, type: p.type, size: p.size };
+    if (p.video) {
+      const frames: number[] = [];
+      const frameRows: FrameToWrite<Blob>[] = [];
+      for (const ms of p.video.frames) {
+        const vector = vectors.get(frameKey(hash, ms));
+        if (!vector) continue;
+        frames.push(ms);
+        frameRows.push({ vector, thumbnail: thumbnailOf(frameKey(hash, ms)) });
+      }
+      done.add(hash);
+      if (frames.length) out.push({ ...meta, video: { ...p.video, frames }, thumbnail: thumbnailOf(hash), frameRows });
+    } else {
+      const vector = vectors.get(hash);
+      if (!vector) continue;
+      done.add(hash);
+      out.push({ ...meta, vector, thumbnail: thumbnailOf(hash) });
+    }
   }
   if (!out.length) throw new Error(`Nothing to export: no photo is indexed for ${model.name} yet.`);
   const exported = new Set(out.map((p) => p.hash));
@@ -63,11 +93,14 @@ export interface ImportContext {
 }
 
 /**
- * Imports an index file made with the loaded model. Refuses another model's index naming
- * both. Photos are written in large batches, each one transaction of photo records, thumbnails,
- * embeddings and file records: photos the library has keep their records, thumbnails and
- * embeddings, files are placed as the indexer places them (another photo of the same name is
- * never lost). What the library holds is read once, up front, so a batch only writes.
+ * Imports an index file (version 1 or 2) made with the loaded model. Refuses another model's
+ * index naming both. Photos and videos are written in large batches, each one transaction of
+ * photo records (a video's with its `video`), thumbnails, embeddings (a video's frames' rows under
+ * their frame keys, and their thumbnails) and file records: photos the library has keep their
+ * records, thumbnails and embeddings (a frame the library has keeps its own), files are placed as
+ * the indexer places them (another photo of the same name is never lost). What the library holds
+ * is read once, up front, so a batch only writes. `onImported` names the photos and videos
+ * (their bare hashes) that got rows.
  */
 export async function importIndex(file: File, ctx: ImportContext): Promise<IndexImportSummary> {
   const { db, model, matrix, signal } = ctx;
@@ -99,16 +132,31 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
   };
   report(0);
   const known = await libraryKeys(db, model.key);
-  for (let start = 0; start < header.photos.length; start += IMPORT_BATCH) {
+  const { rows } = reader;
+  /** The keys of photos[i]'s rows: its hash, or its frames' keys. */
+  const keysOf = (i: number): string[] => {
+    const p = header.photos[i]!;
+    return p.video ? p.video.frames.map((ms) => frameKey(p.hash, ms)) : [p.hash];
+  };
+  for (let start = 0; start < header.photos.length;) {
     signal.throwIfAborted();
-    const count = Math.min(IMPORT_BATCH, header.photos.length - start);
+    let end = start + 1;
+    while (end < header.photos.length && rows[end + 1]! - rows[start]! <= IMPORT_BATCH) end++;
+    const count = end - start;
     // Read before the transaction: it must not wait on anything but its own requests.
-    const vectors = (await reader.vectors(start, count)).map(normalized);
+    const vectors = (await reader.vectors(rows[start]!, rows[end]! - rows[start]!)).map(normalized);
     const thumbs = await Promise.all(
       Array.from({ length: count }, (_, i) => (header.photos[start + i]!.thumbnail ? reader.thumbnail(start + i) : Promise.resolve(null))),
     );
-    /** Positions in this batch of the photos whose embedding is written now. */
-    const added: number[] = [];
+    /** Each video's frame thumbnails, by position in this batch. */
+    const frameThumbs = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        Promise.all((header.photos[start + i]!.video?.frames ?? []).map((_ms, j) => reader.frameThumbnail(start + i, j))),
+      ),
+    );
+    /** The rows written now: their keys and vectors. */
+    const added: { key: string; vector: Float32Array }[] = [];
+    /** The photos and videos that got rows now. */
     const addedHashes = new Set<string>();
     const placedPaths: string[] = [];
     const tx = db.transaction(['photos', 'thumbnails', 'embeddings', 'vectors', 'files'], 'readwrite');
@@ -126,26 +174,36 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
       };
       const photos = tx.objectStore('photos');
       const thumbnails = tx.objectStore('thumbnails');
+      const putThumbnail = (key: string, bytes: Uint8Array | null | undefined, t: IndexThumbnail | null | undefined) => {
+        if (!bytes || !t || known.thumbnails.has(key)) return;
+        const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: t.type });
+        quiet(thumbnails.put({ hash: key, blob, width: t.width, height: t.height }));
+      };
       for (let i = 0; i < count; i++) {
         const p = header.photos[start + i]!;
-        if (!known.photos.has(p.hash)) quiet(photos.put({ hash: p.hash, width: p.width, height: p.height, type: p.type, size: p.size, addedAt: now }));
-        const thumb = thumbs[i];
-        if (thumb && p.thumbnail && !known.thumbnails.has(p.hash)) {
-          const blob = new Blob([thumb as Uint8Array<ArrayBuffer>], { type: p.thumbnail.type });
-          quiet(thumbnails.put({ hash: p.hash, blob, width: p.thumbnail.width, height: p.thumbnail.height }));
+        if (!known.photos.has(p.hash)) {
+          const record = { hash: p.hash, width: p.width, height: p.height, type: p.type, size: p.size, addedAt: now };
+          quiet(photos.put(p.video ? { ...record, video: { duration: p.video.duration, frames: [...p.video.frames], codec: p.video.codec } } : record));
         }
-        if (known.embedded.has(p.hash) || addedHashes.has(p.hash)) summary.alreadyIndexed++;
-        else {
-          added.push(i);
-          addedHashes.add(p.hash);
-        }
+        putThumbnail(p.hash, thumbs[i], p.thumbnail);
+        const keys = keysOf(start + i);
+        let fresh = false;
+        keys.forEach((key, j) => {
+          if (p.video) putThumbnail(key, frameThumbs[i]![j], p.frameThumbnails?.[j]);
+          if (known.embedded.has(key)) return;
+          known.embedded.add(key);
+          added.push({ key, vector: vectors[rows[start + i]! - rows[start]! + j]! });
+          fresh = true;
+        });
+        if (fresh) addedHashes.add(p.hash);
+        else summary.alreadyIndexed++;
         for (const f of byHash.get(p.hash) ?? []) await placeFile(files, fromIndexRecord(f));
       }
       const stores = { vectors: tx.objectStore('vectors'), embeddings: tx.objectStore('embeddings') };
       await appendVectors(
         stores,
         model.key,
-        added.map((i) => ({ hash: header.photos[start + i]!.hash, vector: vectors[i]! })),
+        added.map(({ key, vector }) => ({ hash: key, vector })),
         dim,
       );
       await tx.done;
@@ -157,6 +215,7 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
         // already finished
       }
       for (const path of placedPaths) known.paths.delete(path);
+      for (const { key } of added) known.embedded.delete(key);
       if (isQuotaError(e) || isQuotaError(tx.error)) {
         throw new Error(
           `Storage is full: the index was imported up to photo ${start} of ${header.photos.length}; free some space and import it again to add the rest.`,
@@ -165,20 +224,20 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
       }
       throw e;
     }
-    const hashes = added.map((i) => header.photos[start + i]!.hash);
     for (let i = 0; i < count; i++) {
       const p = header.photos[start + i]!;
       known.photos.add(p.hash);
       if (thumbs[i] && p.thumbnail) known.thumbnails.add(p.hash);
+      p.video?.frames.forEach((ms, j) => {
+        if (frameThumbs[i]![j] && p.frameThumbnails?.[j]) known.thumbnails.add(frameKey(p.hash, ms));
+      });
     }
-    added.forEach((i, n) => {
-      known.embedded.add(hashes[n]!);
-      matrix.addUnit(hashes[n]!, vectors[i]!);
-    });
-    summary.added += added.length;
+    for (const { key, vector } of added) matrix.addUnit(key, vector);
+    summary.added += addedHashes.size;
     summary.filesAdded += placedPaths.length;
-    if (hashes.length) ctx.onImported(hashes);
-    report(start + count);
+    if (addedHashes.size) ctx.onImported([...addedHashes]);
+    report(end);
+    start = end;
   }
   return summary;
 }

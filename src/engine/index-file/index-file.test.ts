@@ -3,11 +3,11 @@ import { BufferSource } from '../io/source';
 import type { BundleManifest } from '../bundle/manifest';
 import { checkSameModel, describeModel, modelIdentity, modelKey, ModelMismatchError } from '../bundle/identity';
 import { openIndexFile } from './reader';
-import { concat, hashOf, identity, sampleIndex, SHA_A, unitVector } from './testing';
+import { concat, hashOf, identity, sampleIndex, sampleVideo, sampleVideoIndex, SHA_A, unitVector, V1_SAMPLE } from './testing';
 import type { FileRecord } from '../records';
-import { FILE_RECORD_KEYS, IndexFileError, PREAMBLE_BYTES } from './types';
+import { FILE_RECORD_KEYS, INDEX_FORMAT_VERSION, IndexFileError, PREAMBLE_BYTES } from './types';
 import { toIndexRecord } from './file-records';
-import { writeIndexFile } from './writer';
+import { vectorsOf, writeIndexFile } from './writer';
 
 const open = (bytes: Uint8Array) => openIndexFile(new BufferSource(bytes, 'test.lcindex'));
 
@@ -64,6 +64,7 @@ describe('index file', () => {
     const vectors = await r.vectors(0, 5);
     vectors.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(photos[i]!.vector)));
     expect(Array.from((await r.vectors(3, 2))[1]!)).toEqual(Array.from(photos[4]!.vector));
+    expect(r.rows).toEqual([0, 1, 2, 3, 4, 5]);
     for (let i = 0; i < 5; i++) {
       const t = await r.thumbnail(i);
       if (photos[i]!.thumbnail) expect(Array.from(t!)).toEqual(Array.from(photos[i]!.thumbnail!.data));
@@ -155,9 +156,12 @@ describe('index file', () => {
     const { bytes } = sampleIndex(3);
     expect(await refusal(new Uint8Array(4))).toMatch(/too short/);
     expect(await refusal(new TextEncoder().encode('PK\x03\x04 this is a zip file'))).toMatch(/not an index file/);
-    const v2 = bytes.slice();
-    new DataView(v2.buffer).setUint32(8, 2, true);
-    expect(await refusal(v2)).toMatch(/version 2 is newer/);
+    const v3 = bytes.slice();
+    new DataView(v3.buffer).setUint32(8, 3, true);
+    expect(await refusal(v3)).toMatch(/version 3 is newer/);
+    const v0 = bytes.slice();
+    new DataView(v0.buffer).setUint32(8, 0, true);
+    expect(await refusal(v0)).toMatch(/version 0 is not supported \(this version reads 1 and 2\)/);
     const big = bytes.slice();
     new DataView(big.buffer).setUint32(12, 0xfffffff0, true);
     expect(await refusal(big)).toMatch(/header .* passes the end of the file/);
@@ -176,3 +180,132 @@ describe('index file', () => {
     expect(await refusal(badJson)).toMatch(/header is not valid JSON/);
   });
 });
+
+describe('index file version 2: videos', () => {
+  test('writes version 2; a file without videos is the version 1 layout', async () => {
+    const { bytes, photos } = sampleIndex(2);
+    expect(INDEX_FORMAT_VERSION).toBe(2);
+    expect(new DataView(bytes.buffer).getUint32(8, true)).toBe(2);
+    // Apart from the version (in the preamble and the header, where 1 and 2 are one digit), byte for byte the version 1 writer's.
+    const v1 = V1_SAMPLE.slice();
+    expect(v1.length).toBe(bytes.length);
+    const r = await open(bytes);
+    expect(r.rows).toEqual([0, 1, 2]);
+    expect(Array.from((await r.vectors(1, 1))[0]!)).toEqual(Array.from(photos[1]!.vector));
+    const diff = [...bytes].flatMap((b, i) => (b === v1[i] ? [] : [i]));
+    expect(diff.length).toBe(2);
+  });
+
+  test('a version 1 file (written before videos) is still read', async () => {
+    const r = await open(V1_SAMPLE);
+    const { photos, files } = sampleIndex(2);
+    expect(r.header.version).toBe(1);
+    expect(r.header.photos.map((p) => p.hash)).toEqual(photos.map((p) => p.hash));
+    expect(r.header.photos.every((p) => p.video === undefined && p.frameThumbnails === undefined)).toBe(true);
+    expect(r.header.files).toEqual(files);
+    expect(r.rows).toEqual([0, 1, 2]);
+    const vectors = await r.vectors(0, 2);
+    vectors.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(photos[i]!.vector)));
+    expect(Array.from((await r.thumbnail(0))!)).toEqual(Array.from(photos[0]!.thumbnail!.data));
+    expect(await r.thumbnail(1)).toBeNull();
+    // Version 1 knew no videos: a `video` there is ignored, as the version 1 reader ignored it.
+    const withVideo = withHeader(V1_SAMPLE, (h) => ((h.photos as Record<string, unknown>[])[0]!.video = { duration: 1, frames: [0, 1], codec: 'x' }));
+    expect((await open(withVideo)).header.photos[0]!.video).toBeUndefined();
+  });
+
+  test('round-trips videos: their records, frame rows in entry order and frame thumbnails', async () => {
+    const { bytes, photos, files } = sampleVideoIndex();
+    const r = await open(bytes);
+    expect(r.header.version).toBe(2);
+    expect(r.header.files).toEqual(files);
+    // photo, video of 3 frames, photo, video of 4 frames
+    expect(r.rows).toEqual([0, 1, 4, 5, 9]);
+    const all = await r.vectors(0, 9);
+    expect(all.map((v) => Array.from(v))).toEqual(photos.flatMap(vectorsOf).map((v) => Array.from(v)));
+    for (const [i, p] of photos.entries()) {
+      const got = r.header.photos[i]!;
+      expect([got.hash, got.width, got.height, got.type, got.size]).toEqual([p.hash, p.width, p.height, p.type, p.size]);
+      if (!p.video) {
+        expect(got.video).toBeUndefined();
+        expect(got.frameThumbnails).toBeUndefined();
+        continue;
+      }
+      expect(got.video).toEqual(p.video);
+      const frames = await r.vectors(r.rows[i]!, r.rows[i + 1]! - r.rows[i]!);
+      expect(frames.map((v) => Array.from(v))).toEqual(p.frameRows.map((f) => Array.from(f.vector)));
+      for (const [j, f] of p.frameRows.entries()) {
+        const t = await r.frameThumbnail(i, j);
+        if (f.thumbnail) {
+          expect(Array.from(t!)).toEqual(Array.from(f.thumbnail.data));
+          expect(got.frameThumbnails![j]).toMatchObject({ type: 'image/webp', width: 32, height: 18 });
+        } else expect(t).toBeNull();
+      }
+      // The video's own thumbnail is its first frame's, stored once.
+      expect(Array.from((await r.thumbnail(i))!)).toEqual(Array.from(p.frameRows[0]!.thumbnail!.data));
+      expect(got.thumbnail!.offset).toBe(got.frameThumbnails![0]!.offset);
+    }
+    expect(await r.frameThumbnail(0, 0)).toBeNull();
+    expect(await r.frameThumbnail(1, 99)).toBeNull();
+    // Photo 0 has 10 bytes, photo 2 none; the videos 5 + 6 and 5 + 6 + 8 (every third frame has none, the first frame's counted once).
+    expect(r.header.thumbnailBytes).toBe(10 + (5 + 6) + (5 + 6 + 8));
+  });
+
+  test('the header of a video entry: the photo fields, then video and frameThumbnails', () => {
+    const { bytes } = sampleVideoIndex();
+    const len = new DataView(bytes.buffer, bytes.byteOffset).getUint32(12, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + len))) as { photos: Record<string, unknown>[] };
+    expect(Object.keys(header.photos[0]!)).toEqual(['hash', 'width', 'height', 'type', 'size', 'thumbnail']);
+    expect(Object.keys(header.photos[1]!)).toEqual(['hash', 'width', 'height', 'type', 'size', 'thumbnail', 'video', 'frameThumbnails']);
+    expect(Object.keys(header.photos[1]!.video!)).toEqual(['duration', 'frames', 'codec']);
+  });
+
+  test('the writer refuses frame rows that do not match the frame times', () => {
+    const video = sampleVideo(1, 3, 8);
+    const write = (v: typeof video) =>
+      writeIndexFile({ createdBy: 'app', model: identity(), photos: [v], files: [{ ...sampleVideoIndex().files[1]!, hash: v.hash }] });
+    expect(() => write({ ...video, frameRows: video.frameRows.slice(1) })).toThrow(/2 frame embeddings for 3 frame times/);
+    expect(() => write({ ...video, video: { ...video.video, frames: [] }, frameRows: [] })).toThrow(/at least one/);
+    expect(() => write({ ...video, frameRows: [{ vector: [1], thumbnail: null }, ...video.frameRows.slice(1)] })).toThrow(/embedding of 1 values/);
+  });
+
+  test.each<[string, (h: Record<string, unknown>) => void, RegExp]>([
+    ['frames out of order', (h) => (video(h).frames = [0, 1000, 500]), /photos\[1\]\.video\.frames\[2\] \(500 ms\) does not come after/],
+    ['a repeated frame time', (h) => (video(h).frames = [0, 0, 500]), /does not come after/],
+    ['a fractional frame time', (h) => (video(h).frames = [0, 0.5, 1]), /photos\[1\]\.video\.frames\[1\] must be a whole number/],
+    ['a negative frame time', (h) => (video(h).frames = [-1, 0, 1]), /frames\[0\] must be a whole number from 0/],
+    ['a frame time past a week', (h) => (video(h).frames = [0, 1, 1e12]), /frames\[2\] must be a whole number from 0 to 604800000/],
+    ['no frames', (h) => (video(h).frames = []), /photos\[1\]\.video\.frames is empty/],
+    ['frames that are not a list', (h) => (video(h).frames = { length: 3 }), /photos\[1\]\.video\.frames is not a list/],
+    ['more frames than rows', (h) => (video(h).frames = [0, 1, 2, 3]), /the file's size does not match its header: 10 embeddings/],
+    ['a video that is not an object', (h) => (entry(h, 1).video = 'avc'), /photos\[1\]\.video is not an object/],
+    ['a negative duration', (h) => (video(h).duration = -1), /photos\[1\]\.video\.duration must be from 0/],
+    ['an infinite duration', (h) => (video(h).duration = 'Infinity'), /photos\[1\]\.video\.duration must be a number/],
+    ['a codec that is not text', (h) => (video(h).codec = 5), /photos\[1\]\.video\.codec must be a string/],
+    ['missing frame thumbnails', (h) => delete entry(h, 1).frameThumbnails, /photos\[1\]\.frameThumbnails is not a list/],
+    ['a frame thumbnail too few', (h) => (entry(h, 3).frameThumbnails as unknown[]).pop(), /photos\[3\]\.frameThumbnails has 3 entries for 4 frames/],
+    [
+      'a frame thumbnail past its section',
+      (h) => ((entry(h, 3).frameThumbnails as { offset: number }[])[1]!.offset = 1e6),
+      /photos\[3\]\.frameThumbnails\[1\]\.offset/,
+    ],
+    ['frame thumbnails on a photo', (h) => (entry(h, 0).frameThumbnails = []), /photos\[0\]\.frameThumbnails is given for a photo that is not a video/],
+    ['a video turned into a photo', (h) => delete entry(h, 1).video, /the file's size does not match its header: 7 embeddings/],
+  ])('refuses %s', async (_, edit, message) => {
+    expect(await refusal(withHeader(sampleVideoIndex().bytes, edit))).toMatch(message);
+  });
+
+  test('a bad frame embedding is named by its video and time', async () => {
+    const { bytes } = sampleVideoIndex();
+    const header = new DataView(bytes.buffer).getUint32(12, true);
+    const nan = bytes.slice();
+    // Row 3: the third frame (1000 ms) of photos[1].
+    new DataView(nan.buffer).setFloat32(PREAMBLE_BYTES + header + 3 * 8 * 4, NaN, true);
+    expect(await refusal(nan)).toMatch(/embedding of photos\[1\] at 1000 ms holds a value that is not a finite number/);
+    const zero = bytes.slice();
+    zero.fill(0, PREAMBLE_BYTES + header + 4 * 8 * 4, PREAMBLE_BYTES + header + 5 * 8 * 4);
+    expect(await refusal(zero)).toMatch(/embedding of photos\[2\] is all zeros/);
+  });
+});
+
+const entry = (h: Record<string, unknown>, i: number) => (h.photos as Record<string, unknown>[])[i]!;
+const video = (h: Record<string, unknown>) => entry(h, 1).video as Record<string, unknown>;

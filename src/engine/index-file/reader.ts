@@ -1,7 +1,7 @@
-// The index file reader: a .lcindex opened as hostile input and checked whole, then its embeddings
-// and thumbnails read by range.
+// The index file reader: a .lcindex (version 1 or 2) opened as hostile input and checked whole,
+// then its embeddings and thumbnails read by range.
 import type { ByteSource } from '../io/source';
-import { INDEX_FORMAT_VERSION, INDEX_MAGIC, IndexFileError, PREAMBLE_BYTES, type IndexHeader } from './types';
+import { INDEX_FORMAT_VERSION, INDEX_MAGIC, IndexFileError, PREAMBLE_BYTES, READABLE_VERSIONS, rowsOf, type IndexHeader } from './types';
 import { checkHeader } from './validate-header';
 
 /** The largest header read (its JSON is parsed in memory): about a million photos and files. */
@@ -11,10 +11,17 @@ const CHECK_CHUNK = 4 * 2 ** 20;
 
 export interface IndexReader {
   readonly header: IndexHeader;
-  /** Embeddings `start` to `start + count - 1`, in photo order (checked when the file was opened). */
+  /**
+   * Each entry's first row, then the number of rows (types.ts rowsOf): photos[i]'s rows are
+   * rows[i] to rows[i + 1] - 1, one for a photo, one per frame for a video. Without videos, rows[i] = i.
+   */
+  readonly rows: readonly number[];
+  /** Rows `start` to `start + count - 1` of the embeddings (checked when the file was opened). */
   vectors(start: number, count: number): Promise<Float32Array[]>;
-  /** The thumbnail bytes of photo `index`, or null when it has none. */
+  /** The thumbnail bytes of photos[index] (a video's: its first frame's), or null when it has none. */
   thumbnail(index: number): Promise<Uint8Array | null>;
+  /** The thumbnail bytes of frame `frame` of the video photos[index], or null when it has none. */
+  frameThumbnail(index: number, frame: number): Promise<Uint8Array | null>;
 }
 
 export interface OpenOptions {
@@ -34,11 +41,11 @@ export async function openIndexFile(source: ByteSource, options: OpenOptions = {
   if (![...INDEX_MAGIC].every((c, i) => preamble[i] === c.charCodeAt(0))) throw new IndexFileError('not an index file (it does not start with LCINDEX)');
   const view = new DataView(preamble.buffer, preamble.byteOffset, PREAMBLE_BYTES);
   const version = view.getUint32(8, true);
-  if (version !== INDEX_FORMAT_VERSION) {
+  if (!READABLE_VERSIONS.includes(version)) {
     throw new IndexFileError(
       version > INDEX_FORMAT_VERSION
         ? `index format version ${version} is newer than this version reads (${INDEX_FORMAT_VERSION}): update the app or the CLI`
-        : `index format version ${version} is not supported (this version reads ${INDEX_FORMAT_VERSION})`,
+        : `index format version ${version} is not supported (this version reads ${READABLE_VERSIONS.join(' and ')})`,
     );
   }
   const headerBytes = view.getUint32(12, true);
@@ -56,8 +63,22 @@ export async function openIndexFile(source: ByteSource, options: OpenOptions = {
   const bodyStart = PREAMBLE_BYTES + headerBytes;
   const header = checkHeader(json, version, source.size - bodyStart);
   const dim = header.model.embedDim;
-  const count = header.photos.length;
+  const rows = rowsOf(header.photos);
+  const count = rows[rows.length - 1]!;
   const thumbnailsStart = bodyStart + count * dim * 4;
+
+  /** A row as a message names it: its photo, or its video and frame time. */
+  function rowName(row: number): string {
+    let lo = 0;
+    let hi = header.photos.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (rows[mid]! <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    const video = header.photos[lo]!.video;
+    return video ? `photos[${lo}] at ${video.frames[row - rows[lo]!]} ms` : `photos[${lo}]`;
+  }
 
   async function vectors(start: number, n: number): Promise<Float32Array[]> {
     if (!Number.isSafeInteger(start) || !Number.isSafeInteger(n) || start < 0 || n < 0 || start + n > count) {
@@ -74,8 +95,8 @@ export async function openIndexFile(source: ByteSource, options: OpenOptions = {
         v[j] = x;
         norm += x * x;
       }
-      if (!Number.isFinite(norm)) throw new IndexFileError(`the embedding of photos[${start + i}] holds a value that is not a finite number`);
-      if (norm === 0) throw new IndexFileError(`the embedding of photos[${start + i}] is all zeros`);
+      if (!Number.isFinite(norm)) throw new IndexFileError(`the embedding of ${rowName(start + i)} holds a value that is not a finite number`);
+      if (norm === 0) throw new IndexFileError(`the embedding of ${rowName(start + i)} is all zeros`);
       out.push(v);
     }
     return out;
@@ -86,9 +107,14 @@ export async function openIndexFile(source: ByteSource, options: OpenOptions = {
 
   return {
     header,
+    rows,
     vectors,
     async thumbnail(index) {
       const t = header.photos[index]?.thumbnail;
+      return t ? source.read(thumbnailsStart + t.offset, t.length) : null;
+    },
+    async frameThumbnail(index, frame) {
+      const t = header.photos[index]?.frameThumbnails?.[frame];
       return t ? source.read(thumbnailsStart + t.offset, t.length) : null;
     },
   };

@@ -1,20 +1,30 @@
 // The index file (".lcindex"): one model's embeddings of a photo library, with the photos' and
 // files' metadata and optional thumbnails, so a library indexed in one place (the CLI on a
-// stronger machine, another browser) can be used in another.
+// stronger machine, another browser) can be used in another. Since version 2 it carries videos:
+// a video is an entry of `photos` with `video` (PhotoMeta's VideoMeta), embedded by its sampled
+// frames, each a row of its own (the library keys it "<hash>@<ms>", engine/video/frame-key.ts).
 //
 // Layout (all integers little-endian):
 //   0   8 bytes  magic "LCINDEX\n"
-//   8   u32      format version (INDEX_FORMAT_VERSION)
+//   8   u32      format version (INDEX_FORMAT_VERSION; 1 is read too: a version 1 file has no videos)
 //   12  u32      header length in bytes (UTF-8 JSON, padded with spaces to a multiple of 4)
 //   16  header   IndexHeader
-//   ..  float32  embeddings: photos.length x model.embedDim, in photo order (unit length)
-//   ..  bytes    thumbnails (header.thumbnailBytes): each photo's image at its offset in this section
+//   ..  float32  embeddings, embedDim values each (unit length): every entry of `photos` in order
+//                gives its rows, one row for a photo, one row per sampled frame for a video (in
+//                `video.frames` order; a video has no row of its own). Without videos, row i is
+//                photos[i]'s, as in version 1. rowsOf() gives each entry's first row.
+//   ..  bytes    thumbnails (header.thumbnailBytes): each photo's image at its offset in this
+//                section, and each video frame's (`frameThumbnails`, beside `video.frames`). The
+//                writer lays them out entry by entry, a video's own thumbnail (its first frame's)
+//                sharing that frame's bytes; a reader only follows the offsets.
 import type { ModelIdentity } from '../bundle/identity';
 import type { FileRecord, PhotoMeta } from '../records';
 
 export const INDEX_MAGIC = 'LCINDEX\n';
 export const INDEX_FORMAT = 'longclip-index';
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
+/** The versions this reader opens. */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 /** Bytes before the header: magic, version, header length. */
 export const PREAMBLE_BYTES = 16;
 /** The file name extension the app and the CLI use. */
@@ -30,9 +40,23 @@ export interface IndexThumbnail {
   height: number;
 }
 
-/** One distinct photo (by the SHA-256 of its bytes); its embedding has the same position. */
+/**
+ * One distinct photo or video (by the SHA-256 of its bytes). A photo has one row of embeddings,
+ * a video (with `video`) one per sampled frame; rowsOf() gives where they start.
+ */
 export interface IndexPhoto extends PhotoMeta {
+  /** A photo's thumbnail; a video's is its first frame's. */
   thumbnail: IndexThumbnail | null;
+  /** A video's frame thumbnails, one per `video.frames` entry (version 2); absent for a photo. */
+  frameThumbnails?: (IndexThumbnail | null)[];
+}
+
+/** Each entry's first row in the embeddings section, and (last) the number of rows: photos[i]'s rows are rows[i] to rows[i + 1] - 1. */
+export function rowsOf(photos: readonly Pick<PhotoMeta, 'video'>[]): number[] {
+  const rows = [0];
+  let at = 0;
+  for (const p of photos) rows.push((at += p.video ? p.video.frames.length : 1));
+  return rows;
 }
 
 /**

@@ -2,6 +2,7 @@
 // offset against the sizes given, so nothing later reads past the file or allocates from a
 // number the file made up. Each failure names the field.
 import { identityKey, type ModelIdentity } from '../bundle/identity';
+import type { VideoMeta } from '../records';
 import { FILE_RECORD_KEYS, INDEX_FORMAT, IndexFileError, type IndexFileRecord, type IndexHeader, type IndexPhoto, type IndexThumbnail } from './types';
 
 export const LIMITS = {
@@ -13,6 +14,8 @@ export const LIMITS = {
   maxPath: 4096,
   maxText: 1024,
   maxExtraKeys: 32,
+  /** A video's length in seconds: a week. */
+  maxVideoSeconds: 7 * 24 * 3600,
 } as const;
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -99,10 +102,35 @@ function checkThumbnail(v: unknown, where: string, sectionBytes: number): IndexT
   };
 }
 
-function checkPhoto(v: unknown, i: number, sectionBytes: number): IndexPhoto {
+/** Whether a photo entry is a video (version 2 on): it has a `video` field. */
+const isVideo = (p: unknown, version: number): boolean =>
+  version >= 2 && typeof p === 'object' && p !== null && (p as Record<string, unknown>).video !== undefined && (p as Record<string, unknown>).video !== null;
+
+/** The rows an entry announces (a photo 1, a video its frame count), checked only as far as counting needs. */
+function rowCount(p: unknown, i: number, version: number): number {
+  if (!isVideo(p, version)) return 1;
+  const video = object((p as Record<string, unknown>).video, `photos[${i}].video`);
+  const frames = list(video.frames, `photos[${i}].video.frames`);
+  if (!frames.length) fail(`photos[${i}].video.frames is empty (a video has at least one frame)`);
+  return frames.length;
+}
+
+function checkVideo(v: unknown, where: string): VideoMeta {
+  const video = object(v, where);
+  const duration = finite(video.duration, `${where}.duration`);
+  if (duration < 0 || duration > LIMITS.maxVideoSeconds)
+    fail(`${where}.duration must be from 0 to ${LIMITS.maxVideoSeconds} seconds (found ${short(duration)})`);
+  const codec = text(video.codec, `${where}.codec`, 100);
+  const frames = list(video.frames, `${where}.frames`).map((ms, j) => int(ms, `${where}.frames[${j}]`, 0, LIMITS.maxVideoSeconds * 1000));
+  for (let j = 1; j < frames.length; j++)
+    if (frames[j]! <= frames[j - 1]!) fail(`${where}.frames[${j}] (${frames[j]} ms) does not come after the frame before it (${frames[j - 1]} ms)`);
+  return { duration, frames, codec };
+}
+
+function checkPhoto(v: unknown, i: number, version: number, sectionBytes: number): IndexPhoto {
   const where = `photos[${i}]`;
   const p = object(v, where);
-  return {
+  const photo: IndexPhoto = {
     hash: hash(p.hash, `${where}.hash`),
     width: int(p.width, `${where}.width`, 1, LIMITS.maxSide),
     height: int(p.height, `${where}.height`, 1, LIMITS.maxSide),
@@ -110,6 +138,16 @@ function checkPhoto(v: unknown, i: number, sectionBytes: number): IndexPhoto {
     size: int(p.size, `${where}.size`, 0, Number.MAX_SAFE_INTEGER),
     thumbnail: checkThumbnail(p.thumbnail, `${where}.thumbnail`, sectionBytes),
   };
+  // Version 1 had no videos: its readers ignored fields they did not know, and so does this one.
+  if (version < 2) return photo;
+  if (isVideo(p, version)) {
+    photo.video = checkVideo(p.video, `${where}.video`);
+    const thumbnails = list(p.frameThumbnails, `${where}.frameThumbnails`);
+    if (thumbnails.length !== photo.video.frames.length)
+      fail(`${where}.frameThumbnails has ${thumbnails.length} entries for ${photo.video.frames.length} frames`);
+    photo.frameThumbnails = thumbnails.map((t, j) => checkThumbnail(t, `${where}.frameThumbnails[${j}]`, sectionBytes));
+  } else if (p.frameThumbnails !== undefined) fail(`${where}.frameThumbnails is given for a photo that is not a video`);
+  return photo;
 }
 
 function checkFile(v: unknown, i: number): IndexFileRecord {
@@ -154,15 +192,16 @@ export function checkHeader(json: unknown, version: number, bodyBytes: number): 
   const model = checkModel(h.model);
   const thumbnailBytes = int(h.thumbnailBytes, 'thumbnailBytes', 0, bodyBytes);
   const rawPhotos = list(h.photos, 'photos');
-  // Before looking at each photo: the embeddings they announce must be in the file.
-  const embeddingBytes = rawPhotos.length * model.embedDim * 4;
+  // Before looking at each photo: the embeddings they announce (a photo's, a video's frames') must be in the file.
+  const rows = rawPhotos.reduce<number>((n, p, i) => n + rowCount(p, i, version), 0);
+  const embeddingBytes = rows * model.embedDim * 4;
   if (embeddingBytes + thumbnailBytes !== bodyBytes) {
     fail(
-      `the file's size does not match its header: ${rawPhotos.length} embeddings of ${model.embedDim} values and ${thumbnailBytes} bytes of thumbnails ` +
+      `the file's size does not match its header: ${rows} embeddings of ${model.embedDim} values and ${thumbnailBytes} bytes of thumbnails ` +
         `need ${embeddingBytes + thumbnailBytes} bytes after the header, the file has ${bodyBytes}${embeddingBytes + thumbnailBytes > bodyBytes ? ' (truncated?)' : ''}`,
     );
   }
-  const photos = rawPhotos.map((p, i) => checkPhoto(p, i, thumbnailBytes));
+  const photos = rawPhotos.map((p, i) => checkPhoto(p, i, version, thumbnailBytes));
   const hashes = new Set<string>();
   for (const [i, p] of photos.entries()) {
     if (hashes.has(p.hash)) fail(`photos[${i}] repeats the photo ${p.hash}`);

@@ -2,7 +2,7 @@
 // Blobs (the app) or a spool file (the CLI) are never copied into one buffer.
 import type { ModelIdentity } from '../bundle/identity';
 import type { Thumbnail } from '../preprocess/thumbnail';
-import type { PhotoMeta } from '../records';
+import type { PhotoMeta, VideoMeta } from '../records';
 import {
   FILE_RECORD_KEYS,
   INDEX_FORMAT,
@@ -12,16 +12,41 @@ import {
   type IndexFileRecord,
   type IndexHeader,
   type IndexPhoto,
+  type IndexThumbnail,
 } from './types';
 
 /** Thumbnail bytes: a Uint8Array, or anything with a size that the caller concatenates itself (a Blob). */
 export type ThumbnailData = Uint8Array | { readonly size: number };
 
-export interface PhotoToWrite<T extends ThumbnailData> extends PhotoMeta {
+/** What a photo and a video entry share: the record and its thumbnail (a video's: its first frame's). */
+interface EntryToWrite<T extends ThumbnailData> extends Omit<PhotoMeta, 'video'> {
+  thumbnail: Thumbnail<T> | null;
+}
+
+/** A photo: one embedding. */
+export interface StillToWrite<T extends ThumbnailData> extends EntryToWrite<T> {
+  video?: undefined;
+  /** The unit-length embedding under `model`. */
+  vector: ArrayLike<number>;
+}
+
+/** A sampled frame of a video: its embedding and thumbnail (its time is in `video.frames`). */
+export interface FrameToWrite<T extends ThumbnailData> {
   /** The unit-length embedding under `model`. */
   vector: ArrayLike<number>;
   thumbnail: Thumbnail<T> | null;
 }
+
+/** A video: one embedding per sampled frame, `frameRows[j]` the frame at `video.frames[j]` ms. */
+export interface VideoToWrite<T extends ThumbnailData> extends EntryToWrite<T> {
+  video: VideoMeta;
+  frameRows: FrameToWrite<T>[];
+}
+
+export type PhotoToWrite<T extends ThumbnailData> = StillToWrite<T> | VideoToWrite<T>;
+
+/** The embeddings of an entry, in file order: a photo's one, a video's frames'. */
+export const vectorsOf = <T extends ThumbnailData>(p: PhotoToWrite<T>): ArrayLike<number>[] => (p.video ? p.frameRows.map((f) => f.vector) : [p.vector]);
 
 export interface IndexToWrite<T extends ThumbnailData> {
   createdBy: 'app' | 'cli';
@@ -38,8 +63,10 @@ const VECTORS_PER_PART = 4096;
 const sizeOf = (d: ThumbnailData) => (d instanceof Uint8Array ? d.byteLength : d.size);
 
 /**
- * Lays out an index file as a list of parts to concatenate in order (`new Blob(parts)` in the
- * browser, consecutive writes in Node): the thumbnails are passed through, never copied.
+ * Lays out an index file (version INDEX_FORMAT_VERSION) as a list of parts to concatenate in
+ * order (`new Blob(parts)` in the browser, consecutive writes in Node): the thumbnails are
+ * passed through, never copied, each once (a video's thumbnail that is the very object of its
+ * first frame's is written once and named twice).
  */
 export function writeIndexFile<T extends ThumbnailData>(input: IndexToWrite<T>): (Uint8Array | T)[] {
   const dim = input.model.embedDim;
@@ -47,15 +74,31 @@ export function writeIndexFile<T extends ThumbnailData>(input: IndexToWrite<T>):
   for (const f of input.files) if (!hashes.has(f.hash)) throw new Error(`file ${f.path} names a photo that is not written (${f.hash})`);
 
   let thumbnailBytes = 0;
-  const photos: IndexPhoto[] = input.photos.map((p) => {
-    if (p.vector.length !== dim) throw new Error(`photo ${p.hash}: embedding of ${p.vector.length} values, the model has ${dim}`);
-    let thumbnail: IndexPhoto['thumbnail'] = null;
-    if (p.thumbnail) {
-      const length = sizeOf(p.thumbnail.data);
-      thumbnail = { offset: thumbnailBytes, length, type: p.thumbnail.type, width: p.thumbnail.width, height: p.thumbnail.height };
+  const thumbnailParts: T[] = [];
+  const placed = new Map<T, number>();
+  const place = (t: Thumbnail<T> | null): IndexThumbnail | null => {
+    if (!t) return null;
+    const length = sizeOf(t.data);
+    let offset = placed.get(t.data);
+    if (offset === undefined) {
+      offset = thumbnailBytes;
+      placed.set(t.data, offset);
+      thumbnailParts.push(t.data);
       thumbnailBytes += length;
     }
-    return { hash: p.hash, width: p.width, height: p.height, type: p.type, size: p.size, thumbnail };
+    return { offset, length, type: t.type, width: t.width, height: t.height };
+  };
+  const photos: IndexPhoto[] = input.photos.map((p) => {
+    for (const v of vectorsOf(p)) if (v.length !== dim) throw new Error(`photo ${p.hash}: embedding of ${v.length} values, the model has ${dim}`);
+    const entry: IndexPhoto = { hash: p.hash, width: p.width, height: p.height, type: p.type, size: p.size, thumbnail: place(p.thumbnail) };
+    if (p.video) {
+      const { duration, frames, codec } = p.video;
+      if (!frames.length || frames.length !== p.frameRows.length)
+        throw new Error(`video ${p.hash}: ${p.frameRows.length} frame embeddings for ${frames.length} frame times (at least one)`);
+      entry.video = { duration, frames: [...frames], codec };
+      entry.frameThumbnails = p.frameRows.map((f) => place(f.thumbnail));
+    }
+    return entry;
   });
   const header: IndexHeader = {
     format: INDEX_FORMAT,
@@ -78,16 +121,17 @@ export function writeIndexFile<T extends ThumbnailData>(input: IndexToWrite<T>):
   view.setUint32(12, padded.length, true);
 
   const parts: (Uint8Array | T)[] = [preamble, padded];
-  for (let start = 0; start < input.photos.length; start += VECTORS_PER_PART) {
-    const chunk = input.photos.slice(start, start + VECTORS_PER_PART);
+  const rows = input.photos.flatMap(vectorsOf);
+  for (let start = 0; start < rows.length; start += VECTORS_PER_PART) {
+    const chunk = rows.slice(start, start + VECTORS_PER_PART);
     const bytes = new Uint8Array(chunk.length * dim * 4);
     const out = new DataView(bytes.buffer);
-    chunk.forEach((p, i) => {
-      for (let j = 0; j < dim; j++) out.setFloat32((i * dim + j) * 4, p.vector[j]!, true);
+    chunk.forEach((v, i) => {
+      for (let j = 0; j < dim; j++) out.setFloat32((i * dim + j) * 4, v[j]!, true);
     });
     parts.push(bytes);
   }
-  for (const p of input.photos) if (p.thumbnail) parts.push(p.thumbnail.data);
+  parts.push(...thumbnailParts);
   return parts;
 }
 
