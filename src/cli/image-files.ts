@@ -1,5 +1,5 @@
-// The CLI's image files: files and folders expanded (recursively, sorted) into image paths, and
-// the MIME type of a file from its extension.
+// The CLI's image and video files: files and folders expanded (recursively, sorted) into image
+// (and video) paths, and the MIME type of a file from its extension.
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 
@@ -18,12 +18,44 @@ const MIME: Record<string, string> = {
   '.tiff': 'image/tiff',
 };
 
+/** Videos, indexed by their frames where ffmpeg is on the PATH (ffmpeg-frames.ts). */
+const VIDEO_MIME: Record<string, string> = {
+  '.mp4': 'video/mp4',
+  '.m4v': 'video/x-m4v',
+  '.mov': 'video/quicktime',
+  '.webm': 'video/webm',
+  '.mkv': 'video/x-matroska',
+};
+
 /** The extensions a folder is searched for. */
 const IMAGE_EXTENSIONS = new Set(Object.keys(MIME));
+const VIDEO_EXTENSIONS = new Set(Object.keys(VIDEO_MIME));
 
 /** The MIME type the app would record for a file of this name ('' when unknown). */
 export function mimeTypeOf(path: string): string {
-  return MIME[extname(path).toLowerCase()] ?? '';
+  const ext = extname(path).toLowerCase();
+  return MIME[ext] ?? VIDEO_MIME[ext] ?? '';
+}
+
+/** Whether a file is taken as a video, by its extension. */
+export const isVideoPath = (path: string): boolean => VIDEO_EXTENSIONS.has(extname(path).toLowerCase());
+
+/**
+ * Expands files and folders (recursively, sorted) into image and video paths. Explicit files are
+ * kept whatever their extension: a video extension makes a video, anything else an image.
+ */
+export async function listMedia(paths: readonly string[]): Promise<{ images: string[]; videos: string[] }> {
+  const images: string[] = [];
+  const videos: string[] = [];
+  for (const p of paths) {
+    const full = resolve(p);
+    const info = await stat(full).catch(() => null);
+    if (!info) throw new Error(`${p} does not exist`);
+    if (info.isDirectory()) {
+      for (const f of await walk(full, true)) (isVideoPath(f) ? videos : images).push(f);
+    } else (isVideoPath(full) ? videos : images).push(full);
+  }
+  return { images, videos };
 }
 
 /** Expands files and folders (recursively, sorted) into image paths. Explicit files are kept whatever their extension. */
@@ -39,13 +71,14 @@ export async function listImages(paths: readonly string[]): Promise<string[]> {
   return out;
 }
 
-async function walk(dir: string): Promise<string[]> {
+async function walk(dir: string, withVideos = false): Promise<string[]> {
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const out: string[] = [];
   for (const e of entries) {
     const full = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(full)));
-    else if (e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push(full);
+    const ext = extname(e.name).toLowerCase();
+    if (e.isDirectory()) out.push(...(await walk(full, withVideos)));
+    else if (e.isFile() && (IMAGE_EXTENSIONS.has(ext) || (withVideos && VIDEO_EXTENSIONS.has(ext)))) out.push(full);
   }
   return out;
 }

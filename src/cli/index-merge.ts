@@ -1,14 +1,16 @@
 // `npm run index -- merge`: index files of one model (shards of a folder, an app export and a CLI
-// run …) into one. A photo's embedding and thumbnail come from the first input that has it; a
-// path in several inputs takes the last one's record, and a line says so when its bytes differ.
+// run …) into one. A photo's embedding (a video's frame embeddings) and thumbnails come from the
+// first input that has it; a path in several inputs takes the last one's record, and a line says
+// so when its bytes differ.
 import { checkSameModel, type ModelIdentity } from '../engine/bundle/identity';
 import type { IndexReader } from '../engine/index-file/reader';
 import type { IndexFileRecord } from '../engine/index-file/types';
 import type { PhotoToWrite } from '../engine/index-file/writer';
+import { copyEntry } from './index-entry';
 import type { GatheredIndex } from './index-output';
 import type { Spooled, ThumbnailSpool } from './thumbnail-spool';
 
-/** Embeddings read from an input at a time. */
+/** Embeddings read from an input at a time (or one video's, when it has more). */
 const CHUNK = 4096;
 
 export interface MergeInput {
@@ -37,17 +39,18 @@ export async function mergeIndexes(inputs: readonly MergeInput[], spool: Thumbna
   const photos = new Map<string, PhotoToWrite<Spooled>>();
   for (const { reader } of inputs) {
     const { photos: list } = reader.header;
-    for (let start = 0; start < list.length; start += CHUNK) {
-      const count = Math.min(CHUNK, list.length - start);
-      const vectors = await reader.vectors(start, count);
-      for (let i = 0; i < count; i++) {
-        const p = list[start + i]!;
+    const { rows } = reader;
+    for (let start = 0; start < list.length;) {
+      // Whole entries, up to CHUNK rows (at least one entry).
+      let end = start + 1;
+      while (end < list.length && rows[end + 1]! - rows[start]! <= CHUNK) end++;
+      const vectors = await reader.vectors(rows[start]!, rows[end]! - rows[start]!);
+      for (let i = start; i < end; i++) {
+        const p = list[i]!;
         if (photos.has(p.hash) || !named.has(p.hash)) continue;
-        const thumb = p.thumbnail ? await reader.thumbnail(start + i) : null;
-        const thumbnail =
-          thumb && p.thumbnail ? { data: await spool.add(thumb), type: p.thumbnail.type, width: p.thumbnail.width, height: p.thumbnail.height } : null;
-        photos.set(p.hash, { hash: p.hash, width: p.width, height: p.height, type: p.type, size: p.size, vector: vectors[i]!, thumbnail });
+        photos.set(p.hash, await copyEntry(reader, i, spool, vectors.slice(rows[i]! - rows[start]!, rows[i + 1]! - rows[start]!)));
       }
+      start = end;
     }
   }
   return { photos: [...photos.values()], files: [...files.values()].map((f) => f.record) };

@@ -32,18 +32,37 @@ export async function writeIndexFrom<T extends GatheredIndex>(out: string, model
   }
 }
 
-/** Writes the parts in order; the thumbnails (the spooled parts, at the end) are copied from the spool file. */
+/**
+ * Writes the parts in order; the thumbnails (the spooled parts) are copied from their places in
+ * the spool file, consecutive places in one read (thumbnails spooled in the writer's order: the
+ * whole spool at once).
+ */
 async function writeParts(path: string, parts: (Uint8Array | Spooled)[], spoolPath: string): Promise<void> {
   const stream = createWriteStream(path);
   const done = new Promise<void>((resolveDone, fail) => {
     stream.on('finish', resolveDone);
     stream.on('error', fail);
   });
+  const write = async (chunk: Uint8Array) => {
+    if (!stream.write(chunk)) await once(stream, 'drain');
+  };
+  let range: { start: number; end: number } | null = null;
+  const copy = async () => {
+    if (range && range.end > range.start)
+      for await (const chunk of createReadStream(spoolPath, { start: range.start, end: range.end - 1 })) await write(chunk as Buffer);
+    range = null;
+  };
   for (const part of parts) {
-    if (!(part instanceof Uint8Array)) break;
-    if (!stream.write(part)) await once(stream, 'drain');
+    if (part instanceof Uint8Array) {
+      await copy();
+      await write(part);
+    } else if (range && range.end === part.offset) range.end += part.size;
+    else {
+      await copy();
+      range = { start: part.offset, end: part.offset + part.size };
+    }
   }
-  for await (const chunk of createReadStream(spoolPath)) if (!stream.write(chunk)) await once(stream, 'drain');
+  await copy();
   stream.end();
   await done;
 }

@@ -1,5 +1,5 @@
-// `npm run index`: a folder of photos into an index file (.lcindex) the app imports, embedded as
-// the app embeds them; --in continues an earlier index without embedding its photos again;
+// `npm run index`: a folder of photos (and videos, by their frames, where ffmpeg is on the PATH)
+// into an index file (.lcindex) the app imports, embedded as the app embeds them; --in continues an earlier index without embedding its photos again;
 // --shard k/n indexes one machine's share of the folder, and `merge` joins the shares.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { NodeFileSource } from '../engine/io/node-file-source';
 import { parseArgs, single, UsageError } from './args';
 import { dirBundleFiles } from './dir-bundle';
 import { buildIndex } from './index-builder';
+import { describeItems } from './index-entry';
 import { mergeIndexes, mergeModel } from './index-merge';
 import { writeIndexFrom } from './index-output';
 import { progress, runCli } from './main';
@@ -22,9 +23,11 @@ runCli({
   help: `
 Indexes every image under a folder (recursively) into an index file the app imports: hashed,
 checked and decoded as the app does (what the app would skip is skipped, with a line on stderr),
-embedded, and given the app's thumbnail. Paths start with the folder's name.
+embedded, and given the app's thumbnail. Paths start with the folder's name. Videos (.mp4 .m4v
+.mov .webm .mkv) are indexed by their sampled frames (one a second at least, and one at every
+cut) where ffmpeg and ffprobe are on the PATH; without them, one line says they were skipped.
 
-  <folder>              the photos
+  <folder>              the photos and videos
   --model <dir>         a bundle written by npm run convert (the app's Standard precision is --dtype fp16)
   --out <file>          the index file to write
   --in <file>           an earlier index of the same model (an app export, or an earlier run): its
@@ -55,7 +58,7 @@ merge <file>... --out <file>
     if (previous) {
       checkSameModel(previous.reader.header.model, model, inFile!, `the model in ${modelDir}`, 'Give that model with --model to continue this index.');
       const { header } = previous.reader;
-      progress(`${inFile}: ${header.photos.length} photos, ${header.files.length} files (made by the ${header.createdBy} on ${header.createdAt})`);
+      progress(`${inFile}: ${describeItems(header.photos)}, ${header.files.length} files (made by the ${header.createdBy} on ${header.createdAt})`);
     }
 
     const engine = await loadNodeEngine(modelDir, { device, onProgress: progress });
@@ -64,7 +67,7 @@ merge <file>... --out <file>
         buildIndex({ folder, engine, model, previous: previous?.reader ?? null, spool, shard, log: progress }),
       );
       progress(
-        `wrote ${out}: ${built.photos.length} photos, ${built.files.length} files (${built.embedded} embedded, ${built.reused} reused${built.skipped ? `, ${built.skipped} skipped` : ''})`,
+        `wrote ${out}: ${describeItems(built.photos)}, ${built.files.length} files (${built.embedded} embedded, ${built.reused} reused${built.skipped ? `, ${built.skipped} skipped` : ''})`,
       );
     } finally {
       await previous?.source.close();
@@ -82,7 +85,7 @@ async function merge(argv: string[]): Promise<void> {
     for (const name of args.positional) inputs.push({ name, ...(await openInput(name)) });
     const model = mergeModel(inputs);
     const merged = await writeIndexFrom(out, model, (spool) => mergeIndexes(inputs, spool, progress));
-    progress(`wrote ${out}: ${merged.photos.length} photos, ${merged.files.length} files from ${inputs.length} index files`);
+    progress(`wrote ${out}: ${describeItems(merged.photos)}, ${merged.files.length} files from ${inputs.length} index files`);
   } finally {
     for (const input of inputs) await input.source.close();
   }

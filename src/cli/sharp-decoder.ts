@@ -55,7 +55,8 @@ async function decodeRgba(bytes: Uint8Array): Promise<RgbaImage> {
   }
 }
 
-async function thumbnailOf(image: RgbaImage): Promise<BytesThumbnail> {
+/** The app's thumbnail of an upright image (a photo, a video frame): fitted in 320 px, WebP. */
+export async function thumbnailOf(image: RgbaImage): Promise<BytesThumbnail> {
   const { width, height } = thumbnailSize(image.width, image.height);
   const bytes = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } })
     .resize(width, height, { fit: 'fill' })

@@ -13,10 +13,16 @@ export interface CliRun {
   stderr: string;
 }
 
-/** `npm run <script> -- <args>`, runs in a child process; `script` is the file name under src/cli ("convert", "index"). */
-export async function runCli(script: string, args: readonly string[]): Promise<CliRun> {
+/**
+ * `npm run <script> -- <args>`, runs in a child process; `script` is the file name under src/cli
+ * ("convert", "index"). `env` replaces the environment (PATH need not hold node: tsx is run by
+ * this very node).
+ */
+export async function runCli(script: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<CliRun> {
   try {
-    const { stdout, stderr } = await exec(tsx, [`src/cli/${script}.ts`, ...args]);
+    const { stdout, stderr } = env
+      ? await exec(process.execPath, [join(process.cwd(), 'node_modules/tsx/dist/cli.mjs'), `src/cli/${script}.ts`, ...args], { env })
+      : await exec(tsx, [`src/cli/${script}.ts`, ...args]);
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
