@@ -8,6 +8,7 @@ export function IndexingProgress() {
   const indexing = useIndexingStore((s) => s.indexing);
   const lastRun = useIndexingStore((s) => s.lastRun);
   const indexed = useLibraryStore((s) => s.stats.indexedFiles);
+  const videos = useLibraryStore((s) => s.stats.indexedVideoFiles);
   const pause = useIndexingStore((s) => s.pause);
   const resume = useIndexingStore((s) => s.resume);
   const cancel = useIndexingStore((s) => s.cancel);
@@ -47,10 +48,11 @@ export function IndexingProgress() {
           {label && <span className="task-label">{label}</span>}
           <progress aria-label="Indexing" value={indexing.done} max={Math.max(1, indexing.total)} />
           <p className="task-detail">{indexingDetail(indexing)}</p>
+          {indexing.detail && <p className="task-detail">{indexing.detail}</p>}
         </div>
       )}
       <p role="status" className="run-summary">
-        {!indexing && lastRun ? indexedMessage({ indexed, newlyEmbedded: lastRun.newlyEmbedded }) : ''}
+        {!indexing && lastRun ? indexedMessage({ indexed, videos, newlyEmbedded: lastRun.newlyEmbedded }) : ''}
       </p>
     </section>
   );

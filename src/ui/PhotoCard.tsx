@@ -53,7 +53,11 @@ function VideoBadge({ moment }: { moment: number | null }) {
     <span className="card-video">
       <span aria-hidden="true">▶</span>
       <span className="visually-hidden">Video{moment !== null ? ' at' : ''}</span>
-      {moment !== null && <span className="card-moment">{formatMoment(moment)}</span>}
+      {moment !== null && (
+        <time className="card-moment" dateTime={`PT${moment / 1000}S`}>
+          {formatMoment(moment)}
+        </time>
+      )}
     </span>
   );
 }

@@ -309,8 +309,13 @@ export class EngineService {
     if (!matrix || this.host?.info?.key !== model) return;
     const db = await this.database();
     for (const hash of hashes) {
-      const vector = await readVector(db, model, hash);
-      if (vector?.length === matrix.dim) matrix.addUnit(hash, vector);
+      // A video is announced by its hash: its rows are its frames' ("<hash>@<ms>").
+      const frames = await db.getAllKeys('embeddings', IDBKeyRange.bound([model, `${hash}@`], [model, `${hash}@\uffff`]));
+      for (const key of [hash, ...frames.map(([, k]) => k)]) {
+        if (key !== hash && matrix.has(key)) continue;
+        const vector = await readVector(db, model, key);
+        if (vector?.length === matrix.dim) matrix.addUnit(key, vector);
+      }
     }
     this.platform.emit({ type: 'indexed', hashes, embeddedSinceLoad: this.embeddedSinceLoad });
   }

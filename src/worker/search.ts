@@ -110,7 +110,7 @@ export function rankedPage(
 /** Photos and videos the filter lets through (all of them without one). */
 export function rankedCount(matrix: EmbeddingMatrix, q: QueryVector, only: Uint8Array | null): number {
   const filter = itemsOf(q, only);
-  return filter ? filter.reduce((n, f) => n + f, 0) : matrix.size;
+  return filter ? filter.reduce((n, f) => n + f, 0) : matrix.itemCount;
 }
 
 /** The rows a filter lets through that stand for an item (a photo, a video's best frame). */

@@ -15,6 +15,7 @@ import { checkComplete, openVideo, VideoSkipError, type CanDecode } from '../eng
 import type { SampledFrame, VideoFrameSource, VideoInfo } from '../engine/video/frame-source';
 import { FrameSampler, frameSignature } from '../engine/video/sampler';
 import { videoDecodeFailed } from '../engine/video/skip-reasons';
+import { yuv420ToRgba } from '../engine/video/yuv';
 
 /** Side of the drawing a candidate's signature is computed from. */
 const SIGNATURE_DRAW_SIZE = 64;
@@ -75,6 +76,8 @@ async function* sampledFrames(
   const canvas = new OffscreenCanvas(SIGNATURE_DRAW_SIZE, SIGNATURE_DRAW_SIZE);
   const ctx = canvas.getContext('2d', { willReadFrequently: true, colorSpace: 'srgb' });
   if (!ctx) throw new Error('no 2D canvas for frame signatures');
+  // An untagged video is read as ffmpeg (the official pipeline) reads it: BT.601 (engine/video/yuv.ts).
+  const untagged = !(await track.getColorSpace()).matrix;
   const samples = new VideoSampleSink(track).samples(startMs / 1000);
   try {
     while (true) {
@@ -87,7 +90,7 @@ async function* sampledFrames(
         throw new VideoSkipError(videoDecodeFailed(Math.round(stats.seconds * 1000)), { cause: e });
       }
       if (next.done) break;
-      const frame = await judge(next.value, sampler, ctx, stats, startMs);
+      const frame = await judge(next.value, sampler, ctx, stats, startMs, untagged);
       if (frame) {
         stats.sampled++;
         yield frame;
@@ -108,6 +111,7 @@ async function judge(
   ctx: OffscreenCanvasRenderingContext2D,
   stats: DecodeStats,
   startMs: number,
+  untagged: boolean,
 ): Promise<SampledFrame | null> {
   try {
     stats.decoded++;
@@ -125,18 +129,28 @@ async function judge(
     const reason = sampler.offer(ms, signature);
     if (!reason) return null;
     if (stats.frameRotation === null) stats.frameRotation = decoderRotation(sample);
-    return { ms, image: await uprightPixels(sample), reason };
+    return { ms, image: await uprightPixels(sample, untagged), reason };
   } finally {
     sample.close();
   }
 }
 
-/** The sample's pixels as upright RGBA: the stored pixels copied out, then turned by the display matrix once. */
-async function uprightPixels(sample: VideoSample): Promise<RgbaImage> {
+/**
+ * The sample's pixels as upright RGBA: the stored pixels copied out (an untagged 4:2:0 video
+ * converted here as ffmpeg would, the rest by the browser), then turned by the display matrix once.
+ */
+async function uprightPixels(sample: VideoSample, untagged: boolean): Promise<RgbaImage> {
   const { width, height } = sample.visibleRect;
   if (sample.squarePixelWidth !== width || sample.squarePixelHeight !== height) return drawnPixels(sample);
-  const data = new Uint8Array(width * height * 4);
-  await sample.copyTo(data, { format: 'RGBA', colorSpace: 'srgb' });
+  let data: Uint8Array;
+  if (untagged && (sample.format === 'I420' || sample.format === 'NV12')) {
+    const raw = new Uint8Array(sample.allocationSize({ rect: sample.visibleRect }));
+    const planes = await sample.copyTo(raw, { rect: sample.visibleRect });
+    data = yuv420ToRgba(raw, sample.format, planes, width, height);
+  } else {
+    data = new Uint8Array(width * height * 4);
+    await sample.copyTo(data, { format: 'RGBA', colorSpace: 'srgb' });
+  }
   return orient({ width, height, data }, sample.rotation, sample.flip);
 }
 
