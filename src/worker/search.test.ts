@@ -231,4 +231,15 @@ describe('videos', () => {
     expect(moments.find((m) => m.ms === 0)!.score).toBeCloseTo(d.matrix.score('v@0', [0, 1, 0])!, 6);
     expect(videoMoments(d.matrix, q, 'red')).toEqual([]);
   });
+
+  it('a whole video as a query term (More like this, +photo:) stands for the mean of its frames', async () => {
+    const d = deps(library);
+    const q = await queryVector({ kind: 'terms', terms: [{ kind: 'photo', hash: 'v', weight: 1 }], contextLength: 248 }, d);
+    const frames = ['v@0', 'v@1000', 'v@2000'].map((k) => d.matrix.get(k)!);
+    const sum = [0, 1, 2].map((i) => frames.reduce((s, f) => s + f[i]!, 0));
+    const expected = normalized(sum);
+    expect(Array.from(q.vector)).toEqual(Array.from(expected).map((x) => expect.closeTo(x, 5)));
+    const page = rankedPage(d.matrix, q, { offset: 0, limit: 1, only: null, matchesOnly: false });
+    expect(page.results[0]!.hash).toBe('v');
+  });
 });

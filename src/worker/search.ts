@@ -6,6 +6,7 @@ import { sentenceAwareQuery } from '../engine/query/sentence-scoring';
 import { splitSentences } from '../engine/query/sentences';
 import { normalized, type EmbeddingMatrix } from '../engine/rank';
 import { parseFrameKey } from '../engine/video/frame-key';
+import { itemVector } from '../engine/video/item-rows';
 import type { Query, QueryTerm, RankedPhoto, SearchPage, VideoMoment } from './protocol';
 
 export interface SearchDeps {
@@ -227,8 +228,9 @@ function withNorm(vector: Float32Array): Omit<QueryVector, 'relevance' | 'items'
   return { vector, norm, parts: null, sentences: null };
 }
 
+/** A photo's vector, a video frame's ("<hash>@<ms>"), or for a whole video the mean of its frames (engine/video/item-rows.ts). */
 function photoVector(matrix: EmbeddingMatrix, hash: string): Float32Array {
-  const vector = matrix.get(hash);
+  const vector = itemVector(matrix, hash);
   if (!vector) throw new Error('That photo is not indexed under this model.');
   return vector;
 }

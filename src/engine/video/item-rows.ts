@@ -24,19 +24,27 @@ export function itemRows(matrix: EmbeddingMatrix): ItemRows {
   const sum = new Float64Array(dim);
   keys.forEach((key, i) => {
     const out = rows.subarray(i * dim, (i + 1) * dim);
-    const frames = matrix.frameRows(key);
-    if (!frames.length) {
-      out.set(matrix.get(key)!);
-      return;
-    }
-    sum.fill(0);
-    for (const r of frames) {
-      const v = matrix.get(matrix.keyAt(r)!)!;
-      for (let d = 0; d < dim; d++) sum[d] = sum[d]! + v[d]!;
-    }
-    unitInto(sum, out);
+    if (!matrix.frameRows(key).length) out.set(matrix.get(key)!);
+    else meanOfFrames(matrix, key, sum, out);
   });
   return { keys, rows };
+}
+
+/** A photo's row, or a video's mean-of-frames row (unit length); null for a key the matrix does not hold. */
+export function itemVector(matrix: EmbeddingMatrix, key: string): Float32Array | null {
+  if (!matrix.frameRows(key).length) return matrix.get(key);
+  const out = new Float32Array(matrix.dim);
+  meanOfFrames(matrix, key, new Float64Array(matrix.dim), out);
+  return out;
+}
+
+function meanOfFrames(matrix: EmbeddingMatrix, video: string, sum: Float64Array, out: Float32Array): void {
+  sum.fill(0);
+  for (const r of matrix.frameRows(video)) {
+    const v = matrix.get(matrix.keyAt(r)!)!;
+    for (let d = 0; d < sum.length; d++) sum[d] = sum[d]! + v[d]!;
+  }
+  unitInto(sum, out);
 }
 
 /** `v` scaled to unit length into `out` (zeros stay zeros). */
