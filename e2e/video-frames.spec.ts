@@ -2,11 +2,14 @@
 // the sampling rule on the demo clips of each container (a sample at least every second, one
 // inside every scene, one at every cut), the display matrix of rotated/portrait.mp4 applied
 // exactly once (each sampled frame is closest to its gallery scene, upright), and the bad
-// clips' reasons. Decode speed per container is printed, not asserted.
-import { readFileSync } from 'node:fs';
+// clips' reasons, and VP8 WebM, AV1 WebM and AV1 MP4 clips made by ffmpeg at test time. Decode
+// speed per container is printed, not asserted.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { VideoReport } from './harness/video-harness';
+import { MADE_CLIPS, MADE_CUT_S, MADE_DURATION_S, MADE_SCENES, cannotMakeClips, makeClips } from '../src/engine/video/testing/make-clip';
 import { demoDir, readJson, serveShared } from './shared-files';
 
 interface Clip {
@@ -159,4 +162,58 @@ test.describe('video frame source', () => {
     const r = await page.evaluate(() => window.videoHarness.abortAfter('/__shared/demo/video/clip_02.webm', 3));
     expect(r).toEqual({ got: 3, error: 'stopped by the test' });
   });
+});
+
+// The demo clips are H.264 and VP9 only; these 3 s clips (scene_000 for 1.5 s, a hard cut to
+// scene_001) are encoded by ffmpeg into a temp folder and served to the page under /__made/.
+const cannotMake = cannotMakeClips();
+test.describe('video frame source: VP8 and AV1 clips made by ffmpeg at test time', () => {
+  test.skip(cannotMake !== null, cannotMake ?? '');
+  let dir = '';
+  test.beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'longclip-clips-'));
+    await makeClips(dir);
+  });
+  test.afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const made of MADE_CLIPS) {
+    test(`${made.file} (${made.encoder}): decodes, a sample in the first scene at 0 and about 1 s, one just after the cut, each showing its scene`, async ({
+      page,
+    }) => {
+      await page.route('**/__made/*', (route) => {
+        const file = new URL(route.request().url()).pathname.split('/').pop()!;
+        if (!MADE_CLIPS.some((c) => c.file === file)) return route.fulfill({ status: 404 });
+        return route.fulfill({ status: 200, body: readFileSync(join(dir, file)) });
+      });
+      await openHarness(page);
+      const clip: Clip = { file: made.file, codec: made.codec, duration: MADE_DURATION_S, scenes: MADE_SCENES };
+      const r = await run(
+        page,
+        `/__made/${made.file}`,
+        MADE_SCENES.map((s) => `/__shared/demo/gallery/${s.scene}`),
+      );
+      speed(made.file, r);
+      expect(r.error, `${made.file}: decoded by this Chromium`).toBeNull();
+      expect(r.info).toEqual({ duration: expect.closeTo(MADE_DURATION_S, 1) as unknown, width: 448, height: 448, codec: made.codec, rotation: 0 });
+      checkSampling(clip, r);
+      const times = r.samples.map((s) => s.ms);
+      const cut = MADE_CUT_S * 1000;
+      expect(times[0]).toBe(0);
+      expect(
+        times.some((t) => t >= 900 && t <= 1100),
+        `${made.file}: a sample about 1 s in (samples ${times.join(', ')})`,
+      ).toBe(true);
+      expect(
+        times.some((t) => t >= cut && t <= cut + CUT_SLACK_MS),
+        `${made.file}: a sample within ${CUT_SLACK_MS} ms after the cut (samples ${times.join(', ')})`,
+      ).toBe(true);
+      // Every sample, those at the cut included, is closest to its own scene, upright.
+      for (const s of r.samples) {
+        const scene = s.ms < cut ? MADE_SCENES[0]! : MADE_SCENES[1]!;
+        expect(s.closest, `${made.file} at ${s.ms} ms`).toMatchObject({ scene: scene.scene, turn: 0 });
+      }
+    });
+  }
 });

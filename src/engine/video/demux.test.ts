@@ -1,8 +1,10 @@
-import { openAsBlob, readFileSync } from 'node:fs';
+import { mkdtempSync, openAsBlob, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobSource, BufferSource, EncodedPacketSink, type InputVideoTrack } from 'mediabunny';
-import { describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { demoDir } from '../testing/shared';
+import { MADE_CLIPS, MADE_DURATION_S, MADE_SIZE, cannotMakeClips, makeClips } from './testing/make-clip';
 import { checkComplete, openVideo, VideoSkipError, type OpenedVideo } from './demux';
 import { REASON_EMPTY, REASON_NOT_VIDEO, REASON_NO_FRAMES, REASON_NO_TRACKS, REASON_NO_VIDEO_TRACK, codecNotDecoded, videoCutShort } from './skip-reasons';
 
@@ -90,6 +92,40 @@ describe('openVideo: the demo clips', () => {
       const turned = video.info.rotation % 180 !== 0;
       const [w, h] = [await video.track.getSquarePixelWidth(), await video.track.getSquarePixelHeight()];
       expect([video.info.width, video.info.height]).toEqual(turned ? [h, w] : [w, h]);
+    } finally {
+      video.close();
+    }
+  });
+});
+
+// VP8 WebM, AV1 WebM and AV1 MP4: the demo clips lack them, so ffmpeg makes 3 s clips here.
+const cannotMake = cannotMakeClips();
+describe.skipIf(cannotMake)(`openVideo: VP8 and AV1 clips made by ffmpeg at test time${cannotMake ? ` (skipped: ${cannotMake})` : ''}`, () => {
+  let dir = '';
+  const paths = new Map<string, string>();
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'longclip-clips-'));
+    for (const { clip, path } of await makeClips(dir)) paths.set(clip.file, path);
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test.each(MADE_CLIPS.map((c) => [c.file, c] as const))('%s: codec, container, length and size', async (_file, clip) => {
+    const video = await openVideo(new BlobSource(await openAsBlob(paths.get(clip.file)!)), noHevc);
+    try {
+      expect(video.info).toEqual({
+        duration: expect.closeTo(MADE_DURATION_S, 1) as number,
+        width: MADE_SIZE,
+        height: MADE_SIZE,
+        codec: clip.codec,
+        rotation: 0,
+      });
+      expect((await video.input.getFormat()).name).toBe(clip.container);
+      const { count, end } = await packetsEnd(video);
+      expect(count).toBe(90);
+      expect(end).toBeCloseTo(MADE_DURATION_S, 1);
+      expect(() => checkComplete(video.info, end)).not.toThrow();
     } finally {
       video.close();
     }
