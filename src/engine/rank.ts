@@ -119,16 +119,20 @@ export class EmbeddingMatrix {
   }
 
   /**
-   * Row flags that let each photo through and, of each video, only its best frame by `scores`
-   * (ties: the earlier frame): ranking with them lists a video once, at its best moment.
+   * Row flags that let each photo through and, of each video, only its best frame for `query`
+   * (ties: the earlier frame): ranking with them lists a video once, at its best moment. Only
+   * frame rows are scored.
    */
-  bestFrames(scores: ArrayLike<number>): Uint8Array {
+  bestFrames(query: ArrayLike<number>): Uint8Array {
+    const q = this.unitQuery(query);
     const mask = new Uint8Array(this.keys.length).fill(1);
     for (const rows of this.frames.values()) {
       let best = rows[0]!;
+      let bestScore = -Infinity;
       for (const r of rows) {
         mask[r] = 0;
-        if (scores[r]! > scores[best]!) best = r;
+        const score = this.rowsStore.score(r, q);
+        if (score > bestScore) [best, bestScore] = [r, score];
       }
       mask[best] = 1;
     }

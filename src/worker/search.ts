@@ -57,7 +57,7 @@ export async function queryVector(query: Query, deps: SearchDeps): Promise<Query
   const hasText = query.kind === 'text' || (query.kind === 'terms' && query.terms.some((t) => t.kind === 'text'));
   const { matrix } = deps;
   const relevance = relevanceScan(matrix, vector.vector, hasText ? await deps.emptyText() : null);
-  const items = matrix.videoCount ? matrix.bestFrames(matrix.scoreAll(vector.vector)) : null;
+  const items = matrix.videoCount ? matrix.bestFrames(vector.vector) : null;
   if (items) {
     // A video is a match when its best frame is; the other frames are not items of their own.
     relevance.matches = both(relevance.matches, items);
