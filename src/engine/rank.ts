@@ -242,28 +242,37 @@ export class EmbeddingMatrix {
   }
 
   /**
-   * The spread of every row's cosine with `query` (count, mean, standard deviation), and the rows
+   * The spread of every row's cosine with `query` (count, mean, standard deviation; only the rows
+   * `items` flags, when given), and the rows
    * whose relevance (engine/query/relevance.ts: standard deviations of the other rows above
    * `baseline[row]`, or above their mean without a baseline) is at least `lift`. A large library
    * is scanned once from the high int8 plane; the spread is then within the plane's error bound
    * (about 1e-3), and a row that close to its threshold is scored from both planes, so the
    * matches are those of exact scores.
    */
-  relevance(query: ArrayLike<number>, baseline: Float32Array | null, lift: number): RelevanceScan {
+  relevance(query: ArrayLike<number>, baseline: Float32Array | null, lift: number, items: Uint8Array | null = null): RelevanceScan {
     const q = this.unitQuery(query);
     const n = this.keys.length;
     const useInt8 = this.rowsStore.fast && this.prefilter !== 'never' && (this.prefilter === 'always' || n >= PREFILTER_MIN_ROWS);
     // The kernel's scoreAll is off by about 1e-6 from `score`: rows that close are scored as `rank` scores them.
     const { approx: scores, bound } = useInt8 ? this.rowsStore.approx(q, n) : { approx: this.rowsStore.scoreAll(q, n), bound: 1e-5 };
+    // The spread is over the rows that stand for an item (`items`: a video counts once, by its best frame).
+    const counted = (r: number): boolean => !items || items[r] === 1;
     let sum = 0;
-    for (let r = 0; r < n; r++) sum += scores[r]!;
-    const mean = n ? sum / n : 0;
+    let m = 0;
+    for (let r = 0; r < n; r++) {
+      if (!counted(r)) continue;
+      sum += scores[r]!;
+      m++;
+    }
+    const mean = m ? sum / m : 0;
     let sq = 0;
-    for (let r = 0; r < n; r++) sq += (scores[r]! - mean) ** 2;
-    const spread: ScoreSpread = { count: n, mean, std: n ? Math.sqrt(sq / n) : 0 };
+    for (let r = 0; r < n; r++) if (counted(r)) sq += (scores[r]! - mean) ** 2;
+    const spread: ScoreSpread = { count: m, mean, std: m ? Math.sqrt(sq / m) : 0 };
     const matches = new Uint8Array(n);
     let count = 0;
     for (let r = 0; r < n; r++) {
+      if (!counted(r)) continue;
       const base = baseline ? baseline[r]! : null;
       let relevance = relevanceOf(scores[r]!, base, spread);
       // One deviation of the rest is about spread.std: a score within 2 bounds of the threshold is made exact.

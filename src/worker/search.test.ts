@@ -242,4 +242,20 @@ describe('videos', () => {
     const page = rankedPage(d.matrix, q, { offset: 0, limit: 1, only: null, matchesOnly: false });
     expect(page.results[0]!.hash).toBe('v');
   });
+
+  it("a video counts once in the query's spread, by its best frame, however many frames it has", async () => {
+    const many: Record<string, number[]> = { ...photos };
+    for (let i = 0; i < 50; i++) many[`long@${i * 1000}`] = [0, 0.1, 1];
+    const d = deps(many);
+    const q = await queryVector({ kind: 'text', text: 'red', contextLength: 248, sentences: false }, d);
+    expect(q.relevance.spread.count).toBe(5);
+    const single = deps({ ...photos, 'long@0': [0, 0.1, 1] });
+    const alone = await queryVector({ kind: 'text', text: 'red', contextLength: 248, sentences: false }, single);
+    expect(q.relevance.spread.mean).toBeCloseTo(alone.relevance.spread.mean, 6);
+    expect(q.relevance.spread.std).toBeCloseTo(alone.relevance.spread.std, 6);
+    const all = { offset: 0, limit: null, only: null, matchesOnly: false };
+    const red = rankedPage(d.matrix, q, all).results.find((r) => r.hash === 'red')!;
+    const redAlone = rankedPage(single.matrix, alone, all).results.find((r) => r.hash === 'red')!;
+    expect(red.relevance).toBeCloseTo(redAlone.relevance, 5);
+  });
 });

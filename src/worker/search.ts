@@ -28,6 +28,8 @@ export interface QueryRelevance {
   spread: ScoreSpread;
   /** The empty-text baseline (text queries), or null: the library's mean is the baseline. */
   emptyText: EmptyTextScores | null;
+  /** The rows the spread is over, when not all the rows there were (videos: their best frames); null: rows [0, spread.count). */
+  spreadRows: Uint8Array | null;
   /** Row flags, 1 for a match; grown as photos indexed later are scored. */
   matches: Uint8Array;
   count: number;
@@ -53,20 +55,26 @@ export interface QueryVector {
 }
 
 export async function queryVector(query: Query, deps: SearchDeps): Promise<QueryVector> {
-  const vector = await queryDirection(query, deps);
+  const direction = await queryDirection(query, deps);
   const hasText = query.kind === 'text' || (query.kind === 'terms' && query.terms.some((t) => t.kind === 'text'));
   const { matrix } = deps;
-  const relevance = relevanceScan(matrix, vector.vector, hasText ? await deps.emptyText() : null);
-  const items = matrix.videoCount ? matrix.bestFrames(vector.vector) : null;
-  if (items) {
-    // A video is a match when its best frame is; the other frames are not items of their own.
-    relevance.matches = both(relevance.matches, items);
-    relevance.count = relevance.matches.reduce((n, f) => n + f, 0);
-  }
-  return { ...vector, relevance, items };
+  // With videos, each counts once, by its best frame: in the ranking, the spread and the matches.
+  const items = matrix.videoCount ? matrix.bestFrames(direction.vector) : null;
+  const relevance = relevanceScan(matrix, direction.vector, hasText ? await deps.emptyText() : null, items);
+  // Every photo's score per sentence: the spread over the library says what a match is.
+  const sentences = direction.sentenceTexts?.map((text, i) => sentenceStats(text, itemScores(matrix.scoreAll(direction.parts![i]!), items))) ?? null;
+  const { sentenceTexts: _, ...vector } = direction;
+  return { ...vector, sentences, relevance, items };
 }
 
-async function queryDirection(query: Query, deps: SearchDeps): Promise<Omit<QueryVector, 'relevance' | 'items'>> {
+/** The scores of the rows that stand for an item (all rows without videos). */
+function itemScores(scores: Float32Array, items: Uint8Array | null): Float32Array {
+  return items ? scores.filter((_, r) => items[r] === 1) : scores;
+}
+
+type Direction = Omit<QueryVector, 'relevance' | 'items' | 'sentences'> & { sentenceTexts: string[] | null };
+
+async function queryDirection(query: Query, deps: SearchDeps): Promise<Direction> {
   const { matrix } = deps;
   if (query.kind === 'photo') return withNorm(photoVector(matrix, query.hash));
   if (query.kind === 'terms') return withNorm(await termsVector(query.terms, query.contextLength, deps));
@@ -76,14 +84,12 @@ async function queryDirection(query: Query, deps: SearchDeps): Promise<Omit<Quer
     return withNorm(normalized(whole!));
   }
   const [whole, ...parts] = await deps.embedTexts([query.text, ...sentences], query.contextLength);
-  // Every photo's score per sentence: the spread over the library says what a match is.
-  const stats = sentences.map((text, i) => sentenceStats(text, matrix.scoreAll(parts[i]!)));
-  return { ...withNorm(sentenceAwareQuery(whole!, parts)), parts, sentences: stats };
+  return { ...withNorm(sentenceAwareQuery(whole!, parts)), parts, sentenceTexts: sentences };
 }
 
-function relevanceScan(matrix: EmbeddingMatrix, vector: Float32Array, emptyText: EmptyTextScores | null): QueryRelevance {
-  const scan = matrix.relevance(vector, emptyText?.scores ?? null, MATCH_RELEVANCE);
-  return { spread: scan.spread, emptyText, matches: scan.matches, count: scan.count };
+function relevanceScan(matrix: EmbeddingMatrix, vector: Float32Array, emptyText: EmptyTextScores | null, items: Uint8Array | null): QueryRelevance {
+  const scan = matrix.relevance(vector, emptyText?.scores ?? null, MATCH_RELEVANCE, items);
+  return { spread: scan.spread, spreadRows: items ? items.slice() : null, emptyText, matches: scan.matches, count: scan.count };
 }
 
 /**
@@ -213,19 +219,24 @@ function ranked(matrix: EmbeddingMatrix, q: QueryVector, key: string, cosine: nu
   const r: RankedPhoto = {
     hash: frame?.video ?? key,
     score: cosine * q.norm,
-    relevance: relevanceOf(cosine, baseline, spread, row >= 0 && row < spread.count),
+    relevance: relevanceOf(cosine, baseline, spread, inSpread(q.relevance, row)),
   };
   if (frame) r.moment = { frame: key, ms: frame.ms };
   if (q.parts) r.sentenceScores = q.parts.map((p) => matrix.score(key, p)!);
   return r;
 }
 
-function withNorm(vector: Float32Array): Omit<QueryVector, 'relevance' | 'items'> {
+/** Whether a row's score is part of the query's spread (it is then left out of the spread it is measured by). */
+function inSpread(relevance: QueryRelevance, row: number): boolean {
+  return relevance.spreadRows ? relevance.spreadRows[row] === 1 : row >= 0 && row < relevance.spread.count;
+}
+
+function withNorm(vector: Float32Array): Direction {
   let norm = 0;
   for (const v of vector) norm += v * v;
   norm = Math.sqrt(norm);
   if (!(norm > 0)) throw new Error('The query cancels itself out: its terms add up to nothing. Change a weight or a sign.');
-  return { vector, norm, parts: null, sentences: null };
+  return { vector, norm, parts: null, sentenceTexts: null };
 }
 
 /** A photo's vector, a video frame's ("<hash>@<ms>"), or for a whole video the mean of its frames (engine/video/item-rows.ts). */
