@@ -13,9 +13,10 @@ import type { Thumbnail } from '../engine/preprocess/thumbnail';
 import { frameKey, itemOf } from '../engine/video/frame-key';
 import type { LibraryDb } from '../library/db';
 import { placeFile, type FilesStore } from '../library/place-file';
-import { isQuotaError, quiet } from '../library/queue';
+import { quiet } from '../library/queue';
 import { appendVectors, readVectors, type StoredVector } from '../library/vector-blocks';
 import type { IndexExport, IndexImportSummary, ModelInfo, TaskProgress } from './protocol';
+import { StorageFullError, writeTransaction } from './write-transaction';
 
 /** Embedding rows (photos, video frames) written per transaction: whole photos and videos, at least one. */
 const IMPORT_BATCH = 4096;
@@ -159,64 +160,58 @@ export async function importIndex(file: File, ctx: ImportContext): Promise<Index
     /** The photos and videos that got rows now. */
     const addedHashes = new Set<string>();
     const placedPaths: string[] = [];
-    const tx = db.transaction(['photos', 'thumbnails', 'embeddings', 'vectors', 'files'], 'readwrite');
     try {
-      const now = Date.now();
-      const store = tx.objectStore('files');
-      // Only a path the library already has is read back; a new one is written straight away.
-      const files: FilesStore = {
-        get: (path) => (known.paths.has(path) ? store.get(path) : Promise.resolve(undefined)),
-        put: (record) => {
-          if (!known.paths.has(record.path)) placedPaths.push(record.path);
-          known.paths.add(record.path);
-          return store.put(record);
-        },
-      };
-      const photos = tx.objectStore('photos');
-      const thumbnails = tx.objectStore('thumbnails');
-      const putThumbnail = (key: string, bytes: Uint8Array | null | undefined, t: IndexThumbnail | null | undefined) => {
-        if (!bytes || !t || known.thumbnails.has(key)) return;
-        const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: t.type });
-        quiet(thumbnails.put({ hash: key, blob, width: t.width, height: t.height }));
-      };
-      for (let i = 0; i < count; i++) {
-        const p = header.photos[start + i]!;
-        if (!known.photos.has(p.hash)) {
-          const record = { hash: p.hash, width: p.width, height: p.height, type: p.type, size: p.size, addedAt: now };
-          quiet(photos.put(p.video ? { ...record, video: { duration: p.video.duration, frames: [...p.video.frames], codec: p.video.codec } } : record));
+      await writeTransaction(db, ['photos', 'thumbnails', 'embeddings', 'vectors', 'files'], async (tx) => {
+        const now = Date.now();
+        const store = tx.objectStore('files');
+        // Only a path the library already has is read back; a new one is written straight away.
+        const files: FilesStore = {
+          get: (path) => (known.paths.has(path) ? store.get(path) : Promise.resolve(undefined)),
+          put: (record) => {
+            if (!known.paths.has(record.path)) placedPaths.push(record.path);
+            known.paths.add(record.path);
+            return store.put(record);
+          },
+        };
+        const photos = tx.objectStore('photos');
+        const thumbnails = tx.objectStore('thumbnails');
+        const putThumbnail = (key: string, bytes: Uint8Array | null | undefined, t: IndexThumbnail | null | undefined) => {
+          if (!bytes || !t || known.thumbnails.has(key)) return;
+          const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: t.type });
+          quiet(thumbnails.put({ hash: key, blob, width: t.width, height: t.height }));
+        };
+        for (let i = 0; i < count; i++) {
+          const p = header.photos[start + i]!;
+          if (!known.photos.has(p.hash)) {
+            const record = { hash: p.hash, width: p.width, height: p.height, type: p.type, size: p.size, addedAt: now };
+            quiet(photos.put(p.video ? { ...record, video: { duration: p.video.duration, frames: [...p.video.frames], codec: p.video.codec } } : record));
+          }
+          putThumbnail(p.hash, thumbs[i], p.thumbnail);
+          const keys = keysOf(start + i);
+          let fresh = false;
+          keys.forEach((key, j) => {
+            if (p.video) putThumbnail(key, frameThumbs[i]![j], p.frameThumbnails?.[j]);
+            if (known.embedded.has(key)) return;
+            known.embedded.add(key);
+            added.push({ key, vector: vectors[rows[start + i]! - rows[start]! + j]! });
+            fresh = true;
+          });
+          if (fresh) addedHashes.add(p.hash);
+          else summary.alreadyIndexed++;
+          for (const f of byHash.get(p.hash) ?? []) await placeFile(files, fromIndexRecord(f));
         }
-        putThumbnail(p.hash, thumbs[i], p.thumbnail);
-        const keys = keysOf(start + i);
-        let fresh = false;
-        keys.forEach((key, j) => {
-          if (p.video) putThumbnail(key, frameThumbs[i]![j], p.frameThumbnails?.[j]);
-          if (known.embedded.has(key)) return;
-          known.embedded.add(key);
-          added.push({ key, vector: vectors[rows[start + i]! - rows[start]! + j]! });
-          fresh = true;
-        });
-        if (fresh) addedHashes.add(p.hash);
-        else summary.alreadyIndexed++;
-        for (const f of byHash.get(p.hash) ?? []) await placeFile(files, fromIndexRecord(f));
-      }
-      const stores = { vectors: tx.objectStore('vectors'), embeddings: tx.objectStore('embeddings') };
-      await appendVectors(
-        stores,
-        model.key,
-        added.map(({ key, vector }) => ({ hash: key, vector })),
-        dim,
-      );
-      await tx.done;
+        const stores = { vectors: tx.objectStore('vectors'), embeddings: tx.objectStore('embeddings') };
+        await appendVectors(
+          stores,
+          model.key,
+          added.map(({ key, vector }) => ({ hash: key, vector })),
+          dim,
+        );
+      });
     } catch (e) {
-      quiet(tx.done);
-      try {
-        tx.abort();
-      } catch {
-        // already finished
-      }
       for (const path of placedPaths) known.paths.delete(path);
       for (const { key } of added) known.embedded.delete(key);
-      if (isQuotaError(e) || isQuotaError(tx.error)) {
+      if (e instanceof StorageFullError) {
         throw new Error(
           `Storage is full: the index was imported up to photo ${start} of ${header.photos.length}; free some space and import it again to add the rest.`,
           { cause: e },
