@@ -2,6 +2,7 @@
 // Everything is opt-in: with the defaults the items pass through untouched (results keep the
 // worker's rank order by plain cosine, the library its path order), so the parity tests hold.
 import type { FileRecord } from '../library/schema';
+import { isVideoFile } from '../library/classify';
 
 /** "default" is the list's own order: best match first for results, folder (path) order for the library. */
 export type SortKey = 'default' | 'newest' | 'oldest' | 'name';
@@ -73,25 +74,18 @@ const EXTENSIONS: Record<string, PhotoType> = {
   png: 'png',
   gif: 'gif',
   webp: 'webp',
-  // The containers the app indexes (library/classify.ts).
-  mp4: 'video',
-  m4v: 'video',
-  mov: 'video',
-  qt: 'video',
-  webm: 'video',
-  mkv: 'video',
 };
 
 /**
- * The file's type from its MIME type (any video/* is a video), else its extension. A file record
+ * The file's type: a video by any video/* type or as intake takes one (library/classify.ts), else
+ * from its MIME type, else its extension. A file record
  * is written once its file is indexed, so a video's file record is a video in the index: the
  * page tells videos by their files, as it tells the photo formats, without the photo records.
  */
 export function photoType(file: Pick<FileRecord, 'type' | 'name'>): PhotoType {
-  const mime = file.type.toLowerCase();
-  const byMime = MIME_TYPES[mime];
+  if (file.type.toLowerCase().startsWith('video/') || isVideoFile(file.name, file.type)) return 'video';
+  const byMime = MIME_TYPES[file.type.toLowerCase()];
   if (byMime) return byMime;
-  if (mime.startsWith('video/')) return 'video';
   if (file.type && file.type !== 'application/octet-stream') return 'other';
   const dot = file.name.lastIndexOf('.');
   return (dot >= 0 && EXTENSIONS[file.name.slice(dot + 1).toLowerCase()]) || 'other';
